@@ -1,0 +1,1 @@
+"""The platform's four services (intake, assessment, support, reporting) and the operator CLI."""

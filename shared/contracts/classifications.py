@@ -1,0 +1,71 @@
+"""Stream ``household.classified``: a household's poverty status under a standard."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from pydantic import Field
+
+from shared.contracts.codes import (
+    AreaType,
+    IncomeBasis,
+    PovertyCause,
+    PovertyStatus,
+    ReviewStage,
+    SupportKind,
+    Transition,
+)
+from shared.contracts.envelope import Contract, Envelope
+
+HOUSEHOLD_CLASSIFIED_STREAM = "household.classified"
+
+
+class IndicatorResult(Contract):
+    """One deprivation indicator as evaluated for the household."""
+
+    code: str = Field(description="Indicator code in the standard (e.g. 'health_insurance').")
+    dimension: str = Field(description="Dimension the indicator belongs to.")
+    deprived: bool = Field(description="Whether the household is deprived on it.")
+    reason: str = Field(description="Why, in terms of the answers (English).")
+    legal_basis: str = Field(description="Article of the decree the threshold comes from.")
+
+
+class ClassificationPayload(Contract):
+    survey_id: str = Field(description="Survey the classification is based on.")
+    household_code: str = Field(description="Household code.")
+    province_code: str = Field(description="Province code.")
+    commune_code: str = Field(description="Commune code.")
+    village_code: str = Field(description="Village code.")
+    area_type: AreaType = Field(description="Area type used for the income line.")
+    review_year: int = Field(description="Year of the review round.")
+    standard_id: str = Field(description="Standard applied, e.g. 'vn-2022-2025'.")
+    stage: ReviewStage = Field(description="Proposed by the engine or recognised by the commune.")
+    status: PovertyStatus = Field(description="Poverty status.")
+    transition: Transition = Field(description="Change against the last recognised status.")
+    previous_status: PovertyStatus | None = Field(
+        default=None, description="Last recognised status, if any."
+    )
+    newly_escaped_until: date | None = Field(
+        default=None, description="End of the 36-month 'newly escaped' period, if it applies."
+    )
+    income_basis: IncomeBasis = Field(description="Income estimate or score A.")
+    income_value: int = Field(description="The income figure compared with the line.")
+    income_line: int = Field(description="Line it was compared with (VND or points).")
+    deprivation_count: int = Field(ge=0, description="Number of indicators deprived.")
+    indicators: list[IndicatorResult] = Field(description="Every indicator, deprived or not.")
+    low_income_worker_household: bool = Field(
+        description="Neither poor nor near-poor, income within the Decree 30/2025 low-income band."
+    )
+    member_count: int = Field(ge=1, description="Number of members.")
+    head_ethnicity: str = Field(description="Ethnic group of the household head.")
+    causes: list[PovertyCause] = Field(default_factory=list, description="Causes of poverty.")
+    needs: list[SupportKind] = Field(default_factory=list, description="Support needs.")
+    rule_hash: str = Field(description="SHA-256 of the rule bundle (standard and overrides).")
+    engine_version: str = Field(description="Version of the classification engine.")
+
+
+class HouseholdClassified(Envelope[ClassificationPayload]):
+    """A household was classified (proposed) or its status was recognised."""
+
+    EVENT_TYPE: ClassVar[str] = "HouseholdClassified"
