@@ -4,13 +4,15 @@ Events travel as plain JSON (see ``shared.contracts.envelope``) so that a consum
 any language can read them with nothing but a Redis client.
 """
 
+from typing import Any
+
 from shared.contracts.classifications import HOUSEHOLD_CLASSIFIED_STREAM, HouseholdClassified
 from shared.contracts.envelope import Envelope, dead_letter_stream
 from shared.contracts.support import SUPPORT_DISBURSED_STREAM, SupportDisbursed
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed
 from shared.contracts.training import TRAINING_ENROLLED_STREAM, TrainingEnrolled
 
-ALL_STREAMS: dict[str, type[Envelope]] = {
+ALL_STREAMS: dict[str, type[Envelope[Any]]] = {
     HOUSEHOLD_SURVEYED_STREAM: HouseholdSurveyed,
     HOUSEHOLD_CLASSIFIED_STREAM: HouseholdClassified,
     SUPPORT_DISBURSED_STREAM: SupportDisbursed,

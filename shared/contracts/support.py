@@ -24,7 +24,9 @@ class DisbursementPayload(Contract):
     )
     funding_source: FundingSource = Field(description="Where the money or goods came from.")
     amount_vnd: int = Field(ge=0, description="Value in VND (cash, loan principal or goods).")
-    quantity: Decimal | None = Field(default=None, ge=0, description="Quantity for in-kind support.")
+    quantity: Decimal | None = Field(
+        default=None, ge=0, description="Quantity for in-kind support."
+    )
     unit: str | None = Field(default=None, max_length=32, description="Unit (e.g. 'con', 'kg').")
     item: str | None = Field(default=None, max_length=128, description="What was given.")
     repayable: bool = Field(default=False, description="Conditional support to be repaid.")

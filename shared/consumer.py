@@ -1,0 +1,333 @@
+"""Consuming a Redis stream with a consumer group: at-least-once delivery, effectively once.
+
+One :class:`StreamConsumer` per (stream, group) gives a FastStream batch subscriber its
+settings, decoder and processing, and runs the claimer that rescues entries left pending by a
+dead replica.
+
+* **Group**: group = service name, consumer = unique per replica, created from id ``0`` so
+  events published before the service first started are not skipped.
+* **Batches**: every read is bounded (``max_records``); a batch is decoded, handed to the
+  service's use case (which records the event ids in the same transaction as the effect) and
+  acknowledged only after that commit.
+* **Poison**: an entry that cannot be decoded or validated goes straight to the dead-letter
+  stream with the reason (``XADD`` + ``XACK`` in one ``MULTI``). When a batch fails, its events
+  are retried one by one; those that still fail stay pending with their error recorded, are
+  claimed again after ``claim_idle_ms``, and after ``max_deliveries`` go to the dead-letter
+  stream. The stream keeps flowing meanwhile.
+* **Claimer**: ``XPENDING … IDLE`` + ``XCLAIM`` (Redis 6.2+), so it works on the embedded
+  server and on 7.x, unlike FastStream's ``claim_min_idle_time`` (8.4+).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+import orjson
+from faststream.redis import StreamSub
+from faststream.redis.parser import BinaryMessageFormatV1
+from pydantic import ValidationError
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from shared.contracts.envelope import WIRE_FIELD, Envelope, dead_letter_stream
+from shared.metrics import DeliveryMetrics
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=Envelope[Any])
+Process = Callable[[list[E]], Awaitable[None]]
+
+_WIRE = WIRE_FIELD.encode()
+_FS_DATA = b"__data__"
+
+
+def unique_consumer_name(service: str) -> str:
+    """A consumer name no other replica uses: service, host, pid and a random suffix."""
+    return f"{service}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    batch_size: int = 500
+    poll_ms: int = 500
+    claim_idle_ms: int = 30_000
+    claim_interval_s: float = 5.0
+    max_deliveries: int = 5
+
+
+@dataclass
+class ConsumerStats:
+    """Counters the service's metrics module reads (no personal data)."""
+
+    processed: int = 0
+    dead_lettered: int = 0
+    failed: int = 0
+    claimed: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def raw_event(fields: dict[Any, Any]) -> bytes | None:
+    """The JSON envelope in a stream entry, written by this platform or by FastStream's test
+    broker (which wraps the fields in its binary ``__data__`` envelope)."""
+    raw = fields.get(_WIRE) or fields.get(WIRE_FIELD)
+    if raw is None and _FS_DATA in fields:
+        body, _headers = BinaryMessageFormatV1.parse(fields[_FS_DATA])
+        inner = orjson.loads(body)
+        raw = inner.get(WIRE_FIELD) if isinstance(inner, dict) else None
+    if isinstance(raw, str):
+        raw = raw.encode()
+    return raw
+
+
+class StreamConsumer(Generic[E]):
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        stream: str,
+        group: str,
+        consumer: str,
+        event_type: type[E],
+        policy: DeliveryPolicy,
+        metrics: DeliveryMetrics | None = None,
+    ) -> None:
+        self.redis: Any = redis  # redis-py's stubs type stream replies too loosely to help
+        self.metrics = metrics
+        self.stream = stream
+        self.group = group
+        self.consumer = consumer
+        self.event_type = event_type
+        self.policy = policy
+        self.stats = ConsumerStats()
+        self._process: Process[E] | None = None
+        self._ids: dict[str, list[bytes]] = {}
+        self._errors_key = f"{stream}.errors:{group}"
+
+    # wiring ------------------------------------------------------------------------------------
+    def bind(self, process: Process[E]) -> None:
+        """Set the use case that applies a batch of fresh events (idempotently, in one commit)."""
+        self._process = process
+
+    def stream_sub(self) -> StreamSub[Any]:
+        return StreamSub(
+            self.stream,
+            group=self.group,
+            consumer=self.consumer,
+            batch=True,
+            max_records=self.policy.batch_size,
+            polling_interval=self.policy.poll_ms,
+        )
+
+    async def ensure_group(self) -> None:
+        """Create the group from the start of the stream (id 0), ignoring BUSYGROUP."""
+        try:
+            await self.redis.xgroup_create(self.stream, self.group, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    # decoding ----------------------------------------------------------------------------------
+    async def decode(self, msg: Any) -> list[E]:
+        """FastStream decoder: validated events; poison entries are dead-lettered here."""
+        raw = msg.raw_message
+        ids: list[bytes] = list(raw.get("message_ids") or [])
+        return await self._decode_entries(
+            list(zip(ids, raw["data"], strict=False)) or [(b"", fields) for fields in raw["data"]]
+        )
+
+    async def _decode_entries(self, entries: Sequence[tuple[bytes, dict[Any, Any]]]) -> list[E]:
+        events: list[E] = []
+        poison: list[tuple[bytes, bytes | None, str]] = []
+        for mid, fields in entries:
+            body: bytes | None = None
+            try:
+                body = raw_event(fields)
+                if body is None:
+                    msg = f"entry has no '{WIRE_FIELD}' field"
+                    raise ValueError(msg)
+                event = self.event_type.model_validate_json(body)
+            except (ValueError, ValidationError) as exc:
+                poison.append((mid, body, _reason(exc)))
+                continue
+            key = str(event.event_id)
+            if key in self._ids:  # the same event twice in one read: process once, ack both
+                self._ids[key].append(mid)
+                continue
+            self._ids[key] = [mid]
+            events.append(event)
+        if poison:
+            await self._dead_letter(poison)
+        return events
+
+    # processing --------------------------------------------------------------------------------
+    async def handle(self, events: list[E]) -> None:
+        """Apply a decoded batch, then acknowledge it; on failure retry event by event."""
+        if self._process is None:
+            msg = "StreamConsumer.bind() was not called"
+            raise RuntimeError(msg)
+        ids = [self._ids.pop(str(e.event_id), []) for e in events]
+        if not events:
+            return
+        try:
+            await self._process(events)
+        except Exception as exc:
+            log.warning(
+                "batch of %d from %s failed (%s); retrying one by one",
+                len(events),
+                self.stream,
+                _reason(exc),
+            )
+            await self._one_by_one(events, ids)
+            return
+        await self._ack([m for group in ids for m in group])
+        self._count("processed", len(events))
+
+    async def _one_by_one(self, events: list[E], ids: list[list[bytes]]) -> None:
+        assert self._process is not None
+        done: list[bytes] = []
+        failed: dict[bytes, str] = {}
+        for event, mids in zip(events, ids, strict=True):
+            try:
+                await self._process([event])
+            except Exception as exc:  # left pending: claimed again later, then dead-lettered
+                failed.update(dict.fromkeys(mids, _reason(exc)))
+                continue
+            done.extend(mids)
+        await self._ack(done)
+        self._count("processed", len(done))
+        self.stats.failed += len(failed)
+        if failed:
+            real = {m: r for m, r in failed.items() if m}
+            if real:
+                await self.redis.hset(self._errors_key, mapping=real)  # type: ignore[arg-type]
+            log.error("%d event(s) from %s failed and stay pending", len(failed), self.stream)
+
+    async def _ack(self, ids: Sequence[bytes]) -> None:
+        real = [m for m in ids if m]
+        if real:
+            await self.redis.xack(self.stream, self.group, *real)
+
+    async def _dead_letter(self, entries: Sequence[tuple[bytes, bytes | None, str]]) -> None:
+        dlq = dead_letter_stream(self.stream)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for mid, body, reason in entries:
+                fields: dict[str, Any] = {
+                    "error": reason,
+                    "group": self.group,
+                    "source_id": mid or b"",
+                    "failed_at": datetime.now(UTC).isoformat(),
+                }
+                if body is not None:
+                    fields[WIRE_FIELD] = body
+                pipe.xadd(dlq, fields)
+                if mid:
+                    pipe.xack(self.stream, self.group, mid)
+                    pipe.hdel(self._errors_key, mid)
+            await pipe.execute()
+        self._count("dead_lettered", len(entries))
+        log.error("dead-lettered %d entr(ies) from %s", len(entries), self.stream)
+
+    # claiming ----------------------------------------------------------------------------------
+    async def claim_once(self) -> int:
+        """Claim entries idle longer than ``claim_idle_ms``: process them, or dead-letter those
+        delivered ``max_deliveries`` times. Returns how many were handled."""
+        pending = await self.redis.xpending_range(
+            self.stream,
+            self.group,
+            min="-",
+            max="+",
+            count=self.policy.batch_size,
+            idle=self.policy.claim_idle_ms,
+        )
+        if not pending:
+            return 0
+        exhausted = [
+            p["message_id"] for p in pending if p["times_delivered"] >= self.policy.max_deliveries
+        ]
+        retry = [
+            p["message_id"] for p in pending if p["times_delivered"] < self.policy.max_deliveries
+        ]
+        handled = 0
+        if exhausted:
+            claimed = await self.redis.xclaim(
+                self.stream, self.group, self.consumer, self.policy.claim_idle_ms, exhausted
+            )
+            reasons = (
+                await self.redis.hmget(self._errors_key, [m for m, _ in claimed]) if claimed else []
+            )
+            await self._dead_letter(
+                [
+                    (
+                        mid,
+                        raw_event(fields or {}),
+                        (r.decode() if r else "failed on every delivery")
+                        + f" (delivered {self.policy.max_deliveries} times)",
+                    )
+                    for (mid, fields), r in zip(claimed, reasons, strict=True)
+                ]
+            )
+            handled += len(claimed)
+        if retry:
+            claimed = await self.redis.xclaim(
+                self.stream, self.group, self.consumer, self.policy.claim_idle_ms, retry
+            )
+            entries = [(mid, fields) for mid, fields in claimed if fields]
+            # entries deleted from the stream meanwhile come back empty: nothing to process
+            gone = [mid for mid, fields in claimed if not fields]
+            if gone:
+                await self._ack(gone)
+            events = await self._decode_entries(entries)
+            await self.handle(events)
+            self._count("claimed", len(claimed))
+            handled += len(claimed)
+        return handled
+
+    def _count(self, what: str, n: int) -> None:
+        setattr(self.stats, what, getattr(self.stats, what) + n)
+        if self.metrics is not None and n:
+            counter = getattr(self.metrics, what)
+            counter.labels(self.metrics.service, self.stream, self.group).inc(n)
+
+    async def run_claimer(self) -> None:
+        while True:
+            await asyncio.sleep(self.policy.claim_interval_s)
+            try:
+                while await self.claim_once() >= self.policy.batch_size:
+                    pass
+            except Exception:  # the entries stay pending; the next pass tries again
+                log.exception("claimer for %s/%s failed", self.stream, self.group)
+
+    async def lag(self) -> tuple[int, int]:
+        """(entries not yet delivered to the group, entries delivered but not acknowledged)."""
+        groups = await self.redis.xinfo_groups(self.stream)
+        for g in groups:
+            name = g["name"].decode() if isinstance(g["name"], bytes) else g["name"]
+            if name != self.group:
+                continue
+            pending = int(g.get("pending", 0))
+            lag = g.get("lag")
+            if lag is None:  # Redis < 7: count what lies after the last delivered id
+                last = g["last-delivered-id"]
+                last = last.decode() if isinstance(last, bytes) else last
+                rest = await self.redis.xrange(self.stream, min=f"({last}", count=100_000)
+                lag = len(rest)
+            return int(lag), pending
+        return 0, 0
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        parts = [
+            f"{'.'.join(str(p) for p in err['loc']) or '(event)'}: {err['msg']}"
+            for err in exc.errors()[:10]
+        ]
+        return "invalid event: " + "; ".join(parts)
+    return f"{type(exc).__name__}: {exc}"[:2000]

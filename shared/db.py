@@ -1,0 +1,189 @@
+"""Database plumbing: engine factory, the tables every service needs, and the unit of work.
+
+Every service owns its database. Each has two plumbing tables next to its own:
+``processed_event`` (ids of consumed events, written in the same transaction as their effect, so
+a redelivery changes nothing) and ``outbox`` (events to publish, written in the same transaction
+as the state that produced them, and relayed to Redis afterwards).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from shared.contracts.envelope import Envelope, dead_letter_stream
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite in WAL mode (created folders and all) or PostgreSQL."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=False
+        )
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return sa.create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+@dataclass(frozen=True)
+class PlumbingTables:
+    processed: sa.Table
+    outbox: sa.Table
+
+
+def plumbing_tables(metadata: sa.MetaData) -> PlumbingTables:
+    """Add the idempotency and outbox tables to a service's metadata."""
+    processed = sa.Table(
+        "processed_event",
+        metadata,
+        sa.Column("event_id", sa.String(36), primary_key=True),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    outbox = sa.Table(
+        "outbox",
+        metadata,
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+        sa.Column("stream", sa.String(128), nullable=False),
+        sa.Column("body", sa.LargeBinary, nullable=False),
+        sa.Column("error", sa.Text, nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    return PlumbingTables(processed=processed, outbox=outbox)
+
+
+def upsert(
+    conn: Connection,
+    table: sa.Table,
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    update: Sequence[str] | None = None,
+) -> None:
+    """Insert ``rows``; on a key conflict update ``update`` columns (or do nothing)."""
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    if update:
+        stmt = ins.on_conflict_do_update(
+            index_elements=list(keys), set_={c: ins.excluded[c] for c in update}
+        )
+    else:
+        stmt = ins.on_conflict_do_nothing(index_elements=list(keys))
+    conn.execute(stmt, list(rows))
+
+
+class SqlUnitOfWork:
+    """One database transaction; rolls back unless :meth:`commit` is called.
+
+    Services subclass it to add their repositories; the plumbing here gives idempotency
+    (:meth:`unseen`, :meth:`mark_processed`) and the outbox (:meth:`stage`).
+    """
+
+    def __init__(self, engine: Engine, tables: PlumbingTables, streams: dict[type, str]) -> None:
+        self.engine = engine
+        self.tables = tables
+        self._streams = streams
+        self._conn: Connection | None = None
+        self._committed = False
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            msg = "unit of work used outside its 'with' block"
+            raise RuntimeError(msg)
+        return self._conn
+
+    def __enter__(self) -> Self:
+        self._conn = self.engine.connect()
+        self._conn.begin()
+        self._committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn = self.conn
+        try:
+            if not self._committed:
+                conn.rollback()
+        finally:
+            conn.close()
+            self._conn = None
+
+    def commit(self) -> None:
+        self.conn.commit()
+        self._committed = True
+
+    # idempotency -----------------------------------------------------------------------------
+    def unseen(self, events: Sequence[Envelope[Any]]) -> list[Envelope[Any]]:
+        """Events not processed before (and not repeated within the batch), in order."""
+        ids = [str(e.event_id) for e in events]
+        table = self.tables.processed
+        seen: set[str] = set()
+        for chunk in _chunks(ids, 500):
+            seen.update(
+                self.conn.execute(sa.select(table.c.event_id).where(table.c.event_id.in_(chunk)))
+                .scalars()
+                .all()
+            )
+        fresh: list[Envelope[Any]] = []
+        for e, eid in zip(events, ids, strict=True):
+            if eid not in seen:
+                seen.add(eid)
+                fresh.append(e)
+        return fresh
+
+    def mark_processed(self, events: Iterable[Envelope[Any]], now: datetime) -> None:
+        rows = [{"event_id": str(e.event_id), "processed_at": now} for e in events]
+        if rows:
+            self.conn.execute(sa.insert(self.tables.processed), rows)
+
+    # outbox ----------------------------------------------------------------------------------
+    def stage(self, events: Iterable[Envelope[Any]], now: datetime | None = None) -> int:
+        """Write events to the outbox, to be published once this transaction commits."""
+        at = now or datetime.now(UTC)
+        rows = [
+            {"stream": self._streams[type(e)], "body": e.to_json(), "error": None, "created_at": at}
+            for e in events
+        ]
+        if rows:
+            self.conn.execute(sa.insert(self.tables.outbox), rows)
+        return len(rows)
+
+    def stage_dead_letters(self, stream: str, rejected: Iterable[tuple[bytes, str]]) -> None:
+        """Send (event body, reason) pairs to ``stream``'s dead-letter stream via the outbox."""
+        at = datetime.now(UTC)
+        dlq = dead_letter_stream(stream)
+        rows = [{"stream": dlq, "body": b, "error": r, "created_at": at} for b, r in rejected]
+        if rows:
+            self.conn.execute(sa.insert(self.tables.outbox), rows)
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
