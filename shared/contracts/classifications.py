@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from shared.contracts.codes import (
     AreaType,
@@ -39,6 +39,9 @@ class ClassificationPayload(Contract):
     village_code: str = Field(description="Village code.")
     area_type: AreaType = Field(description="Area type used for the income line.")
     review_year: int = Field(description="Year of the review round.")
+    surveyed_at: AwareDatetime = Field(
+        description="Interview time of the survey; with review_year, orders a household's results."
+    )
     standard_id: str = Field(description="Standard applied, e.g. 'vn-2022-2025'.")
     stage: ReviewStage = Field(description="Proposed by the engine or recognised by the commune.")
     status: PovertyStatus = Field(description="Poverty status.")
@@ -62,7 +65,15 @@ class ClassificationPayload(Contract):
     causes: list[PovertyCause] = Field(default_factory=list, description="Causes of poverty.")
     needs: list[SupportKind] = Field(default_factory=list, description="Support needs.")
     rule_hash: str = Field(description="SHA-256 of the rule bundle (standard and overrides).")
+    governing: bool = Field(
+        description="True if this standard governs the review year (False: a baseline or what-if)."
+    )
     engine_version: str = Field(description="Version of the classification engine.")
+
+
+def survey_order_key(review_year: int, surveyed_at: datetime, survey_id: str) -> str:
+    """A string that sorts a household's surveys: later review round, then later interview."""
+    return f"{review_year:04d}|{surveyed_at.astimezone(UTC).isoformat()}|{survey_id}"
 
 
 class HouseholdClassified(Envelope[ClassificationPayload]):

@@ -6,11 +6,11 @@ assessment under whichever standard applies.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
 from pydantic import AwareDatetime, Field, model_validator
 
+from shared.contracts.classifications import survey_order_key
 from shared.contracts.codes import (
     AreaType,
     Asset,
@@ -144,9 +144,9 @@ class SurveyPayload(Contract):
         return self
 
     @property
-    def sort_key(self) -> tuple[int, datetime, str]:
+    def order_key(self) -> str:
         """Order of surveys of one household: later review round, then later interview wins."""
-        return (self.review_round.year, self.surveyed_at, self.survey_id)
+        return survey_order_key(self.review_round.year, self.surveyed_at, self.survey_id)
 
 
 class HouseholdSurveyed(Envelope[SurveyPayload]):

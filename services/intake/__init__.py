@@ -1,0 +1,1 @@
+"""Intake: takes household surveys (HTTP, bulk files, offline forms) and publishes them."""

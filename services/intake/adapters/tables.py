@@ -1,0 +1,57 @@
+"""Intake's tables: every survey version as received, and the household registry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from shared.db import plumbing_tables
+
+mapper_registry = registry()
+metadata = mapper_registry.metadata
+
+
+class IntakeModel(SQLModel, registry=mapper_registry):
+    pass
+
+
+class SurveyRow(IntakeModel, table=True):
+    __tablename__ = "survey"
+
+    survey_id: str = Field(primary_key=True, max_length=64)
+    household_code: str = Field(index=True, max_length=64)
+    version: int
+    commune_code: str = Field(index=True, max_length=16)
+    channel: str = Field(max_length=16)
+    content_hash: str = Field(max_length=64)
+    citizen_id_missing: bool = False
+    payload: bytes = Field(sa_type=sa.LargeBinary)
+    received_at: datetime = Field(sa_type=sa.DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+class HouseholdRow(IntakeModel, table=True):
+    __tablename__ = "household"
+
+    household_code: str = Field(primary_key=True, max_length=64)
+    commune_code: str = Field(max_length=16)
+    latest_version: int
+    latest_survey_id: str = Field(max_length=64)
+
+
+class SubmissionRow(IntakeModel, table=True):
+    """Offline-form submissions by instance id, so a retried submission is processed once."""
+
+    __tablename__ = "form_submission"
+
+    instance_id: str = Field(primary_key=True, max_length=128)
+    survey_id: str = Field(max_length=64)
+    superseded_by: str | None = Field(default=None, max_length=128)
+
+
+plumbing = plumbing_tables(metadata)
+surveys = SurveyRow.__table__  # type: ignore[attr-defined]
+households = HouseholdRow.__table__  # type: ignore[attr-defined]
+submissions = SubmissionRow.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Support: disbursements, credit, in-kind support and training for classified households."""

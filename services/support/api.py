@@ -1,0 +1,87 @@
+"""Support's HTTP routes: record disbursements and training enrolments."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Header, HTTPException, Response, status
+
+from services.support.metrics import SupportMetrics
+from services.support.service import (
+    DisbursementRequest,
+    EnrolmentRequest,
+    SupportUnitOfWork,
+    UnknownHousehold,
+    record_disbursement,
+    record_enrolment,
+)
+from shared.runtime import Runtime
+
+
+def _unknown(exc: UnknownHousehold) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_404_NOT_FOUND,
+        detail={
+            "field": "household_code",
+            "code": "unknown_household",
+            "message_vi": f"Không tìm thấy hộ {exc.household_code} trong danh sách hộ đã rà soát.",
+            "message_en": f"Household {exc.household_code} has not been classified by a review.",
+        },
+    )
+
+
+def router(rt: Runtime, metrics: SupportMetrics) -> APIRouter:
+    api = APIRouter(tags=["support"])
+
+    @api.post("/disbursements", status_code=status.HTTP_201_CREATED)
+    async def post_disbursement(
+        body: DisbursementRequest,
+        response: Response,
+        x_correlation_id: str | None = Header(default=None),
+    ) -> dict[str, Any]:
+        """Record support given to a classified household (cash, credit or in kind)."""
+        try:
+            rec = await asyncio.to_thread(
+                record_disbursement,
+                SupportUnitOfWork(rt.engine),
+                body,
+                correlation_id=x_correlation_id or str(uuid.uuid4()),
+                now=datetime.now(UTC),
+            )
+        except UnknownHousehold as exc:
+            raise _unknown(exc) from exc
+        if rec.created:
+            metrics.disbursed.labels(body.kind.value).inc()
+            metrics.disbursed_vnd.labels(body.kind.value).inc(body.amount_vnd)
+            rt.relay.notify()
+        else:
+            response.status_code = status.HTTP_200_OK
+        return {"disbursement_id": rec.id, "created": rec.created}
+
+    @api.post("/enrolments", status_code=status.HTTP_201_CREATED)
+    async def post_enrolment(
+        body: EnrolmentRequest,
+        response: Response,
+        x_correlation_id: str | None = Header(default=None),
+    ) -> dict[str, Any]:
+        """Enrol a member of a classified household in vocational training."""
+        try:
+            rec = await asyncio.to_thread(
+                record_enrolment,
+                SupportUnitOfWork(rt.engine),
+                body,
+                correlation_id=x_correlation_id or str(uuid.uuid4()),
+            )
+        except UnknownHousehold as exc:
+            raise _unknown(exc) from exc
+        if rec.created:
+            metrics.enrolled.inc()
+            rt.relay.notify()
+        else:
+            response.status_code = status.HTTP_200_OK
+        return {"enrolment_id": rec.id, "created": rec.created}
+
+    return api

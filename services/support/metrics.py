@@ -1,0 +1,29 @@
+"""Support's business metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter
+
+
+class SupportMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.disbursed = Counter(
+            "giamngheo_support_disbursements",
+            "Disbursements recorded.",
+            ["kind"],
+            registry=registry,
+        )
+        self.disbursed_vnd = Counter(
+            "giamngheo_support_disbursed_vnd",
+            "Value of support recorded, in VND.",
+            ["kind"],
+            registry=registry,
+        )
+        self.enrolled = Counter(
+            "giamngheo_training_enrolments", "Training enrolments recorded.", registry=registry
+        )
+        self.households_known = Counter(
+            "giamngheo_support_household_updates",
+            "Classification events applied to support's household register.",
+            registry=registry,
+        )

@@ -1,0 +1,167 @@
+"""Support use cases: keep the register of classified households; record support for them.
+
+Support is only recorded for a household the platform has classified; anything else is an
+unknown household, reported as such. Recording and its event commit together (outbox).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from services.support.adapters.tables import disbursements, enrolments, known, plumbing
+from shared.contracts.classifications import HouseholdClassified, survey_order_key
+from shared.contracts.support import DisbursementPayload, SupportDisbursed
+from shared.contracts.training import EnrolmentPayload, TrainingEnrolled
+from shared.db import SqlUnitOfWork, upsert
+from shared.runtime import STREAM_OF
+
+PRODUCER = "support"
+
+
+class DisbursementRequest(DisbursementPayload):
+    """What an officer records; the commune is taken from the household register."""
+
+    commune_code: str = ""
+
+
+class EnrolmentRequest(EnrolmentPayload):
+    """What an officer records; the commune is taken from the household register."""
+
+    commune_code: str = ""
+
+
+class UnknownHousehold(LookupError):
+    def __init__(self, household_code: str) -> None:
+        super().__init__(household_code)
+        self.household_code = household_code
+
+
+@dataclass(frozen=True)
+class Recorded:
+    id: str
+    created: bool
+
+
+class SupportUnitOfWork(SqlUnitOfWork):
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine, plumbing, STREAM_OF)
+
+    def household(self, code: str) -> dict[str, Any] | None:
+        row = self.conn.execute(sa.select(known).where(known.c.household_code == code)).first()
+        return dict(row._mapping) if row else None
+
+    def order_keys(self, codes: Sequence[str]) -> dict[str, str]:
+        q = sa.select(known.c.household_code, known.c.order_key).where(
+            known.c.household_code.in_(codes)
+        )
+        return {code: key for code, key in self.conn.execute(q)}
+
+    def exists(self, table: sa.Table, key: str, value: str) -> bool:
+        q = sa.select(sa.literal(1)).select_from(table).where(table.c[key] == value)
+        return self.conn.execute(q).first() is not None
+
+
+def register_classifications(
+    uow: SupportUnitOfWork, events: Sequence[HouseholdClassified], now: datetime
+) -> int:
+    """Apply governing classifications to the register; the latest survey of a household wins."""
+    with uow:
+        fresh = [e for e in uow.unseen(events) if isinstance(e, HouseholdClassified)]
+        newest: dict[str, dict[str, Any]] = {}
+        for e in fresh:
+            p = e.payload
+            if not p.governing:
+                continue
+            key = survey_order_key(p.review_year, p.surveyed_at, p.survey_id)
+            current = newest.get(p.household_code)
+            if current is None or key >= current["order_key"]:
+                newest[p.household_code] = {
+                    "household_code": p.household_code,
+                    "commune_code": p.commune_code,
+                    "status": p.status.value,
+                    "stage": p.stage.value,
+                    "order_key": key,
+                }
+        stored = uow.order_keys(list(newest))
+        rows = [r for code, r in newest.items() if r["order_key"] >= stored.get(code, "")]
+        for i in range(0, len(rows), 500):
+            chunk = rows[i : i + 500]
+            uow.conn.execute(
+                sa.delete(known).where(
+                    known.c.household_code.in_([r["household_code"] for r in chunk])
+                )
+            )
+            uow.conn.execute(sa.insert(known), chunk)
+        uow.mark_processed(fresh, now)
+        uow.commit()
+        return len(fresh)
+
+
+def record_disbursement(
+    uow: SupportUnitOfWork, request: DisbursementRequest, *, correlation_id: str, now: datetime
+) -> Recorded:
+    """Record support for a known household; a repeated disbursement id changes nothing."""
+    with uow:
+        if uow.exists(disbursements, "disbursement_id", request.disbursement_id):
+            return Recorded(request.disbursement_id, created=False)
+        household = uow.household(request.household_code)
+        if household is None:
+            raise UnknownHousehold(request.household_code)
+        payload = DisbursementPayload(
+            **{**request.model_dump(), "commune_code": household["commune_code"]}
+        )
+        event = SupportDisbursed.create(payload, producer=PRODUCER, correlation_id=correlation_id)
+        uow.conn.execute(
+            sa.insert(disbursements),
+            [
+                {
+                    "disbursement_id": payload.disbursement_id,
+                    "household_code": payload.household_code,
+                    "commune_code": payload.commune_code,
+                    "kind": payload.kind.value,
+                    "amount_vnd": payload.amount_vnd,
+                    "disbursed_on": payload.disbursed_on,
+                    "payload": event.to_json(),
+                    "recorded_at": now,
+                }
+            ],
+        )
+        uow.stage([event])
+        uow.commit()
+    return Recorded(payload.disbursement_id, created=True)
+
+
+def record_enrolment(
+    uow: SupportUnitOfWork, request: EnrolmentRequest, *, correlation_id: str
+) -> Recorded:
+    """Enrol a member of a known household in training; a repeated enrolment id is harmless."""
+    with uow:
+        if uow.exists(enrolments, "enrolment_id", request.enrolment_id):
+            return Recorded(request.enrolment_id, created=False)
+        household = uow.household(request.household_code)
+        if household is None:
+            raise UnknownHousehold(request.household_code)
+        payload = EnrolmentPayload(
+            **{**request.model_dump(), "commune_code": household["commune_code"]}
+        )
+        event = TrainingEnrolled.create(payload, producer=PRODUCER, correlation_id=correlation_id)
+        uow.conn.execute(
+            sa.insert(enrolments),
+            [
+                {
+                    "enrolment_id": payload.enrolment_id,
+                    "household_code": payload.household_code,
+                    "member_no": payload.member_no,
+                    "payload": event.to_json(),
+                }
+            ],
+        )
+        uow.stage([event])
+        uow.commit()
+    return Recorded(payload.enrolment_id, created=True)

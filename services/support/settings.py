@@ -1,0 +1,18 @@
+"""Support settings (environment prefix ``SUPPORT_``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class SupportSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SUPPORT_", extra="ignore")
+    service_name: ClassVar[str] = "support"
+
+    database_url: str = Field(default="sqlite:///./data/support.db")
+    http_port: int = Field(default=8003, ge=0, le=65535)
