@@ -90,14 +90,13 @@ def register_classifications(
                 }
         stored = uow.order_keys(list(newest))
         rows = [r for code, r in newest.items() if r["order_key"] >= stored.get(code, "")]
-        for i in range(0, len(rows), 500):
-            chunk = rows[i : i + 500]
-            uow.conn.execute(
-                sa.delete(known).where(
-                    known.c.household_code.in_([r["household_code"] for r in chunk])
-                )
-            )
-            uow.conn.execute(sa.insert(known), chunk)
+        upsert(
+            uow.conn,
+            known,
+            rows,
+            keys=["household_code"],
+            update=["commune_code", "status", "stage", "order_key"],
+        )
         uow.mark_processed(fresh, now)
         uow.commit()
         return len(fresh)
