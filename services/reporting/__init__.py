@@ -1,0 +1,1 @@
+"""Reporting: keeps aggregates of classifications and support and produces year-end reports."""

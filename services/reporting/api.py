@@ -1,0 +1,40 @@
+"""Reporting's HTTP routes: counts by commune and status, support totals."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from services.reporting.service import event_tallies, household_counts, support_totals
+from shared.runtime import Runtime
+
+
+def router(rt: Runtime) -> APIRouter:
+    api = APIRouter(prefix="/reports", tags=["reports"])
+
+    @api.get("/households")
+    async def households(
+        standard: str = Query(default="vn-2022-2025", max_length=32, pattern=r"^[a-z0-9-]+$"),
+    ) -> dict[str, Any]:
+        """Households and persons by commune and poverty status under a standard."""
+        rows = await asyncio.to_thread(household_counts, rt.engine, standard)
+        return {
+            "standard_id": standard,
+            "total_households": sum(r.households for r in rows),
+            "rows": [r.__dict__ for r in rows],
+        }
+
+    @api.get("/support")
+    async def support() -> dict[str, Any]:
+        """Number and value of disbursements by commune and kind of support."""
+        rows = await asyncio.to_thread(support_totals, rt.engine)
+        return {"total_vnd": sum(r["amount_vnd"] for r in rows), "rows": rows}
+
+    @api.get("/events")
+    async def events() -> dict[str, Any]:
+        """How many events of each type the aggregates include (each event once)."""
+        return {"applied": await asyncio.to_thread(event_tallies, rt.engine)}
+
+    return api

@@ -1,0 +1,22 @@
+"""Builds the reporting service from its settings."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.reporting import api, handlers
+from services.reporting.adapters.tables import metadata, plumbing
+from services.reporting.metrics import ReportingMetrics
+from services.reporting.settings import ReportingSettings
+from shared.runtime import Runtime, build_runtime, http_app
+
+
+def create_runtime(settings: ReportingSettings) -> Runtime:
+    rt = build_runtime(settings, metadata, plumbing)
+    handlers.register(rt, ReportingMetrics(rt.registry))
+    return rt
+
+
+def create_app(settings: ReportingSettings | None = None) -> FastAPI:
+    rt = create_runtime(settings or ReportingSettings())
+    return http_app(rt, title="Giảm nghèo — reporting", routers=[api.router(rt)])

@@ -1,0 +1,210 @@
+"""Reporting use cases: apply events to the aggregates; answer the count queries.
+
+Each event is applied once (its id is recorded in the same transaction). A household's status
+under a standard is that of its latest survey, whatever order events arrive in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from services.reporting.adapters.tables import plumbing, statuses, support, tallies, training
+from shared.contracts.classifications import HouseholdClassified, survey_order_key
+from shared.contracts.support import SupportDisbursed
+from shared.contracts.training import TrainingEnrolled
+from shared.db import SqlUnitOfWork, upsert
+from shared.runtime import STREAM_OF
+
+
+class ReportingUnitOfWork(SqlUnitOfWork):
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine, plumbing, STREAM_OF)
+
+    def order_keys(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        found: dict[tuple[str, str], str] = {}
+        codes = sorted({k[0] for k in keys})
+        for i in range(0, len(codes), 500):
+            q = sa.select(statuses.c.household_code, statuses.c.standard_id, statuses.c.order_key)
+            q = q.where(statuses.c.household_code.in_(codes[i : i + 500]))
+            for code, std, key in self.conn.execute(q):
+                found[(code, std)] = key
+        return found
+
+    def tally(self, counts: dict[tuple[str, str], int]) -> None:
+        for (event_type, standard), n in counts.items():
+            updated = self.conn.execute(
+                sa.update(tallies)
+                .where(tallies.c.event_type == event_type, tallies.c.standard_id == standard)
+                .values(count=tallies.c.count + n)
+            )
+            if updated.rowcount == 0:
+                self.conn.execute(
+                    sa.insert(tallies),
+                    [{"event_type": event_type, "standard_id": standard, "count": n}],
+                )
+
+
+def apply_classifications(
+    uow: ReportingUnitOfWork, events: Sequence[HouseholdClassified], now: datetime
+) -> int:
+    with uow:
+        fresh = [e for e in uow.unseen(events) if isinstance(e, HouseholdClassified)]
+        newest: dict[tuple[str, str], dict[str, Any]] = {}
+        counts: dict[tuple[str, str], int] = {}
+        for e in fresh:
+            p = e.payload
+            k = (p.household_code, p.standard_id)
+            counts[(e.event_type, p.standard_id)] = counts.get((e.event_type, p.standard_id), 0) + 1
+            key = survey_order_key(p.review_year, p.surveyed_at, p.survey_id)
+            # a recognition of the same survey outranks its proposal
+            key += "|1" if p.stage.value == "recognised" else "|0"
+            if k in newest and newest[k]["order_key"] > key:
+                continue
+            newest[k] = {
+                "household_code": p.household_code,
+                "standard_id": p.standard_id,
+                "province_code": p.province_code,
+                "commune_code": p.commune_code,
+                "village_code": p.village_code,
+                "review_year": p.review_year,
+                "status": p.status.value,
+                "stage": p.stage.value,
+                "transition": p.transition.value,
+                "member_count": p.member_count,
+                "head_ethnicity": p.head_ethnicity,
+                "deprived": ",".join(i.code for i in p.indicators if i.deprived),
+                "order_key": key,
+            }
+        stored = uow.order_keys(list(newest))
+        rows = [r for k, r in newest.items() if r["order_key"] >= stored.get(k, "")]
+        upsert(
+            uow.conn,
+            statuses,
+            rows,
+            keys=["household_code", "standard_id"],
+            update=[c for c in rows[0] if c not in ("household_code", "standard_id")]
+            if rows
+            else None,
+        )
+        uow.tally(counts)
+        uow.mark_processed(fresh, now)
+        uow.commit()
+        return len(fresh)
+
+
+def apply_support(
+    uow: ReportingUnitOfWork,
+    events: Sequence[SupportDisbursed | TrainingEnrolled],
+    now: datetime,
+) -> int:
+    with uow:
+        fresh = uow.unseen(events)
+        money = [e.payload for e in fresh if isinstance(e, SupportDisbursed)]
+        trained = [e.payload for e in fresh if isinstance(e, TrainingEnrolled)]
+        upsert(
+            uow.conn,
+            support,
+            [
+                {
+                    "disbursement_id": p.disbursement_id,
+                    "household_code": p.household_code,
+                    "commune_code": p.commune_code,
+                    "kind": p.kind.value,
+                    "funding_source": p.funding_source.value,
+                    "programme_code": p.programme_code,
+                    "amount_vnd": p.amount_vnd,
+                    "disbursed_on": p.disbursed_on,
+                }
+                for p in money
+            ],
+            keys=["disbursement_id"],
+        )
+        upsert(
+            uow.conn,
+            training,
+            [
+                {
+                    "enrolment_id": p.enrolment_id,
+                    "household_code": p.household_code,
+                    "commune_code": p.commune_code,
+                    "job_linkage": p.job_linkage,
+                }
+                for p in trained
+            ],
+            keys=["enrolment_id"],
+        )
+        counts: dict[tuple[str, str], int] = {}
+        for e in fresh:
+            counts[(e.event_type, "")] = counts.get((e.event_type, ""), 0) + 1
+        uow.tally(counts)
+        uow.mark_processed(fresh, now)
+        uow.commit()
+        return len(fresh)
+
+
+# queries -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    commune_code: str
+    status: str
+    households: int
+    persons: int
+
+
+def household_counts(engine: Engine, standard_id: str) -> list[StatusCount]:
+    """Households and persons by commune and status under ``standard_id``."""
+    q = (
+        sa.select(
+            statuses.c.commune_code,
+            statuses.c.status,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(statuses.c.member_count), 0),
+        )
+        .where(statuses.c.standard_id == standard_id)
+        .group_by(statuses.c.commune_code, statuses.c.status)
+        .order_by(statuses.c.commune_code, statuses.c.status)
+    )
+    with engine.connect() as conn:
+        return [StatusCount(c, s, int(n), int(p)) for c, s, n, p in conn.execute(q)]
+
+
+def event_tallies(engine: Engine) -> dict[str, dict[str, int]]:
+    with engine.connect() as conn:
+        out: dict[str, dict[str, int]] = {}
+        for event_type, standard, n in conn.execute(sa.select(tallies)):
+            out.setdefault(event_type, {})[standard or "-"] = int(n)
+        return out
+
+
+def support_totals(engine: Engine) -> list[dict[str, Any]]:
+    """Number and value of disbursements by commune and kind of support."""
+    q = (
+        sa.select(
+            support.c.commune_code,
+            support.c.kind,
+            sa.func.count(),
+            sa.func.sum(support.c.amount_vnd),
+            sa.func.count(sa.distinct(support.c.household_code)),
+        )
+        .group_by(support.c.commune_code, support.c.kind)
+        .order_by(support.c.commune_code, support.c.kind)
+    )
+    with engine.connect() as conn:
+        return [
+            {
+                "commune_code": c,
+                "kind": k,
+                "disbursements": int(n),
+                "amount_vnd": int(v or 0),
+                "households": int(h),
+            }
+            for c, k, n, v, h in conn.execute(q)
+        ]
