@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.contracts.classifications import ClassificationPayload, HouseholdClassified
 from shared.contracts.codes import (
     AreaType,
     Asset,
@@ -15,8 +16,10 @@ from shared.contracts.codes import (
     Qualification,
     Relation,
     ReviewKind,
+    ReviewStage,
     SchoolLevel,
     Sex,
+    Transition,
     WaterSource,
 )
 from shared.contracts.surveys import HouseholdSurveyed, Member, SurveyPayload
@@ -74,3 +77,42 @@ def survey(n: int = 1, **overrides: Any) -> SurveyPayload:
 
 def surveyed_event(n: int = 1, **overrides: Any) -> HouseholdSurveyed:
     return HouseholdSurveyed.create(survey(n, **overrides), producer="intake")
+
+
+def classified_event(
+    n: int = 1,
+    *,
+    status: str = "poor",
+    standard_id: str = "vn-2022-2025",
+    commune_code: str = "04570",
+    surveyed_at: datetime | None = None,
+    **overrides: Any,
+) -> HouseholdClassified:
+    """A proposed classification of household ``HH-{n}`` under ``standard_id``."""
+    fields: dict[str, Any] = {
+        "survey_id": f"S-{n:07d}",
+        "household_code": f"HH-{n:07d}",
+        "province_code": "15",
+        "commune_code": commune_code,
+        "village_code": f"{commune_code}-01",
+        "area_type": AreaType.RURAL,
+        "review_year": 2026,
+        "surveyed_at": surveyed_at or datetime(2026, 10, 1, 9, 0, tzinfo=UTC),
+        "standard_id": standard_id,
+        "stage": ReviewStage.PROPOSED,
+        "status": status,
+        "transition": Transition.NOT_LISTED,
+        "income_basis": IncomeBasis.VND_PER_CAPITA_MONTH,
+        "income_value": 1_000_000,
+        "income_line": 1_500_000,
+        "deprivation_count": 3,
+        "indicators": [],
+        "low_income_worker_household": False,
+        "member_count": 4,
+        "head_ethnicity": "tay",
+        "rule_hash": "0" * 64,
+        "engine_version": "test",
+        "governing": True,
+    }
+    fields.update(overrides)
+    return HouseholdClassified.create(ClassificationPayload(**fields), producer="assessment")

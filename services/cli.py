@@ -1,0 +1,145 @@
+"""The operator's command line: run the platform, one service, the benchmark, the docs.
+
+    giamngheo up                 # whole platform locally (embedded Redis + SQLite)
+    giamngheo serve assessment   # one service (what each container runs)
+    giamngheo bench --n 100000   # end-to-end throughput
+    giamngheo asyncapi           # regenerate docs/asyncapi.yaml
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import signal
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+
+class ServiceName(StrEnum):
+    intake = "intake"
+    assessment = "assessment"
+    support = "support"
+    reporting = "reporting"
+
+
+SETTINGS = {
+    "intake": ("services.intake.settings", "IntakeSettings"),
+    "assessment": ("services.assessment.settings", "AssessmentSettings"),
+    "support": ("services.support.settings", "SupportSettings"),
+    "reporting": ("services.reporting.settings", "ReportingSettings"),
+}
+
+
+def settings_class(name: str) -> Any:
+    module, cls = SETTINGS[name]
+    return getattr(importlib.import_module(module), cls)
+
+
+def build_app(name: str, settings: Any | None = None) -> Any:
+    """The FastAPI app of service ``name``, built by its ``create_app`` factory."""
+    factory = importlib.import_module(f"services.{name}.app").create_app
+    return factory(settings or settings_class(name)())
+
+
+@app.command()
+def serve(
+    service: ServiceName,
+    host: str | None = typer.Option(None, help="Listen address (default from settings)."),
+    port: int | None = typer.Option(None, help="Port (default from settings)."),
+) -> None:
+    """Run one service: its HTTP API, /metrics and its stream consumers."""
+    import uvicorn
+
+    settings = settings_class(service.value)()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(
+        build_app(service.value, settings),
+        host=host or settings.http_host,
+        port=port or settings.http_port,
+        log_level="warning",
+        timeout_graceful_shutdown=30,
+    )
+
+
+@app.command()
+def up(
+    data_dir: Path = typer.Option(Path("var"), help="Where databases, Redis data and logs go."),
+    redis_url: str | None = typer.Option(
+        None, envvar="REDIS_URL", help="Use this Redis instead of the embedded one."
+    ),
+) -> None:
+    """Start the whole platform locally and keep it running until Ctrl-C."""
+    from services.stack import SERVICES, Stack
+
+    stack = Stack(data_dir=data_dir.resolve(), redis_url=redis_url or None)
+    typer.echo("Starting Redis and the four services …")
+    stack.start()
+    typer.echo(f"Redis: {stack.redis_url}   data: {stack.data_dir}")
+    for name in SERVICES:
+        base = stack.url(name)
+        typer.echo(f"  {name:<11} API {base}/docs   metrics {base}/metrics   health {base}/health")
+    typer.echo("Press Ctrl-C to stop.")
+    stopping = False
+
+    def _stop(*_: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        while not stopping:
+            for name, procs in stack.processes.items():
+                for proc in procs:
+                    if proc.poll() is not None:
+                        typer.echo(f"{name} exited ({proc.returncode}); see {data_dir}", err=True)
+                        stopping = True
+            time.sleep(0.5)
+    finally:
+        typer.echo("Stopping …")
+        stack.stop()
+
+
+@app.command()
+def asyncapi(
+    out: Path = typer.Option(Path("docs/asyncapi.yaml"), help="Where to write the document."),
+) -> None:
+    """Write the AsyncAPI document of every stream, generated from the code."""
+    from services.docs import asyncapi_yaml
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(asyncapi_yaml(), encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
+def bench(
+    n: int = typer.Option(100_000, help="Synthetic surveys to push through the pipeline."),
+    data_dir: Path | None = typer.Option(None, help="Working folder (default: a temp folder)."),
+    redis_url: str | None = typer.Option(
+        None, envvar="BENCH_REDIS_URL", help="Redis to use (default: embedded)."
+    ),
+) -> None:
+    """Measure end-to-end surveys/s against the raw Redis stream rate, on this machine."""
+    from services.bench import run_bench
+
+    run_bench(n=n, data_dir=data_dir, redis_url=redis_url)
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(app())
+
+
+if __name__ == "__main__":
+    main()

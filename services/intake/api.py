@@ -1,0 +1,95 @@
+"""Intake's HTTP routes: one survey at a time (bulk files and offline forms in their own)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Header, HTTPException, Response, status
+from pydantic import Field, ValidationError
+
+from services.intake.domain.areas import AreaLookupError, AreaRegistry
+from services.intake.metrics import IntakeMetrics
+from services.intake.service import IntakeUnitOfWork, ReceiptStatus, accept_surveys
+from shared.contracts.codes import AreaType, Relation
+from shared.contracts.surveys import SurveyPayload
+from shared.http_errors import field_errors
+from shared.runtime import Runtime
+
+
+class SurveyIn(SurveyPayload):
+    """A survey as submitted: province and area type are taken from the commune."""
+
+    province_code: str = Field(default="", max_length=16, description="Ignored: from the commune.")
+    area_type: AreaType | None = Field(default=None, description="Ignored: from the commune.")
+    head_citizen_id_missing: bool = Field(default=False, description="Set by intake.")
+
+
+def resolve(survey: SurveyIn, registry: AreaRegistry) -> SurveyPayload:
+    """The payload with the area filled in from the registry (``AreaLookupError`` if unknown)."""
+    area = registry.resolve(survey.commune_code, survey.village_code)
+    head = next(m for m in survey.members if m.relation is Relation.HEAD)
+    data: dict[str, Any] = dict(survey)
+    data.update(
+        province_code=area.province_code,
+        area_type=area.area_type,
+        head_citizen_id_missing=head.citizen_id is None,
+    )
+    return SurveyPayload.model_validate(data)
+
+
+def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRouter:
+    api = APIRouter(tags=["surveys"])
+
+    @api.post("/surveys", status_code=status.HTTP_201_CREATED)
+    async def post_survey(
+        body: SurveyIn,
+        response: Response,
+        x_correlation_id: str | None = Header(default=None, max_length=128),
+    ) -> dict[str, Any]:
+        """Submit one household survey. The survey id is an idempotency key: sending the same
+        survey again returns 200 and stores nothing; the same id with other content is 409."""
+        try:
+            payload = resolve(body, registry)
+        except AreaLookupError as exc:
+            metrics.rejected.labels("http").inc()
+            raise HTTPException(
+                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+                detail=[{"field": exc.field, "type": exc.message.key,
+                         "message_vi": exc.message.vi, "message_en": exc.message.en}],
+            ) from exc
+        except ValidationError as exc:
+            metrics.rejected.labels("http").inc()
+            raise HTTPException(status_code=422, detail=field_errors(exc.errors())) from exc
+        (receipt,) = await asyncio.to_thread(
+            accept_surveys,
+            IntakeUnitOfWork(rt.engine),
+            [payload],
+            channel="http",
+            correlation_id=x_correlation_id or str(uuid.uuid4()),
+            now=datetime.now(UTC),
+        )
+        if receipt.status is ReceiptStatus.CONFLICT:
+            raise HTTPException(
+                status_code=status.HTTP_409_CONFLICT,
+                detail=[{"field": "survey_id", "type": "conflict",
+                         "message_vi": "Mã phiếu đã được dùng cho một phiếu có nội dung khác.",
+                         "message_en": "This survey id was already used for different content."}],
+            )
+        if receipt.status is ReceiptStatus.CREATED:
+            metrics.accepted.labels("http").inc()
+            rt.relay.notify()
+        else:
+            metrics.duplicates.labels("http").inc()
+            response.status_code = status.HTTP_200_OK
+        return {
+            "survey_id": receipt.survey_id,
+            "household_code": receipt.household_code,
+            "version": receipt.version,
+            "status": receipt.status.value,
+            "citizen_id_missing": payload.head_citizen_id_missing,
+        }
+
+    return api

@@ -1,0 +1,125 @@
+"""Runs the whole platform locally: Redis (embedded unless a URL is given) and the four services
+as separate OS processes, each with its own SQLite database under one data folder.
+
+Used by ``giamngheo up``, the benchmark and the end-to-end tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from shared.embedded_redis import EmbeddedRedis, free_port
+
+SERVICES = ("intake", "assessment", "support", "reporting")
+DEFAULT_PORTS = {"intake": 8001, "assessment": 8002, "support": 8003, "reporting": 8004}
+
+
+@dataclass
+class Stack:
+    data_dir: Path
+    redis_url: str | None = None
+    ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    host: str = "127.0.0.1"
+    extra_env: dict[str, str] = field(default_factory=dict)
+    replicas: dict[str, int] = field(default_factory=dict)
+    redis: EmbeddedRedis | None = None
+    processes: dict[str, list[subprocess.Popen[bytes]]] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return f"http://{self.host}:{self.ports[service]}"
+
+    def env_for(self, service: str, port: int) -> dict[str, str]:
+        prefix = service.upper()
+        env = dict(os.environ)
+        env.update(
+            {
+                "REDIS_URL": self.redis_url or "",
+                f"{prefix}_DATABASE_URL": env.get(
+                    f"{prefix}_DATABASE_URL", f"sqlite:///{self.data_dir / (service + '.db')}"
+                ),
+                f"{prefix}_HTTP_HOST": self.host,
+                f"{prefix}_HTTP_PORT": str(port),
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout_s: float = 60.0) -> Stack:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.redis_url:
+            self.redis = EmbeddedRedis(self.data_dir / "redis").start()
+            self.redis_url = self.redis.url
+        for name in SERVICES:
+            for replica in range(self.replicas.get(name, 1)):
+                port = self.ports[name] if replica == 0 else free_port()
+                self.spawn(name, port)
+        self.wait_healthy(timeout_s)
+        return self
+
+    def spawn(self, name: str, port: int) -> subprocess.Popen[bytes]:
+        log = (self.data_dir / f"{name}-{port}.log").open("ab")
+        proc = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "services.cli", "serve", name],
+            env=self.env_for(name, port),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.setdefault(name, []).append(proc)
+        return proc
+
+    def wait_healthy(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        pending = set(SERVICES)
+        with httpx.Client(timeout=2.0) as client:
+            while pending and time.monotonic() < deadline:
+                for name in list(pending):
+                    for proc in self.processes[name]:
+                        if proc.poll() is not None:
+                            self.stop()
+                            msg = f"{name} exited with {proc.returncode}; see {self.data_dir}"
+                            raise RuntimeError(msg)
+                    with contextlib.suppress(httpx.HTTPError):
+                        if client.get(self.url(name) + "/health").status_code == 200:
+                            pending.discard(name)
+                time.sleep(0.2)
+        if pending:
+            self.stop()
+            msg = f"services not healthy in {timeout_s}s: {sorted(pending)}"
+            raise RuntimeError(msg)
+
+    def kill(self, name: str, index: int = 0) -> None:
+        """Kill one replica abruptly (SIGKILL), as a crash would."""
+        proc = self.processes[name].pop(index)
+        proc.kill()
+        proc.wait()
+
+    def stop(self) -> None:
+        for procs in self.processes.values():
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.terminate()
+        for procs in self.processes.values():
+            for proc in procs:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        self.processes.clear()
+        if self.redis:
+            self.redis.stop()
+            self.redis = None
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
