@@ -1,9 +1,9 @@
 """The operator's command line: run the platform, one service, the benchmark, the docs.
 
-    giamngheo up                 # whole platform locally (embedded Redis + SQLite)
-    giamngheo serve assessment   # one service (what each container runs)
-    giamngheo bench --n 100000   # end-to-end throughput
-    giamngheo asyncapi           # regenerate docs/asyncapi.yaml
+giamngheo up                 # whole platform locally (embedded Redis + SQLite)
+giamngheo serve assessment   # one service (what each container runs)
+giamngheo bench --n 100000   # end-to-end throughput
+giamngheo asyncapi           # regenerate docs/asyncapi.yaml
 """
 
 from __future__ import annotations

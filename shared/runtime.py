@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from faststream.redis import RedisBroker
 from faststream.redis.prometheus import RedisPrometheusMiddleware
-from prometheus_client import CollectorRegistry, make_asgi_app
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from redis.asyncio import Redis
 from sqlalchemy.engine import Engine
 
@@ -201,7 +201,10 @@ def http_app(rt: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> F
         body = {"service": rt.service, "database": db_ok, "redis": redis_ok}
         return JSONResponse(body, status_code=200 if db_ok else 503)
 
-    app.mount("/metrics", make_asgi_app(registry=rt.registry))
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(rt.registry), media_type=CONTENT_TYPE_LATEST)
+
     return app
 
 

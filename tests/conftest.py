@@ -56,13 +56,13 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def redis_url(redis_server: str) -> Iterator[str]:
+def redis_url(redis_server: str) -> str:
     """A flushed database on the session's Redis server."""
     url = f"{redis_server}/{TEST_DB_INDEX}"
     client = redis.Redis.from_url(url)
     client.flushdb()
     client.close()
-    yield url
+    return url
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Header, HTTPException, Response, status
+from fastapi import APIRouter, Body, Header, HTTPException, Response, status
 from pydantic import Field, ValidationError
 
 from services.intake.domain.areas import AreaLookupError, AreaRegistry
@@ -18,12 +18,16 @@ from shared.contracts.surveys import SurveyPayload
 from shared.http_errors import field_errors
 from shared.runtime import Runtime
 
+MAX_BATCH = 1000
+
 
 class SurveyIn(SurveyPayload):
     """A survey as submitted: province and area type are taken from the commune."""
 
     province_code: str = Field(default="", max_length=16, description="Ignored: from the commune.")
-    area_type: AreaType | None = Field(default=None, description="Ignored: from the commune.")
+    area_type: AreaType | None = Field(  # type: ignore[assignment]
+        default=None, description="Ignored: from the commune."
+    )
     head_citizen_id_missing: bool = Field(default=False, description="Set by intake.")
 
 
@@ -57,8 +61,14 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
             metrics.rejected.labels("http").inc()
             raise HTTPException(
                 status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-                detail=[{"field": exc.field, "type": exc.message.key,
-                         "message_vi": exc.message.vi, "message_en": exc.message.en}],
+                detail=[
+                    {
+                        "field": exc.field,
+                        "type": exc.message.key,
+                        "message_vi": exc.message.vi,
+                        "message_en": exc.message.en,
+                    }
+                ],
             ) from exc
         except ValidationError as exc:
             metrics.rejected.labels("http").inc()
@@ -74,9 +84,14 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
         if receipt.status is ReceiptStatus.CONFLICT:
             raise HTTPException(
                 status_code=status.HTTP_409_CONFLICT,
-                detail=[{"field": "survey_id", "type": "conflict",
-                         "message_vi": "Mã phiếu đã được dùng cho một phiếu có nội dung khác.",
-                         "message_en": "This survey id was already used for different content."}],
+                detail=[
+                    {
+                        "field": "survey_id",
+                        "type": "conflict",
+                        "message_vi": "Mã phiếu đã được dùng cho một phiếu có nội dung khác.",
+                        "message_en": "This survey id was already used for different content.",
+                    }
+                ],
             )
         if receipt.status is ReceiptStatus.CREATED:
             metrics.accepted.labels("http").inc()
@@ -91,5 +106,67 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
             "status": receipt.status.value,
             "citizen_id_missing": payload.head_citizen_id_missing,
         }
+
+    @api.post("/surveys/batch", status_code=status.HTTP_200_OK)
+    async def post_survey_batch(
+        body: list[dict[str, Any]] = Body(max_length=MAX_BATCH),
+        x_correlation_id: str | None = Header(default=None, max_length=128),
+    ) -> dict[str, Any]:
+        """Submit up to 1,000 surveys at once (a tablet syncing after a day offline). Each item
+        is validated on its own: valid items are stored even when others are rejected."""
+        results: list[dict[str, Any]] = [{} for _ in body]
+        valid: list[tuple[int, SurveyPayload]] = []
+        for i, item in enumerate(body):
+            try:
+                valid.append((i, resolve(SurveyIn.model_validate(item), registry)))
+            except ValidationError as exc:
+                results[i] = {
+                    "index": i,
+                    "status": "rejected",
+                    "errors": field_errors(exc.errors()),
+                }
+            except AreaLookupError as exc:
+                results[i] = {
+                    "index": i,
+                    "status": "rejected",
+                    "errors": [
+                        {
+                            "field": exc.field,
+                            "type": exc.message.key,
+                            "message_vi": exc.message.vi,
+                            "message_en": exc.message.en,
+                        }
+                    ],
+                }
+        receipts = (
+            await asyncio.to_thread(
+                accept_surveys,
+                IntakeUnitOfWork(rt.engine),
+                [p for _, p in valid],
+                channel="http",
+                correlation_id=x_correlation_id or str(uuid.uuid4()),
+                now=datetime.now(UTC),
+            )
+            if valid
+            else []
+        )
+        for (i, _), r in zip(valid, receipts, strict=True):
+            results[i] = {
+                "index": i,
+                "status": r.status.value,
+                "survey_id": r.survey_id,
+                "household_code": r.household_code,
+                "version": r.version,
+            }
+        counts = {
+            s: sum(1 for r in results if r["status"] == s)
+            for s in ("created", "duplicate", "conflict", "rejected")
+        }
+        metrics.accepted.labels("http").inc(counts["created"])
+        metrics.duplicates.labels("http").inc(counts["duplicate"])
+        metrics.rejected.labels("http").inc(counts["rejected"] + counts["conflict"])
+        if counts["created"]:
+            rt.relay.notify()
+        return {"counts": counts, "results": results}
 
     return api

@@ -7,16 +7,20 @@ from fastapi import FastAPI
 from services.intake import api
 from services.intake.adapters.areas_repo import load_registry
 from services.intake.adapters.tables import metadata, plumbing
+from services.intake.domain.areas import AreaRegistry
 from services.intake.metrics import IntakeMetrics
 from services.intake.settings import IntakeSettings
 from shared.contracts.surveys import HouseholdSurveyed
-from shared.runtime import build_runtime, http_app
+from shared.runtime import Runtime, build_runtime, http_app
+
+
+def create_runtime(settings: IntakeSettings) -> tuple[Runtime, AreaRegistry, IntakeMetrics]:
+    rt = build_runtime(settings, metadata, plumbing)
+    rt.document_publisher(HouseholdSurveyed, "A household survey was accepted and stored.")
+    return rt, load_registry(settings.areas_file), IntakeMetrics(rt.registry)
 
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
-    rt = build_runtime(settings, metadata, plumbing)
-    rt.document_publisher(HouseholdSurveyed, "A household survey was accepted and stored.")
-    registry = load_registry(settings.areas_file)
-    metrics = IntakeMetrics(rt.registry)
+    rt, registry, metrics = create_runtime(settings)
     return http_app(rt, title="Giảm nghèo — intake", routers=[api.router(rt, registry, metrics)])

@@ -20,7 +20,10 @@ from tests.helpers import eventually
 async def reporting(redis_url: str, database_url: str) -> AsyncIterator[Runtime]:
     rt = create_runtime(
         ReportingSettings(
-            redis_url=redis_url, database_url=database_url, poll_ms=50, claim_idle_ms=500,
+            redis_url=redis_url,
+            database_url=database_url,
+            poll_ms=50,
+            claim_idle_ms=500,
             claim_interval_s=0.2,
         )
     )
@@ -74,9 +77,7 @@ async def test_redelivery_after_a_crash_before_ack_changes_nothing(
 async def _all_read_and_acked(client: Redis) -> bool:
     (group,) = await client.xinfo_groups(HOUSEHOLD_CLASSIFIED_STREAM)
     last = await client.xinfo_stream(HOUSEHOLD_CLASSIFIED_STREAM)
-    return bool(
-        group["pending"] == 0 and group["last-delivered-id"] == last["last-generated-id"]
-    )
+    return bool(group["pending"] == 0 and group["last-delivered-id"] == last["last-generated-id"])
 
 
 async def test_latest_survey_wins_whatever_the_arrival_order(

@@ -1,0 +1,1 @@
+"""Assessment: classifies households under the poverty standard in force, and runs the review."""

@@ -1,0 +1,117 @@
+"""Assessment's HTTP routes: a household's result and explanation, the review workflow."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from services.assessment.metrics import AssessmentMetrics
+from services.assessment.service import (
+    AssessmentUnitOfWork,
+    ReviewError,
+    Rules,
+    household_view,
+    recognise,
+    record_meeting,
+)
+from shared.runtime import Runtime
+
+
+class MeetingIn(BaseModel):
+    held_on: date = Field(description="Date of the village meeting.")
+    attendees: int = Field(ge=1, le=100_000, description="People attending.")
+    agreeing: int = Field(ge=0, le=100_000, description="Attendees agreeing with the result.")
+
+
+class RecognitionIn(BaseModel):
+    decision_no: str = Field(min_length=1, max_length=64, description="Commune decision number.")
+    decided_on: date = Field(description="Date of the decision.")
+
+
+def _error(exc: ReviewError) -> HTTPException:
+    return HTTPException(
+        status_code=exc.status,
+        detail=[{"field": exc.field, "message_vi": exc.message_vi, "message_en": exc.message_en}],
+    )
+
+
+def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
+    api = APIRouter(tags=["assessment"])
+
+    @api.get("/households/{household_code}")
+    async def get_household(household_code: str) -> dict[str, Any]:
+        """Review state and latest result under each standard, with every indicator and why."""
+        view = await asyncio.to_thread(household_view, rt.engine, household_code)
+        if view is None:
+            raise HTTPException(
+                404,
+                detail=[
+                    {
+                        "field": "household_code",
+                        "message_vi": "Không tìm thấy hộ.",
+                        "message_en": "Household not found.",
+                    }
+                ],
+            )
+        return view
+
+    @api.get("/standards")
+    async def get_standards() -> list[dict[str, Any]]:
+        """Standards in force: lines, governed years, indicators and their legal basis."""
+        return [
+            {
+                **json.loads(s.canonical_json),
+                "rule_hash": s.rule_hash,
+                "pending_confirmation": list(s.pending_confirmation),
+            }
+            for s in rules.standards
+        ]
+
+    @api.post("/households/{household_code}/meetings")
+    async def post_meeting(household_code: str, body: MeetingIn) -> dict[str, str]:
+        """Record the village meeting; below 50% agreeing sends the household to re-survey."""
+        try:
+            outcome = await asyncio.to_thread(
+                record_meeting,
+                AssessmentUnitOfWork(rt.engine),
+                household_code,
+                held_on=body.held_on,
+                attendees=body.attendees,
+                agreeing=body.agreeing,
+                now=datetime.now(UTC),
+            )
+        except ReviewError as exc:
+            raise _error(exc) from exc
+        return {"household_code": household_code, "outcome": outcome}
+
+    @api.post("/households/{household_code}/recognition")
+    async def post_recognition(household_code: str, body: RecognitionIn) -> dict[str, Any]:
+        """The commune's recognition decision: the proposed status becomes recognised."""
+        try:
+            event = await asyncio.to_thread(
+                recognise,
+                AssessmentUnitOfWork(rt.engine),
+                household_code,
+                decision_no=body.decision_no,
+                decided_on=body.decided_on,
+                rules=rules,
+                now=datetime.now(UTC),
+            )
+        except ReviewError as exc:
+            raise _error(exc) from exc
+        p = event.payload
+        metrics.classified.labels(p.standard_id, p.stage.value, p.status.value).inc()
+        rt.relay.notify()
+        return {
+            "household_code": household_code,
+            "status": p.status.value,
+            "transition": p.transition.value,
+            "stage": p.stage.value,
+        }
+
+    return api

@@ -1,0 +1,466 @@
+"""Assessment use cases: classify surveys, record the village meeting and the recognition.
+
+* A survey is classified under the standard governing its review year, and (for the baseline
+  of the next period) under the next period's standard too. Results are *proposed*.
+* Latest survey wins: a survey older (by review round, then interview time) than the one the
+  household's state rests on is kept as a snapshot but changes nothing.
+* A village meeting with less than half of attendees agreeing sends the household back for
+  re-survey; with a meeting that agreed, the commune's decision makes the status *recognised*.
+* Snapshots, state, results, processed event ids and emitted events commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from services.assessment.adapters.tables import (
+    decisions,
+    meetings,
+    plumbing,
+    results,
+    snapshots,
+    states,
+)
+from services.assessment.domain.classifier import Classification, classify
+from services.assessment.domain.errors import NotClassifiable
+from services.assessment.domain.standard import Standard, standard_for_year
+from services.assessment.domain.transitions import RecognisedStatus, TransitionResult, transition
+from shared.contracts.classifications import (
+    ClassificationPayload,
+    HouseholdClassified,
+    IndicatorResult,
+)
+from shared.contracts.codes import PovertyStatus, Relation, ReviewStage
+from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
+from shared.db import SqlUnitOfWork, upsert
+from shared.runtime import STREAM_OF
+
+PRODUCER = "assessment"
+MEETING_QUORUM = 0.5
+"""Decision 24/2021: the village meeting must agree by at least half of those attending."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The standards in force and how to apply them."""
+
+    standards: tuple[Standard, ...]
+    classify_baseline: bool = True
+
+    def for_survey(self, survey: SurveyPayload) -> tuple[Standard, list[Standard]]:
+        """(governing standard, baseline standards) for a survey; LookupError if none."""
+        year = survey.review_round.year
+        governing = standard_for_year(self.standards, year, survey.province_code)
+        extra: list[Standard] = []
+        if self.classify_baseline:
+            try:
+                nxt = standard_for_year(self.standards, year + 1, survey.province_code)
+            except LookupError:
+                nxt = None
+            if nxt is not None and nxt.id != governing.id:
+                extra.append(nxt)
+        return governing, extra
+
+    def by_id(self, standard_id: str) -> Standard:
+        for s in self.standards:
+            if s.id == standard_id:
+                return s
+        msg = f"unknown standard {standard_id!r}"
+        raise LookupError(msg)
+
+
+class AssessmentUnitOfWork(SqlUnitOfWork):
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine, plumbing, STREAM_OF)
+
+    def states(self, codes: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(codes), 500):
+            q = sa.select(states).where(states.c.household_code.in_(codes[i : i + 500]))
+            for row in self.conn.execute(q):
+                found[row.household_code] = dict(row._mapping)
+        return found
+
+    def save_states(self, rows: list[dict[str, Any]]) -> None:
+        """Upsert household states; a row only replaces one resting on an older survey."""
+        if not rows:
+            return
+        ins: Any = (
+            postgresql.insert(states)
+            if self.conn.dialect.name == "postgresql"
+            else sqlite.insert(states)
+        )
+        cols = [c for c in rows[0] if c != "household_code"]
+        stmt = ins.on_conflict_do_update(
+            index_elements=["household_code"],
+            set_={c: ins.excluded[c] for c in cols},
+            where=ins.excluded.order_key >= states.c.order_key,
+        )
+        self.conn.execute(stmt, rows)
+
+
+def _previous(state: dict[str, Any] | None) -> RecognisedStatus:
+    """The household's last recognised status (status None: never recognised)."""
+    if not state:
+        return RecognisedStatus(status=None)
+    recognised = state.get("recognised_status")
+    return RecognisedStatus(
+        status=PovertyStatus(recognised) if recognised else None,
+        recognised_on=state.get("recognised_on"),
+        left_list_on=state.get("left_list_on"),
+    )
+
+
+def to_payload(
+    survey: SurveyPayload,
+    result: Classification,
+    change: TransitionResult,
+    *,
+    stage: ReviewStage,
+    governing: bool,
+) -> ClassificationPayload:
+    head = next(m for m in survey.members if m.relation is Relation.HEAD)
+    return ClassificationPayload(
+        survey_id=survey.survey_id,
+        household_code=survey.household_code,
+        province_code=survey.province_code,
+        commune_code=survey.commune_code,
+        village_code=survey.village_code,
+        area_type=survey.area_type,
+        review_year=survey.review_round.year,
+        surveyed_at=survey.surveyed_at,
+        standard_id=result.standard_id,
+        stage=stage,
+        status=result.status,
+        transition=change.transition,
+        previous_status=change.previous_status,
+        newly_escaped_until=change.newly_escaped_until,
+        income_basis=result.income_basis,
+        income_value=result.income_value,
+        income_line=result.income_line,
+        deprivation_count=result.deprivation_count,
+        indicators=[
+            IndicatorResult(
+                code=i.code,
+                dimension=i.dimension,
+                deprived=i.deprived,
+                reason=i.reason,
+                legal_basis=i.legal_basis,
+            )
+            for i in result.indicators
+        ],
+        low_income_worker_household=result.low_income_worker_household,
+        member_count=len(survey.members),
+        head_ethnicity=head.ethnicity,
+        causes=survey.causes,
+        needs=survey.needs,
+        rule_hash=result.rule_hash,
+        engine_version=result.engine_version,
+        governing=governing,
+    )
+
+
+def _classify_baseline(
+    survey: SurveyPayload, baseline: Sequence[Standard]
+) -> list[tuple[Standard, Classification]]:
+    out = []
+    for std in baseline:
+        try:
+            out.append((std, classify(survey, std)))
+        except NotClassifiable:
+            continue  # e.g. a score-A survey under a standard without score lines yet
+    return out
+
+
+@dataclass(frozen=True)
+class AssessOutcome:
+    classified: list[HouseholdClassified]
+    stale: int
+    rejected: int
+
+
+def assess_surveys(
+    uow: AssessmentUnitOfWork, events: Sequence[HouseholdSurveyed], rules: Rules, now: datetime
+) -> AssessOutcome:
+    """Classify the newest survey of each household in the batch (unless a later one is
+    already applied); keep every snapshot; dead-letter surveys no standard can classify."""
+    with uow:
+        fresh: list[HouseholdSurveyed] = [
+            e for e in uow.unseen(events) if isinstance(e, HouseholdSurveyed)
+        ]
+        upsert(
+            uow.conn,
+            snapshots,
+            [
+                {
+                    "survey_id": e.payload.survey_id,
+                    "household_code": e.payload.household_code,
+                    "commune_code": e.payload.commune_code,
+                    "order_key": e.payload.order_key,
+                    "payload": e.to_json(),
+                }
+                for e in fresh
+            ],
+            keys=["survey_id"],
+        )
+        newest: dict[str, HouseholdSurveyed] = {}
+        for e in fresh:
+            cur = newest.get(e.payload.household_code)
+            if cur is None or e.payload.order_key > cur.payload.order_key:
+                newest[e.payload.household_code] = e
+        stale = len(fresh) - len(newest)
+        known = uow.states(sorted(newest))
+        out: list[HouseholdClassified] = []
+        state_rows: list[dict[str, Any]] = []
+        result_rows: list[dict[str, Any]] = []
+        rejected: list[tuple[bytes, str]] = []
+        for code, e in newest.items():
+            survey = e.payload
+            state = known.get(code)
+            if state is not None and state["order_key"] > survey.order_key:
+                stale += 1
+                continue
+            try:
+                governing, baseline = rules.for_survey(survey)
+                main = classify(survey, governing)
+            except (LookupError, NotClassifiable) as exc:
+                rejected.append((e.to_json(), f"not classifiable: {exc}"))
+                continue
+            decided_on = survey.surveyed_at.date()
+            previous = _previous(state)
+            try:
+                payloads = [
+                    to_payload(
+                        survey,
+                        result,
+                        transition(
+                            previous,
+                            result.status,
+                            decided_on,
+                            newly_escaped_months=std.newly_escaped_months,
+                        ),
+                        stage=ReviewStage.PROPOSED,
+                        governing=std is governing,
+                    )
+                    for std, result in [(governing, main), *_classify_baseline(survey, baseline)]
+                ]
+            except ValueError as exc:  # e.g. interviewed before the household's last recognition
+                rejected.append((e.to_json(), f"not classifiable: {exc}"))
+                continue
+            for p in payloads:
+                event = HouseholdClassified.create(
+                    p, producer=PRODUCER, correlation_id=e.correlation_id, occurred_at=now
+                )
+                out.append(event)
+                result_rows.append(
+                    {
+                        "survey_id": p.survey_id,
+                        "standard_id": p.standard_id,
+                        "household_code": code,
+                        "status": p.status.value,
+                        "payload": p.model_dump_json().encode(),
+                    }
+                )
+            state_rows.append(
+                {
+                    "household_code": code,
+                    "commune_code": survey.commune_code,
+                    "latest_survey_id": survey.survey_id,
+                    "order_key": survey.order_key,
+                    "proposed_status": main.status.value,
+                    "standard_id": main.standard_id,
+                    "meeting_outcome": None,
+                    "recognised_status": state.get("recognised_status") if state else None,
+                    "recognised_standard": state.get("recognised_standard") if state else None,
+                    "recognised_on": state.get("recognised_on") if state else None,
+                    "recognised_survey_id": state.get("recognised_survey_id") if state else None,
+                    "left_list_on": state.get("left_list_on") if state else None,
+                }
+            )
+        uow.save_states(state_rows)
+        upsert(
+            uow.conn,
+            results,
+            result_rows,
+            keys=["survey_id", "standard_id"],
+            update=["status", "payload"],
+        )
+        uow.mark_processed(fresh, now)
+        uow.stage(out)
+        uow.stage_dead_letters(HOUSEHOLD_SURVEYED_STREAM, rejected)
+        uow.commit()
+        return AssessOutcome(classified=out, stale=stale, rejected=len(rejected))
+
+
+# review workflow -----------------------------------------------------------------------------
+
+
+class ReviewError(ValueError):
+    """A review step that cannot be taken now; ``field`` names the input at fault."""
+
+    def __init__(self, field: str, message_vi: str, message_en: str, status: int = 409) -> None:
+        super().__init__(message_en)
+        self.field = field
+        self.message_vi = message_vi
+        self.message_en = message_en
+        self.status = status
+
+
+def _state_or_404(uow: AssessmentUnitOfWork, household_code: str) -> dict[str, Any]:
+    state = uow.states([household_code]).get(household_code)
+    if state is None:
+        raise ReviewError(
+            "household_code",
+            f"Không tìm thấy hộ {household_code}.",
+            f"Household {household_code} has not been surveyed.",
+            status=404,
+        )
+    return state
+
+
+def record_meeting(
+    uow: AssessmentUnitOfWork,
+    household_code: str,
+    *,
+    held_on: date,
+    attendees: int,
+    agreeing: int,
+    now: datetime,
+) -> str:
+    """Record the village meeting on the household's latest survey; returns the outcome:
+    ``agreed`` or ``resurvey_required`` (fewer than half of attendees agreeing)."""
+    if attendees <= 0 or not 0 <= agreeing <= attendees:
+        raise ReviewError(
+            "agreeing",
+            "Số người đồng ý phải từ 0 đến số người dự họp (lớn hơn 0).",
+            "Agreeing must be between 0 and the number of attendees (more than 0).",
+            status=422,
+        )
+    with uow:
+        state = _state_or_404(uow, household_code)
+        outcome = "agreed" if agreeing / attendees >= MEETING_QUORUM else "resurvey_required"
+        uow.conn.execute(
+            sa.insert(meetings),
+            [
+                {
+                    "household_code": household_code,
+                    "survey_id": state["latest_survey_id"],
+                    "held_on": held_on,
+                    "attendees": attendees,
+                    "agreeing": agreeing,
+                    "outcome": outcome,
+                    "recorded_at": now,
+                }
+            ],
+        )
+        uow.conn.execute(
+            sa.update(states)
+            .where(states.c.household_code == household_code)
+            .values(meeting_outcome=outcome)
+        )
+        uow.commit()
+    return outcome
+
+
+def recognise(
+    uow: AssessmentUnitOfWork,
+    household_code: str,
+    *,
+    decision_no: str,
+    decided_on: date,
+    rules: Rules,
+    now: datetime,
+) -> HouseholdClassified:
+    """The commune's decision: the proposed status of the latest survey becomes recognised."""
+    with uow:
+        state = _state_or_404(uow, household_code)
+        if state["meeting_outcome"] != "agreed":
+            raise ReviewError(
+                "household_code",
+                "Chưa có biên bản họp thôn đồng ý (≥ 50%) cho phiếu mới nhất của hộ.",
+                "No village meeting agreeing (≥ 50%) on the household's latest survey yet.",
+            )
+        row = uow.conn.execute(
+            sa.select(snapshots.c.payload).where(snapshots.c.survey_id == state["latest_survey_id"])
+        ).scalar_one()
+        survey = HouseholdSurveyed.from_json(row).payload
+        standard = rules.by_id(state["standard_id"])
+        result = classify(survey, standard)
+        try:
+            change = transition(
+                _previous(state),
+                result.status,
+                decided_on,
+                newly_escaped_months=standard.newly_escaped_months,
+            )
+        except ValueError as exc:
+            raise ReviewError(
+                "decided_on",
+                "Ngày quyết định sớm hơn lần công nhận trước.",
+                f"The decision date is not valid: {exc}.",
+                status=422,
+            ) from exc
+        payload = to_payload(
+            survey,
+            result,
+            change,
+            stage=ReviewStage.RECOGNISED,
+            governing=True,
+        )
+        left_on = change.left_list_on
+        uow.conn.execute(
+            sa.update(states)
+            .where(states.c.household_code == household_code)
+            .values(
+                recognised_status=result.status.value,
+                recognised_standard=result.standard_id,
+                recognised_on=decided_on,
+                recognised_survey_id=survey.survey_id,
+                left_list_on=left_on,
+            )
+        )
+        uow.conn.execute(
+            sa.insert(decisions),
+            [
+                {
+                    "household_code": household_code,
+                    "survey_id": survey.survey_id,
+                    "decision_no": decision_no,
+                    "decided_on": decided_on,
+                    "status": result.status.value,
+                }
+            ],
+        )
+        event = HouseholdClassified.create(payload, producer=PRODUCER, occurred_at=now)
+        uow.stage([event])
+        uow.commit()
+    return event
+
+
+def household_view(engine: Engine, household_code: str) -> dict[str, Any] | None:
+    """The household's review state and its latest results under each standard."""
+    with engine.connect() as conn:
+        state = conn.execute(
+            sa.select(states).where(states.c.household_code == household_code)
+        ).first()
+        if state is None:
+            return None
+        rows = conn.execute(
+            sa.select(results.c.standard_id, results.c.payload).where(
+                results.c.survey_id == state.latest_survey_id
+            )
+        ).all()
+    return {
+        "state": dict(state._mapping),
+        "results": {
+            std: ClassificationPayload.model_validate_json(p).model_dump(mode="json")
+            for std, p in rows
+        },
+    }

@@ -1,0 +1,65 @@
+"""The compose file, checked without a Docker engine: it must match the code it runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from services.cli import ServiceName, settings_class
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "deploy" / "docker-compose.yml").read_text(encoding="utf-8"))
+PROMETHEUS = yaml.safe_load(
+    (ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text(encoding="utf-8")
+)
+APP_SERVICES = {s.value for s in ServiceName}
+
+
+def test_every_platform_service_is_in_compose_with_a_real_entry_point() -> None:
+    services = COMPOSE["services"]
+    assert APP_SERVICES <= set(services)
+    for name in APP_SERVICES:
+        command = services[name]["command"]
+        assert command[0] == "serve", f"{name} does not run `giamngheo serve`"
+        assert ServiceName(command[1]).value == name
+
+
+def test_every_environment_variable_in_compose_is_read_by_the_service_settings() -> None:
+    for name in APP_SERVICES:
+        env = set(COMPOSE["services"][name]["environment"])
+        known = settings_class(name).env_names()
+        assert env <= known, f"{name}: {sorted(env - known)} are not read by its settings"
+
+
+def test_every_service_uses_the_compose_redis_and_its_own_postgres_database() -> None:
+    for name in APP_SERVICES:
+        env = COMPOSE["services"][name]["environment"]
+        assert env["REDIS_URL"].startswith("redis://redis:")
+        assert env[f"{name.upper()}_DATABASE_URL"].endswith(f"@postgres:5432/{name}")
+
+
+def test_services_meant_to_scale_publish_no_fixed_host_port() -> None:
+    for name in APP_SERVICES - {"intake"}:
+        assert "ports" not in COMPOSE["services"][name], f"{name} cannot scale with a host port"
+
+
+def test_redis_persists_with_append_only_file() -> None:
+    assert "--appendonly" in COMPOSE["services"]["redis"]["command"]
+    assert "yes" in COMPOSE["services"]["redis"]["command"]
+
+
+def test_every_prometheus_target_is_a_platform_service_and_every_service_is_scraped() -> None:
+    targets = {
+        name
+        for job in PROMETHEUS["scrape_configs"]
+        for sd in job.get("dns_sd_configs", [])
+        for name in sd["names"]
+    }
+    assert targets == APP_SERVICES
+
+
+def test_every_service_has_a_healthcheck() -> None:
+    for name in APP_SERVICES | {"redis", "postgres"}:
+        svc = COMPOSE["services"][name]
+        assert "healthcheck" in svc or "<<" in svc or "healthcheck" in COMPOSE["x-service"]
