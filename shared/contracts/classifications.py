@@ -22,13 +22,14 @@ HOUSEHOLD_CLASSIFIED_STREAM = "household.classified"
 
 
 class IndicatorResult(Contract):
-    """One deprivation indicator as evaluated for the household."""
+    """One deprivation indicator as evaluated for the household. The legal article behind
+    each indicator is in the standard (``standard_id`` + ``rule_hash``; assessment's
+    ``GET /standards``), not repeated in every event."""
 
     code: str = Field(description="Indicator code in the standard (e.g. 'health_insurance').")
     dimension: str = Field(description="Dimension the indicator belongs to.")
     deprived: bool = Field(description="Whether the household is deprived on it.")
     reason: str = Field(description="Why, in terms of the answers (English).")
-    legal_basis: str = Field(description="Article of the decree the threshold comes from.")
 
 
 class ClassificationPayload(Contract):

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, Self, TypeVar
 from uuid import UUID, uuid4
 
-import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 WIRE_FIELD = "event"
@@ -75,7 +74,7 @@ class Envelope(BaseModel, Generic[P]):
         return {WIRE_FIELD: self.to_json()}
 
     def to_json(self) -> bytes:
-        return orjson.dumps(self.model_dump(mode="json"))
+        return self.__pydantic_serializer__.to_json(self)
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Self:

@@ -1,0 +1,209 @@
+"""End-to-end benchmark: N synthetic surveys through the running pipeline, against the raw
+Redis stream rate measured on the same server in the same run.
+
+Surveys enter through intake's batch endpoint (as tablets syncing would), are classified by
+assessment under both standards and counted by reporting; the clock stops when reporting has
+applied all N governing classifications.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import redis
+
+from services.stack import SERVICES, Stack
+from shared.embedded_redis import free_port
+
+VILLAGES = [
+    ("04570", "04570-01"),
+    ("04570", "04570-02"),
+    ("04681", "04681-01"),
+    ("04705", "04705-01"),
+]
+
+_TEMPLATE: dict[str, Any] = {
+    "survey_id": "",
+    "household_code": "",
+    "commune_code": "",
+    "village_code": "",
+    "review_round": {"year": 2026, "kind": "periodic"},
+    "surveyed_at": "2026-10-01T09:00:00+07:00",
+    "livelihood_agriculture": True,
+    "income": {"basis": "vnd_per_capita_month", "value": 0},
+    "housing": {
+        "pillars": "reinforced_concrete",
+        "walls": "brick_stone",
+        "roof": "tile",
+        "floor_area_m2": 40.0,
+    },
+    "water_source": "piped",
+    "latrine": "flush_septic",
+    "uses_telecom": True,
+    "uses_internet": True,
+    "assets": ["television", "smartphone"],
+    "members": [
+        {
+            "member_no": 1,
+            "age": 42,
+            "sex": "male",
+            "relation": "head",
+            "ethnicity": "tay",
+            "employment": "employed",
+            "has_health_insurance": True,
+            "highest_qualification": "upper_secondary",
+        },
+        {
+            "member_no": 2,
+            "age": 39,
+            "sex": "female",
+            "relation": "spouse",
+            "ethnicity": "tay",
+            "employment": "employed",
+            "has_health_insurance": True,
+            "highest_qualification": "lower_secondary",
+        },
+        {
+            "member_no": 3,
+            "age": 12,
+            "sex": "female",
+            "relation": "child",
+            "ethnicity": "tay",
+            "employment": "not_in_labour_force",
+            "has_health_insurance": True,
+            "attending_school": "lower_secondary",
+            "highest_qualification": "primary",
+        },
+        {
+            "member_no": 4,
+            "age": 70,
+            "sex": "male",
+            "relation": "parent",
+            "ethnicity": "tay",
+            "employment": "not_in_labour_force",
+            "has_health_insurance": True,
+            "work_capacity": "none",
+        },
+    ],
+}
+
+
+def synthetic_body(i: int, run: str = "b") -> dict[str, Any]:
+    """A valid survey of household ``i`` with varied income and deprivations."""
+    body = copy.deepcopy(_TEMPLATE)
+    commune, village = VILLAGES[i % len(VILLAGES)]
+    body.update(
+        survey_id=f"{run}-S{i:08d}",
+        household_code=f"{run}-H{i:08d}",
+        commune_code=commune,
+        village_code=village,
+    )
+    body["income"]["value"] = 800_000 + (i * 7919) % 2_500_000
+    if i % 3 == 0:
+        body["members"][3]["has_health_insurance"] = False
+    if i % 4 == 0:
+        body["water_source"] = "surface_water"
+        body["latrine"] = "none"
+    if i % 5 == 0:
+        body["housing"]["floor_area_m2"] = 20.0
+    return body
+
+
+def raw_redis_rates(url: str, n: int, size: int) -> tuple[float, float]:
+    """(pipelined XADD/s, XREADGROUP+XACK/s) for ``n`` entries of ``size`` bytes."""
+    client: Any = redis.Redis.from_url(url)  # stream replies are loosely typed by redis-py
+    stream, group = "bench.raw", "bench"
+    client.delete(stream)
+    body = b"x" * size
+    start = time.perf_counter()
+    for i in range(0, n, 1000):
+        pipe = client.pipeline(transaction=False)
+        for _ in range(min(1000, n - i)):
+            pipe.xadd(stream, {"event": body})
+        pipe.execute()
+    add_rate = n / (time.perf_counter() - start)
+    client.xgroup_create(stream, group, id="0")
+    start = time.perf_counter()
+    done = 0
+    while done < n:
+        reply = client.xreadgroup(group, "c", {stream: ">"}, count=500)
+        ids = [mid for _s, entries in reply for mid, _f in entries]
+        client.xack(stream, group, *ids)
+        done += len(ids)
+    read_rate = n / (time.perf_counter() - start)
+    client.delete(stream)
+    client.close()
+    return add_rate, read_rate
+
+
+async def _push(base: str, n: int, run: str, concurrency: int = 4, chunk: int = 500) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for start in range(0, n, chunk):
+            queue.put_nowait(start)
+
+        async def worker() -> None:
+            while not queue.empty():
+                start = queue.get_nowait()
+                bodies = [synthetic_body(i, run) for i in range(start, min(start + chunk, n))]
+                r = await client.post("/surveys/batch", json=bodies)
+                r.raise_for_status()
+                if r.json()["counts"]["created"] != len(bodies):
+                    msg = f"intake rejected part of a batch: {r.json()['counts']}"
+                    raise RuntimeError(msg)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
+def _applied(client: httpx.Client) -> int:
+    applied = client.get("/reports/events").json()["applied"]
+    return int(applied.get("HouseholdClassified", {}).get("vn-2022-2025", 0))
+
+
+def run_bench(
+    n: int, data_dir: Path | None = None, redis_url: str | None = None
+) -> dict[str, float]:
+    work = data_dir or Path(tempfile.mkdtemp(prefix="giamngheo-bench-"))
+    ports = {name: free_port() for name in SERVICES}
+    with Stack(work, redis_url=redis_url, ports=ports) as stack:
+        assert stack.redis_url
+        size = len(orjson.dumps(synthetic_body(0)))  # survey JSON; the envelope adds ~300 B
+        add_rate, read_rate = raw_redis_rates(stack.redis_url, min(n, 200_000), size + 300)
+        print(
+            f"raw Redis ({size + 300} B entries): XADD {add_rate:,.0f}/s pipelined, "
+            f"XREADGROUP+XACK {read_rate:,.0f}/s"
+        )
+        with httpx.Client(base_url=stack.url("reporting"), timeout=30) as reporting:
+            start = time.perf_counter()
+            asyncio.run(_push(stack.url("intake"), n, run=f"r{int(time.time())}"))
+            accepted = time.perf_counter()
+            while _applied(reporting) < n:
+                time.sleep(0.25)
+            done = time.perf_counter()
+        e2e = n / (done - start)
+        intake_rate = n / (accepted - start)
+        print(
+            f"intake accepted {n:,} surveys in {accepted - start:.1f} s "
+            f"({intake_rate:,.0f} surveys/s, HTTP batches of 500)"
+        )
+        print(
+            f"end to end (intake → assessment → reporting, 2 standards each): "
+            f"{n:,} surveys in {done - start:.1f} s = {e2e:,.0f} surveys/s"
+        )
+        print(
+            f"ratio end-to-end / raw XADD: {e2e / add_rate:.3f}; "
+            f"/ raw XREADGROUP+XACK: {e2e / read_rate:.3f}"
+        )
+    return {
+        "raw_xadd_per_s": add_rate,
+        "raw_read_ack_per_s": read_rate,
+        "intake_per_s": intake_rate,
+        "end_to_end_per_s": e2e,
+    }

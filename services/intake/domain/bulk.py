@@ -1,0 +1,333 @@
+"""Bulk files: household rows plus member rows -> accepted surveys and rejected rows.
+
+Works on rows already read from a file (``(row number, cells)`` pairs, header included), so
+it serves CSV and XLSX alike and does no I/O. Members are grouped by household code in one
+pass, then households are streamed: each yields an ``Accepted`` or a ``Rejected`` as soon as
+it is read, so good rows go ahead whatever happens to the others. Memory grows with the
+member rows only (kept as the reader gave them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from services.intake.domain.areas import AreaRegistry
+from services.intake.domain.assembly import Problem, RecordReader, Values, assemble, is_empty
+from services.intake.domain.codelists import fold
+from services.intake.domain.layout import (
+    ERROR_HEADER,
+    HOUSEHOLDS,
+    MEMBERS,
+    TableName,
+    TableSpec,
+    header_index,
+    to_text,
+)
+from services.intake.domain.messages import Message, message
+from shared.contracts.surveys import SurveyPayload
+
+Row = tuple[int, Sequence[object]]
+"""A row as read: its 1-based number in the sheet or file, and its cells."""
+
+HEADER_SCAN_ROWS: Final = 10
+_IGNORED_HEADERS: Final = frozenset({fold(ERROR_HEADER), fold("Lỗi"), fold("Error")})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """A row of the input kept as it was, to write the error report in the same layout."""
+
+    number: int
+    cells: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One problem: where (table, row, column header as in the file) and why (vi + en)."""
+
+    table: TableName
+    row: int
+    field: str
+    message: Message
+
+    def __str__(self) -> str:
+        spec = HOUSEHOLDS if self.table is TableName.HOUSEHOLDS else MEMBERS
+        return f"{spec.title}, dòng/row {self.row}, [{self.field}]: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    row: int
+    payload: SurveyPayload
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A household (with all its member rows) or orphan member rows that were not accepted."""
+
+    household_code: str | None
+    household: SourceRow | None
+    members: tuple[SourceRow, ...]
+    errors: tuple[FieldError, ...]
+
+    @property
+    def row(self) -> int:
+        if self.household is not None:
+            return self.household.number
+        return self.members[0].number if self.members else 0
+
+    def errors_at(self, table: TableName, row: int) -> list[FieldError]:
+        return [e for e in self.errors if e.table is table and e.row == row]
+
+
+Outcome = Accepted | Rejected
+
+
+class LayoutError(ValueError):
+    """The file's header cannot be used; nothing in it was read."""
+
+    def __init__(self, problems: Sequence[Message]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each field is in a table, as found in its header row."""
+
+    spec: TableSpec
+    header_row: int
+    headers: tuple[str, ...]
+    positions: tuple[tuple[int, str], ...]
+    ignored: tuple[str, ...]
+
+    def header_of(self, key: str) -> str:
+        """The field's header as written in the file (the Vietnamese one if it is absent)."""
+        for index, found in self.positions:
+            if found == key:
+                return self.headers[index]
+        return self.spec.by_key[key].vi
+
+    def cells(self, row: Sequence[object]) -> list[tuple[str, object]]:
+        width = len(row)
+        return [(key, row[index]) for index, key in self.positions if index < width]
+
+
+def read_layout(spec: TableSpec, header: Sequence[object], header_row: int) -> Layout:
+    """The layout a header row describes; ``LayoutError`` if required columns are missing."""
+    index = header_index(spec)
+    headers = tuple("" if h is None else str(h).strip() for h in header)
+    positions: list[tuple[int, str]] = []
+    ignored: list[str] = []
+    problems: list[Message] = []
+    for position, text in enumerate(headers):
+        folded = fold(text)
+        column = index.get(folded)
+        if column is None:
+            if text and folded not in _IGNORED_HEADERS:
+                ignored.append(text)
+            continue
+        if any(key == column.key for _, key in positions):
+            problems.append(message("duplicate_column", table=spec.title, column=text))
+            continue
+        positions.append((position, column.key))
+    present = {key for _, key in positions}
+    for column in spec.columns:
+        if column.required and column.key not in present:
+            problems.append(
+                message("missing_column", table=spec.title, column=column.vi, alias=column.key)
+            )
+    if problems:
+        raise LayoutError(problems)
+    return Layout(spec, header_row, headers, tuple(positions), tuple(ignored))
+
+
+def _matches(spec: TableSpec, cells: Sequence[object]) -> int:
+    index = header_index(spec)
+    return sum(1 for c in cells if isinstance(c, str) and fold(c) in index)
+
+
+def find_layout(spec: TableSpec, rows: Iterator[Row]) -> tuple[Layout, Iterator[Row]]:
+    """Find the header among the first rows (a title may sit above it); the rest follows."""
+    for _ in range(HEADER_SCAN_ROWS):
+        number, cells = next(rows, (0, ()))
+        if number == 0:
+            break
+        if _matches(spec, cells) >= 2:
+            return read_layout(spec, cells, number), rows
+    example = ", ".join(c.vi for c in spec.columns[:3])
+    raise LayoutError([message("no_header", table=spec.title, example=example)])
+
+
+def guess_table(header_rows: Iterable[Sequence[object]]) -> TableName | None:
+    """Which table the first rows of a sheet or file look like, by their headers."""
+    for cells in header_rows:
+        households, members = _matches(HOUSEHOLDS, cells), _matches(MEMBERS, cells)
+        if max(households, members) >= 2:
+            return TableName.HOUSEHOLDS if households > members else TableName.MEMBERS
+    return None
+
+
+def parse_tables(
+    households: Layout,
+    household_rows: Iterable[Row],
+    members: Layout,
+    member_rows: Iterable[Row],
+    registry: AreaRegistry,
+) -> Iterator[Outcome]:
+    """Accepted or rejected, one per household in file order; orphan members come last."""
+    household_reader = RecordReader(HOUSEHOLDS)
+    member_reader = RecordReader(MEMBERS)
+    groups, orphans = _group_members(members, member_rows)
+    yield from orphans
+    seen: dict[str, int] = {}
+    for number, cells in household_rows:
+        code_cell = _cell(households, cells, "household_code")
+        if is_empty(code_cell) and all(is_empty(c) for c in cells):
+            continue
+        code = "" if is_empty(code_cell) else to_text(code_cell)
+        if code in seen:
+            error = FieldError(
+                TableName.HOUSEHOLDS,
+                number,
+                households.header_of("household_code"),
+                message("duplicate_household", value=code, row=seen[code]),
+            )
+            yield Rejected(code, SourceRow(number, tuple(cells)), (), (error,))
+            continue
+        if code:
+            seen[code] = number
+        rows = groups.pop(code, []) if code else []
+        yield _household(
+            households, (number, cells), members, rows, household_reader, member_reader, registry
+        )
+    for code, rows in groups.items():
+        errors = tuple(
+            FieldError(
+                TableName.MEMBERS,
+                number,
+                members.header_of("household_code"),
+                message("orphan_member", value=code),
+            )
+            for number, _ in rows
+        )
+        kept = tuple(SourceRow(n, tuple(c)) for n, c in rows)
+        yield Rejected(code, None, kept, errors)
+
+
+def _cell(layout: Layout, cells: Sequence[object], key: str) -> object:
+    for index, found in layout.positions:
+        if found == key:
+            return cells[index] if index < len(cells) else None
+    return None
+
+
+def _group_members(
+    layout: Layout, rows: Iterable[Row]
+) -> tuple[dict[str, list[Row]], list[Rejected]]:
+    groups: dict[str, list[Row]] = {}
+    orphans: list[Rejected] = []
+    code_index = next(i for i, key in layout.positions if key == "household_code")
+    for number, cells in rows:
+        code_cell = cells[code_index] if code_index < len(cells) else None
+        if is_empty(code_cell):
+            if all(is_empty(c) for c in cells):
+                continue
+            error = FieldError(
+                TableName.MEMBERS, number, layout.header_of("household_code"), message("required")
+            )
+            orphans.append(Rejected(None, None, (SourceRow(number, tuple(cells)),), (error,)))
+            continue
+        groups.setdefault(to_text(code_cell), []).append((number, tuple(cells)))
+    return groups, orphans
+
+
+def _household(
+    households: Layout,
+    row: Row,
+    members: Layout,
+    member_rows: list[Row],
+    household_reader: RecordReader,
+    member_reader: RecordReader,
+    registry: AreaRegistry,
+) -> Outcome:
+    number, cells = row
+    household, problems = household_reader.read(households.cells(cells))
+    member_values: list[Values] = []
+    for index, (_, member_cells) in enumerate(member_rows):
+        values, member_problems = member_reader.read(members.cells(member_cells), index)
+        member_values.append(values)
+        problems.extend(member_problems)
+    survey_id = None if "survey_id" in household else row_survey_id(household, row, member_rows)
+    result = assemble(household, member_values, registry, problems, survey_id=survey_id)
+    if isinstance(result, SurveyPayload):
+        return Accepted(number, result)
+    return _rejected(households, row, members, member_rows, household, result)
+
+
+def row_survey_id(household: Values, row: Row, member_rows: list[Row]) -> str:
+    """A survey id from the household code, year and a hash of the rows as written.
+
+    Uploading the same rows again gives the same id (idempotent); a corrected row, a new one.
+    """
+    text = "\x1f".join(map(str, [*row[1], *(c for _, cells in member_rows for c in cells)]))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    code = str(household.get("household_code", ""))
+    candidate = f"{code}-{household.get('review_year', '')}-{digest[:12]}"
+    return candidate if len(candidate) <= 64 else f"h-{digest[:40]}"
+
+
+def _rejected(
+    households: Layout,
+    row: Row,
+    members: Layout,
+    member_rows: list[Row],
+    household: Values,
+    problems: list[Problem],
+) -> Rejected:
+    errors: list[FieldError] = []
+    for problem in problems:
+        if problem.member is None:
+            errors.append(
+                FieldError(
+                    TableName.HOUSEHOLDS,
+                    row[0],
+                    households.header_of(problem.key),
+                    problem.message,
+                )
+            )
+        else:
+            errors.append(
+                FieldError(
+                    TableName.MEMBERS,
+                    member_rows[problem.member][0],
+                    members.header_of(problem.key),
+                    problem.message,
+                )
+            )
+    code = household.get("household_code")
+    return Rejected(
+        code if isinstance(code, str) else None,
+        SourceRow(row[0], tuple(row[1])),
+        tuple(SourceRow(n, tuple(c)) for n, c in member_rows),
+        tuple(errors),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    accepted: int
+    rejected: int
+
+
+def tally(outcomes: Iterable[Outcome]) -> Tally:
+    accepted = rejected = 0
+    for outcome in outcomes:
+        if isinstance(outcome, Accepted):
+            accepted += 1
+        else:
+            rejected += 1
+    return Tally(accepted, rejected)

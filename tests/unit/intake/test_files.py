@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from services.intake.adapters.files import (
+    INSTRUCTIONS_SHEET,
+    TEMPLATE_PATH,
+    XLSFORM_PATH,
+    BulkFileError,
+    FileFormat,
+    XlsxBook,
+    open_bulk,
+    read_sheet_values,
+    template_rows,
+    write_error_report,
+    write_template,
+    write_xlsform,
+    xlsform_rows,
+)
+from services.intake.domain.areas import AreaRegistry
+from services.intake.domain.bulk import Accepted, Outcome, Rejected
+from services.intake.domain.layout import ERROR_HEADER, HOUSEHOLDS, MEMBERS
+from tests.unit.intake.builders import family, household, member
+
+pytestmark = pytest.mark.unit
+
+
+def _records(records: list[dict[str, Any]], spec: Any, english: bool = False) -> list[list[Any]]:
+    header = [c.key if english else c.vi for c in spec.columns]
+    return [header, *[[r.get(c.key, None) for c in spec.columns] for r in records]]
+
+
+def write_xlsx(path: Path, households: list[dict[str, Any]], members: list[dict[str, Any]]) -> Path:
+    book = openpyxl.Workbook()
+    book.active.title = "Hộ gia đình"  # type: ignore[union-attr]
+    for row in _records(households, HOUSEHOLDS):
+        book.active.append(row)  # type: ignore[union-attr]
+    sheet = book.create_sheet("Thành viên")
+    for row in _records(members, MEMBERS):
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def to_cp1258(text: str) -> bytes:
+    """As Windows writes Vietnamese: base letters precomposed, tone marks combining."""
+    out = []
+    for char in text:
+        try:
+            out.append(char.encode("cp1258"))
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            tones = "".join(c for c in parts if c in _TONES)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+            out.append((base + tones).encode("cp1258"))
+    return b"".join(out)
+
+
+def csv_bytes(rows: list[list[Any]], *, encoding: str = "utf-8-sig", delimiter: str = ",") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    if encoding == "cp1258":
+        return to_cp1258(buffer.getvalue())
+    return buffer.getvalue().encode(encoding)
+
+
+def outcomes(path: Path | bytes, name: str, registry: AreaRegistry, **kw: Any) -> list[Outcome]:
+    with open_bulk(path, name, registry, **kw) as parse:
+        return list(parse)
+
+
+GOOD_AND_BAD_HOUSEHOLDS = [household("A"), household("B", floor_area_m2=-2)]
+GOOD_AND_BAD_MEMBERS = [*family("A"), *family("B"), member("B", 3, age=300, relation="Con")]
+
+
+def test_error_report_reuploads_when_officer_fixes_xlsx_rows(
+    tmp_path: Path, registry: AreaRegistry
+) -> None:
+    source = write_xlsx(tmp_path / "upload.xlsx", GOOD_AND_BAD_HOUSEHOLDS, GOOD_AND_BAD_MEMBERS)
+    with open_bulk(source, "upload.xlsx", registry) as parse:
+        assert parse.format is FileFormat.XLSX
+        results = list(parse)
+        rejected = [r for r in results if isinstance(r, Rejected)]
+        report = tmp_path / "loi.xlsx"
+        write_error_report(report, parse, rejected)
+    assert [r.payload.household_code for r in results if isinstance(r, Accepted)] == ["A"]
+
+    values = read_sheet_values(report)
+    households, members = values["Hộ gia đình"], values["Thành viên"]
+    assert households[0][-1] == ERROR_HEADER
+    assert households[0][:-1] == [c.vi for c in HOUSEHOLDS.columns]
+    assert len(households) == 2
+    assert len(members) == 4
+    assert "[Diện tích nhà ở (m²)]" in str(households[1][-1])
+    assert "[Tuổi]" in str(members[3][-1])
+    assert "Age" in str(members[3][-1])
+
+    book = openpyxl.load_workbook(report)
+    book["Hộ gia đình"]["P2"] = 30  # the floor-area column
+    book["Thành viên"]["D4"] = 30  # the age column
+    book.save(report)
+    fixed = outcomes(report, "loi.xlsx", registry)
+    assert [type(o) for o in fixed] == [Accepted]
+
+
+def test_csv_report_written_beside_when_input_was_csv(
+    tmp_path: Path, registry: AreaRegistry
+) -> None:
+    (tmp_path / "ho.csv").write_bytes(csv_bytes(_records(GOOD_AND_BAD_HOUSEHOLDS, HOUSEHOLDS)))
+    (tmp_path / "ho.thanh-vien.csv").write_bytes(csv_bytes(_records(GOOD_AND_BAD_MEMBERS, MEMBERS)))
+    with open_bulk(tmp_path / "ho.csv", "ho.csv", registry) as parse:
+        rejected = [r for r in parse if isinstance(r, Rejected)]
+        files = write_error_report(tmp_path / "ho-loi.csv", parse, rejected, csv_format=True)
+    assert [f.name for f in files] == ["ho-loi.csv", "ho-loi.thanh-vien.csv"]
+    again = outcomes(files[0], "ho-loi.csv", registry)
+    assert len(again) == 1
+    assert isinstance(again[0], Rejected)
+
+
+def test_parsed_when_csv_is_windows_1258_with_semicolons(registry: AreaRegistry) -> None:
+    households = csv_bytes(_records([household()], HOUSEHOLDS), encoding="cp1258", delimiter=";")
+    members = csv_bytes(_records(family(), MEMBERS), encoding="cp1258", delimiter=";")
+    result = outcomes(households, "ho.csv", registry, members=members)
+    assert [type(o) for o in result] == [Accepted]
+
+
+def test_parsed_when_csv_files_come_in_a_zip(registry: AreaRegistry) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("thanh-vien.csv", csv_bytes(_records(family(), MEMBERS, english=True)))
+        archive.writestr("ho.csv", csv_bytes(_records([household()], HOUSEHOLDS, english=True)))
+    result = outcomes(buffer.getvalue(), "upload.zip", registry)
+    assert [type(o) for o in result] == [Accepted]
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "key"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00", "danh-sach.csv", "unsupported_file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "danh-sach.xlsx", "unsupported_file"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "cu.xls", "legacy_xls"),
+        (b"", "rong.csv", "unsupported_file"),
+    ],
+)
+def test_clear_error_when_content_is_not_csv_or_xlsx(
+    registry: AreaRegistry, content: bytes, name: str, key: str
+) -> None:
+    with pytest.raises(BulkFileError) as caught:
+        open_bulk(content, name, registry)
+    assert caught.value.problems[0].key == key
+    assert name in caught.value.problems[0].vi
+
+
+def test_clear_error_when_zip_holds_no_csv(registry: AreaRegistry) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("anh.jpg", b"\xff\xd8")
+    with pytest.raises(BulkFileError):
+        open_bulk(buffer.getvalue(), "x.xlsx", registry)
+
+
+def test_clear_error_when_members_are_missing(registry: AreaRegistry) -> None:
+    households = csv_bytes(_records([household()], HOUSEHOLDS))
+    with pytest.raises(BulkFileError) as caught:
+        open_bulk(households, "ho.csv", registry)
+    assert caught.value.problems[0].key == "members_table_missing"
+
+
+def test_fast_reader_agrees_with_openpyxl_when_cells_are_varied(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Mã hộ", "A & B <c>", None, "x"])
+    sheet.append([1, 2.5, True, datetime(2026, 10, 1, 9, 30)])
+    sheet["F3"] = "xa"
+    sheet["B4"] = "=1+1"
+    path = tmp_path / "varied.xlsx"
+    book.save(path)
+    with path.open("rb") as handle:
+        reader = XlsxBook(handle)
+        fast = list(reader._fast_rows(sheet.title))
+        slow = list(reader._openpyxl_rows(sheet.title))
+        reader.close()
+
+    def trim(rows: list[Any]) -> list[Any]:
+        return [(n, list(c)[: len([x for x in c if x is not None]) and max(
+            i + 1 for i, x in enumerate(c) if x is not None)]) for n, c in rows if any(
+            x is not None for x in c)]  # fmt: skip
+
+    fast_trimmed = trim(fast)
+    slow_trimmed = trim(slow)
+    assert fast_trimmed[0] == slow_trimmed[0]
+    assert fast_trimmed[1][1][:3] == [1, 2.5, True]
+    assert fast_trimmed[2] == slow_trimmed[2]
+
+
+def test_shipped_template_matches_generation_when_regenerated(tmp_path: Path) -> None:
+    fresh = write_template(tmp_path / "template.xlsx")
+    shipped, generated = read_sheet_values(TEMPLATE_PATH), read_sheet_values(fresh)
+    assert list(shipped) == ["Hộ gia đình", "Thành viên", INSTRUCTIONS_SHEET]
+    assert shipped == generated
+    assert shipped["Hộ gia đình"][0] == [c.vi for c in HOUSEHOLDS.columns]
+    assert shipped["Thành viên"][0] == [c.vi for c in MEMBERS.columns]
+    assert template_rows()["Hộ gia đình"][0] == shipped["Hộ gia đình"][0]
+
+
+def test_instructions_list_codes_in_both_languages_when_template_is_read() -> None:
+    rows = read_sheet_values(TEMPLATE_PATH)[INSTRUCTIONS_SHEET]
+    sex_rows = [r for r in rows if r and r[0] == "Giới tính / Sex"]
+    assert [r[1:] for r in sex_rows] == [["male", "Nam", "Male"], ["female", "Nữ", "Female"]]
+
+
+def test_blank_template_parses_when_uploaded_empty(registry: AreaRegistry) -> None:
+    assert outcomes(TEMPLATE_PATH, TEMPLATE_PATH.name, registry) == []
+
+
+def test_shipped_xlsform_matches_generation_when_regenerated(
+    tmp_path: Path, registry: AreaRegistry
+) -> None:
+    fresh = write_xlsform(registry, tmp_path / "form.xlsx")
+    shipped = read_sheet_values(XLSFORM_PATH)
+    assert shipped == read_sheet_values(fresh)
+    assert list(shipped) == ["survey", "choices", "settings"]
+    header = shipped["survey"][0]
+    assert "label::Vietnamese (vi)" in header
+    assert "label::English (en)" in header
+    types = [row[0] for row in shipped["survey"][1:]]
+    assert "begin_repeat" in types
+    assert "end_repeat" in types
+    names = {row[1] for row in shipped["survey"][1:]}
+    household_keys = {c.key for c in HOUSEHOLDS.columns} - {
+        "survey_id", "province_code", "income_vnd", "score_a"}  # fmt: skip
+    assert household_keys <= names
+    assert {c.key for c in MEMBERS.columns} - {"household_code"} <= names
+    assert xlsform_rows(registry)["settings"][1][1] == "giamngheo_phieu_b"
+
+
+def test_xlsform_converts_without_warnings_when_checked_by_pyxform(tmp_path: Path) -> None:
+    xls2xform = pytest.importorskip("pyxform.xls2xform")
+    warnings = xls2xform.xls2xform_convert(
+        xlsform_path=str(XLSFORM_PATH), xform_path=str(tmp_path / "form.xml"), validate=False
+    )
+    assert warnings == []
+    xml = (tmp_path / "form.xml").read_text(encoding="utf-8")
+    assert "Thượng Bằng La" in xml
+    assert 'lang="English (en)"' in xml
