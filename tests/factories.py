@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.contracts.classifications import ClassificationPayload, HouseholdClassified
+from shared.contracts.classifications import (
+    ClassificationPayload,
+    HouseholdClassified,
+    survey_order_key,
+)
 from shared.contracts.codes import (
     AreaType,
     Asset,
@@ -115,4 +119,8 @@ def classified_event(
         "governing": True,
     }
     fields.update(overrides)
+    fields.setdefault(
+        "survey_order_key",
+        survey_order_key(2026, fields["surveyed_at"], 0, fields["survey_id"]),
+    )
     return HouseholdClassified.create(ClassificationPayload(**fields), producer="assessment")

@@ -139,6 +139,7 @@ def to_payload(
             "area_type": survey.area_type,
             "review_year": survey.review_round.year,
             "surveyed_at": survey.surveyed_at,
+            "survey_order_key": survey.order_key,
             "standard_id": result.standard_id,
             "stage": stage,
             "status": result.status,

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from services.reporting.adapters.tables import plumbing, statuses, support, tallies, training
-from shared.contracts.classifications import HouseholdClassified, survey_order_key
+from shared.contracts.classifications import HouseholdClassified, precedence
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
 from shared.db import SqlUnitOfWork, upsert
@@ -61,9 +61,7 @@ def apply_classifications(
             p = e.payload
             k = (p.household_code, p.standard_id)
             counts[(e.event_type, p.standard_id)] = counts.get((e.event_type, p.standard_id), 0) + 1
-            key = survey_order_key(p.review_year, p.surveyed_at, p.survey_id)
-            # a recognition of the same survey outranks its proposal
-            key += "|1" if p.stage.value == "recognised" else "|0"
+            key = precedence(p)
             if k in newest and newest[k]["order_key"] > key:
                 continue
             newest[k] = {

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from services.support.adapters.tables import disbursements, enrolments, known, plumbing
-from shared.contracts.classifications import HouseholdClassified, survey_order_key
+from shared.contracts.classifications import HouseholdClassified, precedence
 from shared.contracts.support import DisbursementPayload, SupportDisbursed
 from shared.contracts.training import EnrolmentPayload, TrainingEnrolled
 from shared.db import SqlUnitOfWork, upsert
@@ -78,7 +78,7 @@ def register_classifications(
             p = e.payload
             if not p.governing:
                 continue
-            key = survey_order_key(p.review_year, p.surveyed_at, p.survey_id)
+            key = precedence(p)
             current = newest.get(p.household_code)
             if current is None or key >= current["order_key"]:
                 newest[p.household_code] = {

@@ -40,8 +40,10 @@ class ClassificationPayload(Contract):
     village_code: str = Field(description="Village code.")
     area_type: AreaType = Field(description="Area type used for the income line.")
     review_year: int = Field(description="Year of the review round.")
-    surveyed_at: AwareDatetime = Field(
-        description="Interview time of the survey; with review_year, orders a household's results."
+    surveyed_at: AwareDatetime = Field(description="Interview time of the survey.")
+    survey_order_key: str = Field(
+        description="Sorts a household's surveys (round, interview time, revision): the result "
+        "of the greatest key is the household's current one, whatever order events arrive in."
     )
     standard_id: str = Field(description="Standard applied, e.g. 'vn-2022-2025'.")
     stage: ReviewStage = Field(description="Proposed by the engine or recognised by the commune.")
@@ -72,9 +74,16 @@ class ClassificationPayload(Contract):
     engine_version: str = Field(description="Version of the classification engine.")
 
 
-def survey_order_key(review_year: int, surveyed_at: datetime, survey_id: str) -> str:
-    """A string that sorts a household's surveys: later review round, then later interview."""
-    return f"{review_year:04d}|{surveyed_at.astimezone(UTC).isoformat()}|{survey_id}"
+def survey_order_key(review_year: int, surveyed_at: datetime, revision: int, survey_id: str) -> str:
+    """A string that sorts a household's surveys: later review round, then later interview,
+    then later revision (an edited form supersedes the version it replaces)."""
+    return f"{review_year:04d}|{surveyed_at.astimezone(UTC).isoformat()}|{revision:04d}|{survey_id}"
+
+
+def precedence(p: ClassificationPayload) -> str:
+    """Which of two results for a household is current: the later survey, and for the same
+    survey the recognised result over the proposed one."""
+    return p.survey_order_key + ("|1" if p.stage is ReviewStage.RECOGNISED else "|0")
 
 
 class HouseholdClassified(Envelope[ClassificationPayload]):

@@ -82,7 +82,7 @@ class Member(Contract):
         default=SchoolLevel.NONE, description="Level currently attended; none if not attending."
     )
     highest_qualification: Qualification = Field(
-        default=Qualification.NONE, description="Highest diploma or certificate held."
+        default=Qualification.NONE, description="Highest diploma or certificate the member holds."
     )
     stunted: bool | None = Field(
         default=None, description="Children under 16: height-for-age below standard."
@@ -107,6 +107,12 @@ class SurveyPayload(Contract):
     area_type: AreaType = Field(description="Urban or rural, from the commune's type.")
     review_round: ReviewRound = Field(description="Review round the survey belongs to.")
     surveyed_at: AwareDatetime = Field(description="When the interview took place.")
+    revision: int = Field(
+        default=0,
+        ge=0,
+        le=9999,
+        description="Edit number of the same interview (an edited form supersedes revision - 1).",
+    )
     head_name: str | None = Field(default=None, max_length=128, description="Household head.")
     head_citizen_id_missing: bool = Field(
         default=False, description="True if the head's citizen id was not recorded (flagged)."
@@ -146,7 +152,9 @@ class SurveyPayload(Contract):
     @property
     def order_key(self) -> str:
         """Order of surveys of one household: later review round, then later interview wins."""
-        return survey_order_key(self.review_round.year, self.surveyed_at, self.survey_id)
+        return survey_order_key(
+            self.review_round.year, self.surveyed_at, self.revision, self.survey_id
+        )
 
 
 class HouseholdSurveyed(Envelope[SurveyPayload]):
