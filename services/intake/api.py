@@ -11,6 +11,9 @@ from fastapi import APIRouter, Body, Header, HTTPException, Response, status
 from pydantic import Field, ValidationError
 
 from services.intake.domain.areas import AreaLookupError, AreaRegistry
+from services.intake.domain.kobo import KoboSubmissionError, map_submission
+from services.intake.domain.messages import Message
+from services.intake.forms import accept_form_submission
 from services.intake.metrics import IntakeMetrics
 from services.intake.service import IntakeUnitOfWork, ReceiptStatus, accept_surveys
 from shared.contracts.codes import AreaType, Relation
@@ -169,4 +172,61 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
             rt.relay.notify()
         return {"counts": counts, "results": results}
 
+    @api.post("/forms/kobo", status_code=status.HTTP_201_CREATED, tags=["offline forms"])
+    async def post_kobo_submission(
+        response: Response,
+        body: dict[str, Any] = Body(description="A KoBoToolbox REST-service submission."),
+        x_correlation_id: str | None = Header(default=None, max_length=128),
+    ) -> dict[str, Any]:
+        """Receive a submission of the survey's XLSForm (KoBoToolbox / ODK Collect). Each
+        instance is processed once however often it is retried (200 the second time); an
+        edited submission supersedes the earlier version of the same survey."""
+        try:
+            result = map_submission(body, registry)
+        except KoboSubmissionError as exc:
+            raise HTTPException(422, detail=[_message("meta/instanceID", exc.message)]) from exc
+        if result.payload is None:
+            metrics.rejected.labels("form").inc()
+            raise HTTPException(
+                422,
+                detail=[
+                    {
+                        "field": e.field,
+                        "path": e.path,
+                        "type": e.message.key,
+                        "message_vi": e.message.vi,
+                        "message_en": e.message.en,
+                    }
+                    for e in result.errors
+                ],
+            )
+        form = await asyncio.to_thread(
+            accept_form_submission,
+            rt.engine,
+            instance_id=result.instance_id,
+            deprecated_id=result.deprecated_id,
+            root_id=result.root_id,
+            payload=result.payload,
+            correlation_id=x_correlation_id or result.instance_id,
+            now=datetime.now(UTC),
+        )
+        if form.already_processed:
+            response.status_code = status.HTTP_200_OK
+            metrics.duplicates.labels("form").inc()
+        else:
+            metrics.accepted.labels("form").inc()
+            rt.relay.notify()
+        return {
+            "instance_id": form.instance_id,
+            "survey_id": form.receipt.survey_id,
+            "household_code": form.receipt.household_code,
+            "version": form.receipt.version,
+            "revision": form.revision,
+            "status": "duplicate" if form.already_processed else form.receipt.status.value,
+        }
+
     return api
+
+
+def _message(field: str, msg: Message) -> dict[str, str]:
+    return {"field": field, "type": msg.key, "message_vi": msg.vi, "message_en": msg.en}

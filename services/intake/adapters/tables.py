@@ -47,7 +47,9 @@ class SubmissionRow(IntakeModel, table=True):
     __tablename__ = "form_submission"
 
     instance_id: str = Field(primary_key=True, max_length=128)
+    root_id: str = Field(max_length=128, index=True)
     survey_id: str = Field(max_length=64)
+    revision: int = 0
     superseded_by: str | None = Field(default=None, max_length=128)
 
 
