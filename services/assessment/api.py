@@ -7,17 +7,20 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Body, HTTPException
 from pydantic import BaseModel, Field
 
 from services.assessment.metrics import AssessmentMetrics
 from services.assessment.service import (
     AssessmentUnitOfWork,
+    MeetingEntry,
     ReviewError,
     Rules,
     household_view,
     recognise,
+    recognise_commune,
     record_meeting,
+    record_meetings,
 )
 from shared.runtime import Runtime
 
@@ -26,6 +29,10 @@ class MeetingIn(BaseModel):
     held_on: date = Field(description="Date of the village meeting.")
     attendees: int = Field(ge=1, le=100_000, description="People attending.")
     agreeing: int = Field(ge=0, le=100_000, description="Attendees agreeing with the result.")
+
+
+class MeetingVoteIn(MeetingIn):
+    household_code: str = Field(min_length=1, max_length=64, description="Household voted on.")
 
 
 class RecognitionIn(BaseModel):
@@ -112,6 +119,48 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
             "status": p.status.value,
             "transition": p.transition.value,
             "stage": p.stage.value,
+        }
+
+    @api.post("/meetings")
+    async def post_meetings(body: list[MeetingVoteIn] = Body(max_length=5000)) -> dict[str, Any]:
+        """Record a village meeting's votes on many households at once."""
+        entries = [MeetingEntry(m.household_code, m.held_on, m.attendees, m.agreeing) for m in body]
+        try:
+            outcomes = await asyncio.to_thread(
+                record_meetings, AssessmentUnitOfWork(rt.engine), entries, datetime.now(UTC)
+            )
+        except ReviewError as exc:
+            raise _error(exc) from exc
+        return {"outcomes": outcomes}
+
+    @api.post("/communes/{commune_code}/recognition")
+    async def post_commune_recognition(commune_code: str, body: RecognitionIn) -> dict[str, Any]:
+        """The commune's recognition decision for the review: every household whose latest
+        survey the village meeting agreed becomes recognised with its proposed status."""
+        try:
+            outcome = await asyncio.to_thread(
+                recognise_commune,
+                AssessmentUnitOfWork(rt.engine),
+                commune_code,
+                decision_no=body.decision_no,
+                decided_on=body.decided_on,
+                rules=rules,
+                now=datetime.now(UTC),
+            )
+        except ReviewError as exc:
+            raise _error(exc) from exc
+        counts: dict[str, int] = {}
+        for e in outcome.recognised:
+            p = e.payload
+            metrics.classified.labels(p.standard_id, p.stage.value, p.status.value).inc()
+            counts[p.status.value] = counts.get(p.status.value, 0) + 1
+        if outcome.recognised:
+            rt.relay.notify()
+        return {
+            "commune_code": commune_code,
+            "recognised": len(outcome.recognised),
+            "by_status": counts,
+            "awaiting_meeting": outcome.awaiting_meeting,
         }
 
     return api

@@ -332,6 +332,68 @@ def _state_or_404(uow: AssessmentUnitOfWork, household_code: str) -> dict[str, A
     return state
 
 
+@dataclass(frozen=True)
+class MeetingEntry:
+    """The village meeting's vote on one household's latest survey."""
+
+    household_code: str
+    held_on: date
+    attendees: int
+    agreeing: int
+
+
+def record_meetings(
+    uow: AssessmentUnitOfWork, entries: Sequence[MeetingEntry], now: datetime
+) -> dict[str, str]:
+    """Record village-meeting votes; each outcome is ``agreed`` or ``resurvey_required``
+    (fewer than half of the attendees agreeing: the household is surveyed again)."""
+    for m in entries:
+        if m.attendees <= 0 or not 0 <= m.agreeing <= m.attendees:
+            raise ReviewError(
+                "agreeing",
+                f"Hộ {m.household_code}: số người đồng ý phải từ 0 đến số người dự họp.",
+                f"Household {m.household_code}: agreeing must be 0..attendees (attendees > 0).",
+                status=422,
+            )
+    with uow:
+        known = uow.states(sorted({m.household_code for m in entries}))
+        missing = sorted({m.household_code for m in entries} - set(known))
+        if missing:
+            raise ReviewError(
+                "household_code",
+                f"Không tìm thấy hộ: {', '.join(missing[:10])}.",
+                f"Households not surveyed: {', '.join(missing[:10])}.",
+                status=404,
+            )
+        outcomes: dict[str, str] = {}
+        rows = []
+        for m in entries:
+            outcome = (
+                "agreed" if m.agreeing / m.attendees >= MEETING_QUORUM else "resurvey_required"
+            )
+            outcomes[m.household_code] = outcome
+            rows.append(
+                {
+                    "household_code": m.household_code,
+                    "survey_id": known[m.household_code]["latest_survey_id"],
+                    "held_on": m.held_on,
+                    "attendees": m.attendees,
+                    "agreeing": m.agreeing,
+                    "outcome": outcome,
+                    "recorded_at": now,
+                }
+            )
+        uow.conn.execute(sa.insert(meetings), rows)
+        uow.conn.execute(
+            sa.update(states)
+            .where(states.c.household_code == sa.bindparam("b_code"))
+            .values(meeting_outcome=sa.bindparam("b_outcome")),
+            [{"b_code": c, "b_outcome": o} for c, o in outcomes.items()],
+        )
+        uow.commit()
+    return outcomes
+
+
 def record_meeting(
     uow: AssessmentUnitOfWork,
     household_code: str,
@@ -341,63 +403,34 @@ def record_meeting(
     agreeing: int,
     now: datetime,
 ) -> str:
-    """Record the village meeting on the household's latest survey; returns the outcome:
-    ``agreed`` or ``resurvey_required`` (fewer than half of attendees agreeing)."""
-    if attendees <= 0 or not 0 <= agreeing <= attendees:
-        raise ReviewError(
-            "agreeing",
-            "Số người đồng ý phải từ 0 đến số người dự họp (lớn hơn 0).",
-            "Agreeing must be between 0 and the number of attendees (more than 0).",
-            status=422,
-        )
-    with uow:
-        state = _state_or_404(uow, household_code)
-        outcome = "agreed" if agreeing / attendees >= MEETING_QUORUM else "resurvey_required"
-        uow.conn.execute(
-            sa.insert(meetings),
-            [
-                {
-                    "household_code": household_code,
-                    "survey_id": state["latest_survey_id"],
-                    "held_on": held_on,
-                    "attendees": attendees,
-                    "agreeing": agreeing,
-                    "outcome": outcome,
-                    "recorded_at": now,
-                }
-            ],
-        )
-        uow.conn.execute(
-            sa.update(states)
-            .where(states.c.household_code == household_code)
-            .values(meeting_outcome=outcome)
-        )
-        uow.commit()
-    return outcome
+    """One household's village-meeting vote (see :func:`record_meetings`)."""
+    entry = MeetingEntry(household_code, held_on, attendees, agreeing)
+    return record_meetings(uow, [entry], now)[household_code]
 
 
-def recognise(
+def _recognise(
     uow: AssessmentUnitOfWork,
-    household_code: str,
+    pending: Sequence[dict[str, Any]],
     *,
     decision_no: str,
     decided_on: date,
     rules: Rules,
     now: datetime,
-) -> HouseholdClassified:
-    """The commune's decision: the proposed status of the latest survey becomes recognised."""
-    with uow:
-        state = _state_or_404(uow, household_code)
-        if state["meeting_outcome"] != "agreed":
-            raise ReviewError(
-                "household_code",
-                "Chưa có biên bản họp thôn đồng ý (≥ 50%) cho phiếu mới nhất của hộ.",
-                "No village meeting agreeing (≥ 50%) on the household's latest survey yet.",
-            )
-        row = uow.conn.execute(
-            sa.select(snapshots.c.payload).where(snapshots.c.survey_id == state["latest_survey_id"])
-        ).scalar_one()
-        survey = HouseholdSurveyed.from_json(row).payload
+) -> list[HouseholdClassified]:
+    """Make the proposed status of each state's latest survey recognised (one transaction,
+    which the caller commits)."""
+    survey_ids = [st["latest_survey_id"] for st in pending]
+    snapshot: dict[str, bytes] = {}
+    for i in range(0, len(survey_ids), 500):
+        q = sa.select(snapshots.c.survey_id, snapshots.c.payload).where(
+            snapshots.c.survey_id.in_(survey_ids[i : i + 500])
+        )
+        snapshot.update({sid: body for sid, body in uow.conn.execute(q)})
+    events: list[HouseholdClassified] = []
+    updates: list[dict[str, Any]] = []
+    decided: list[dict[str, Any]] = []
+    for state in pending:
+        survey = HouseholdSurveyed.from_json(snapshot[state["latest_survey_id"]]).payload
         standard = rules.by_id(state["standard_id"])
         result = classify(survey, standard)
         try:
@@ -410,45 +443,111 @@ def recognise(
         except ValueError as exc:
             raise ReviewError(
                 "decided_on",
-                "Ngày quyết định sớm hơn lần công nhận trước.",
-                f"The decision date is not valid: {exc}.",
+                f"Hộ {survey.household_code}: ngày quyết định sớm hơn lần công nhận trước.",
+                f"Household {survey.household_code}: the decision date is not valid: {exc}.",
                 status=422,
             ) from exc
-        payload = to_payload(
-            survey,
-            result,
-            change,
-            stage=ReviewStage.RECOGNISED,
-            governing=True,
+        payload = to_payload(survey, result, change, stage=ReviewStage.RECOGNISED, governing=True)
+        events.append(HouseholdClassified.create(payload, producer=PRODUCER, occurred_at=now))
+        updates.append(
+            {
+                "b_code": survey.household_code,
+                "b_status": result.status.value,
+                "b_standard": result.standard_id,
+                "b_on": decided_on,
+                "b_survey": survey.survey_id,
+                "b_left": change.left_list_on,
+            }
         )
-        left_on = change.left_list_on
+        decided.append(
+            {
+                "household_code": survey.household_code,
+                "survey_id": survey.survey_id,
+                "decision_no": decision_no,
+                "decided_on": decided_on,
+                "status": result.status.value,
+            }
+        )
+    if updates:
         uow.conn.execute(
             sa.update(states)
-            .where(states.c.household_code == household_code)
+            .where(states.c.household_code == sa.bindparam("b_code"))
             .values(
-                recognised_status=result.status.value,
-                recognised_standard=result.standard_id,
-                recognised_on=decided_on,
-                recognised_survey_id=survey.survey_id,
-                left_list_on=left_on,
+                recognised_status=sa.bindparam("b_status"),
+                recognised_standard=sa.bindparam("b_standard"),
+                recognised_on=sa.bindparam("b_on"),
+                recognised_survey_id=sa.bindparam("b_survey"),
+                left_list_on=sa.bindparam("b_left"),
+            ),
+            updates,
+        )
+        uow.conn.execute(sa.insert(decisions), decided)
+        uow.stage(events)
+    return events
+
+
+def recognise(
+    uow: AssessmentUnitOfWork,
+    household_code: str,
+    *,
+    decision_no: str,
+    decided_on: date,
+    rules: Rules,
+    now: datetime,
+) -> HouseholdClassified:
+    """The commune's decision on one household: its proposed status becomes recognised."""
+    with uow:
+        state = _state_or_404(uow, household_code)
+        if state["meeting_outcome"] != "agreed":
+            raise ReviewError(
+                "household_code",
+                "Chưa có biên bản họp thôn đồng ý (≥ 50%) cho phiếu mới nhất của hộ.",
+                "No village meeting agreeing (≥ 50%) on the household's latest survey yet.",
             )
+        (event,) = _recognise(
+            uow, [state], decision_no=decision_no, decided_on=decided_on, rules=rules, now=now
         )
-        uow.conn.execute(
-            sa.insert(decisions),
-            [
-                {
-                    "household_code": household_code,
-                    "survey_id": survey.survey_id,
-                    "decision_no": decision_no,
-                    "decided_on": decided_on,
-                    "status": result.status.value,
-                }
-            ],
-        )
-        event = HouseholdClassified.create(payload, producer=PRODUCER, occurred_at=now)
-        uow.stage([event])
         uow.commit()
     return event
+
+
+@dataclass(frozen=True)
+class CommuneRecognition:
+    recognised: list[HouseholdClassified]
+    awaiting_meeting: int
+
+
+def recognise_commune(
+    uow: AssessmentUnitOfWork,
+    commune_code: str,
+    *,
+    decision_no: str,
+    decided_on: date,
+    rules: Rules,
+    now: datetime,
+) -> CommuneRecognition:
+    """The commune chairman's decision for the review: every household of the commune whose
+    latest survey the village meeting agreed and which is not yet recognised on it."""
+    with uow:
+        q = sa.select(states).where(states.c.commune_code == commune_code)
+        rows = [dict(r._mapping) for r in uow.conn.execute(q)]
+        todo = [
+            r
+            for r in rows
+            if r["meeting_outcome"] == "agreed"
+            and r["recognised_survey_id"] != r["latest_survey_id"]
+        ]
+        waiting = sum(
+            1
+            for r in rows
+            if r["meeting_outcome"] != "agreed"
+            and r["recognised_survey_id"] != r["latest_survey_id"]
+        )
+        events = _recognise(
+            uow, todo, decision_no=decision_no, decided_on=decided_on, rules=rules, now=now
+        )
+        uow.commit()
+    return CommuneRecognition(events, waiting)
 
 
 def household_view(engine: Engine, household_code: str) -> dict[str, Any] | None:

@@ -7,7 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from services.reporting.service import event_tallies, household_counts, support_totals
+from services.reporting.service import (
+    change_table,
+    event_tallies,
+    household_counts,
+    poverty_summary,
+    support_totals,
+)
 from shared.runtime import Runtime
 
 
@@ -25,6 +31,24 @@ def router(rt: Runtime) -> APIRouter:
             "total_households": sum(r.households for r in rows),
             "rows": [r.__dict__ for r in rows],
         }
+
+    @api.get("/summary")
+    async def summary(
+        standard: str = Query(default="vn-2022-2025", max_length=32, pattern=r"^[a-z0-9-]+$"),
+        year: int | None = Query(default=None, ge=2000, le=2100),
+    ) -> dict[str, Any]:
+        """Poor and near-poor households and rates by commune (row ``*``: the province)."""
+        rows = await asyncio.to_thread(poverty_summary, rt.engine, standard, year)
+        return {"standard_id": standard, "review_year": year, "rows": rows}
+
+    @api.get("/changes")
+    async def changes(
+        standard: str = Query(default="vn-2022-2025", max_length=32, pattern=r"^[a-z0-9-]+$"),
+        year: int | None = Query(default=None, ge=2000, le=2100),
+    ) -> dict[str, Any]:
+        """Change tables: start and end of period, escaped, fell back, newly poor, …"""
+        rows = await asyncio.to_thread(change_table, rt.engine, standard, year)
+        return {"standard_id": standard, "review_year": year, "rows": rows}
 
     @api.get("/support")
     async def support() -> dict[str, Any]:

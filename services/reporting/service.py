@@ -74,6 +74,7 @@ def apply_classifications(
                 "status": p.status.value,
                 "stage": p.stage.value,
                 "transition": p.transition.value,
+                "previous_status": p.previous_status.value if p.previous_status else None,
                 "member_count": p.member_count,
                 "head_ethnicity": p.head_ethnicity,
                 "deprived": ",".join(i.code for i in p.indicators if i.deprived),
@@ -206,3 +207,98 @@ def support_totals(engine: Engine) -> list[dict[str, Any]]:
             }
             for c, k, n, v, h in conn.execute(q)
         ]
+
+
+LISTED = ("poor", "near_poor")
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 2) if whole else 0.0
+
+
+def poverty_summary(
+    engine: Engine, standard_id: str, review_year: int | None = None
+) -> list[dict[str, Any]]:
+    """Year-end summary by commune and for the whole province: households, persons, poor and
+    near-poor households and their rates (% of households); the multidimensional poverty rate
+    is the share of poor plus near-poor households."""
+    q = sa.select(
+        statuses.c.commune_code,
+        statuses.c.status,
+        sa.func.count(),
+        sa.func.coalesce(sa.func.sum(statuses.c.member_count), 0),
+    ).where(statuses.c.standard_id == standard_id)
+    if review_year is not None:
+        q = q.where(statuses.c.review_year == review_year)
+    q = q.group_by(statuses.c.commune_code, statuses.c.status)
+    by_commune: dict[str, dict[str, int]] = {}
+    with engine.connect() as conn:
+        for commune, status, n, persons in conn.execute(q):
+            row = by_commune.setdefault(commune, {"households": 0, "persons": 0})
+            row["households"] += int(n)
+            row["persons"] += int(persons)
+            row[status] = row.get(status, 0) + int(n)
+    total: dict[str, int] = {}
+    for counts in by_commune.values():
+        for k, v in counts.items():
+            total[k] = total.get(k, 0) + v
+    out = []
+    for commune, counts in [*sorted(by_commune.items()), ("*", total)]:
+        hh = counts.get("households", 0)
+        poor, near = counts.get("poor", 0), counts.get("near_poor", 0)
+        out.append(
+            {
+                "commune_code": commune,
+                "households": hh,
+                "persons": counts.get("persons", 0),
+                "poor": poor,
+                "near_poor": near,
+                "poor_rate": _rate(poor, hh),
+                "near_poor_rate": _rate(near, hh),
+                "multidimensional_poverty_rate": _rate(poor + near, hh),
+            }
+        )
+    return out
+
+
+def change_table(
+    engine: Engine, standard_id: str, review_year: int | None = None
+) -> list[dict[str, Any]]:
+    """Change tables of poor and near-poor households by commune: start of period (last
+    recognised status before the review), the review's transitions, end of period."""
+    q = sa.select(
+        statuses.c.commune_code,
+        statuses.c.previous_status,
+        statuses.c.status,
+        statuses.c.transition,
+        sa.func.count(),
+    ).where(statuses.c.standard_id == standard_id)
+    if review_year is not None:
+        q = q.where(statuses.c.review_year == review_year)
+    q = q.group_by(
+        statuses.c.commune_code,
+        statuses.c.previous_status,
+        statuses.c.status,
+        statuses.c.transition,
+    )
+    tables: dict[str, dict[str, int]] = {}
+    with engine.connect() as conn:
+        for commune, before, after, change, n in conn.execute(q):
+            for key in (commune, "*"):
+                t = tables.setdefault(key, {})
+                if before in LISTED:
+                    t[f"start_{before}"] = t.get(f"start_{before}", 0) + int(n)
+                if after in LISTED:
+                    t[f"end_{after}"] = t.get(f"end_{after}", 0) + int(n)
+                t[change] = t.get(change, 0) + int(n)
+    out = []
+    for commune, t in sorted(tables.items(), key=lambda kv: (kv[0] == "*", kv[0])):
+        row: dict[str, Any] = {"commune_code": commune}
+        for status in LISTED:
+            start, end = t.get(f"start_{status}", 0), t.get(f"end_{status}", 0)
+            row[status] = {"start": start, "end": end, "change": end - start}
+        row["transitions"] = {
+            k: v for k, v in sorted(t.items()) if not k.startswith(("start_", "end_"))
+        }
+        out.append(row)
+    return out

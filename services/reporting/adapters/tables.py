@@ -31,6 +31,7 @@ class HouseholdStatusRow(ReportingModel, table=True):
     status: str = Field(max_length=16)
     stage: str = Field(max_length=16)
     transition: str = Field(max_length=32)
+    previous_status: str | None = Field(default=None, max_length=16)
     member_count: int
     head_ethnicity: str = Field(max_length=32)
     deprived: str = Field(max_length=512)  # comma-separated indicator codes
