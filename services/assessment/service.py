@@ -347,6 +347,8 @@ def record_meetings(
 ) -> dict[str, str]:
     """Record village-meeting votes; each outcome is ``agreed`` or ``resurvey_required``
     (fewer than half of the attendees agreeing: the household is surveyed again)."""
+    if not entries:
+        return {}
     for m in entries:
         if m.attendees <= 0 or not 0 <= m.agreeing <= m.attendees:
             raise ReviewError(
