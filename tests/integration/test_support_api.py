@@ -58,7 +58,7 @@ async def test_support_is_recorded_once_and_published_for_a_classified_household
     client_redis.close()
     assert again.status_code == 200
     assert again.json()["created"] is False
-    (_, fields), = entries
+    ((_, fields),) = entries
     event = SupportDisbursed.from_fields(fields)
     assert event.payload.commune_code == "04570"  # taken from the household register
     assert event.payload.repayable is True
