@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ from shared.contracts import ALL_STREAMS
 from shared.contracts.envelope import Envelope
 from shared.db import PlumbingTables, create_db_engine
 from shared.metrics import DeliveryMetrics
+from shared.migrations import upgrade
 from shared.outbox import OutboxRelay
 from shared.settings import ServiceSettings
 
@@ -51,6 +53,7 @@ class Runtime:
     delivery: DeliveryMetrics
     relay: OutboxRelay
     consumer_name: str
+    migrations: Path
     consumers: list[StreamConsumer[Any]] = field(default_factory=list)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
@@ -93,7 +96,7 @@ class Runtime:
         )
 
     async def start(self) -> None:
-        await asyncio.to_thread(self.metadata.create_all, self.engine)
+        await asyncio.to_thread(upgrade, self.engine, self.migrations)
         if self.consumers:
             for c in self.consumers:
                 await c.ensure_group()
@@ -135,8 +138,9 @@ class Runtime:
 
 
 def build_runtime(
-    settings: ServiceSettings, metadata: sa.MetaData, tables: PlumbingTables
+    settings: ServiceSettings, metadata: sa.MetaData, tables: PlumbingTables, migrations: Path
 ) -> Runtime:
+    """Everything a service runs on; ``migrations`` is its Alembic script folder."""
     registry = CollectorRegistry()
     delivery = DeliveryMetrics(registry, settings.service_name)
     engine = create_db_engine(settings.database_url)
@@ -167,6 +171,7 @@ def build_runtime(
         delivery=delivery,
         relay=relay,
         consumer_name=settings.consumer_name or unique_consumer_name(settings.service_name),
+        migrations=migrations,
     )
 
 

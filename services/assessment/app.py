@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
 
 from services.assessment import api, handlers
@@ -13,13 +15,15 @@ from services.assessment.settings import AssessmentSettings
 from shared.contracts.classifications import HouseholdClassified
 from shared.runtime import Runtime, build_runtime, http_app
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
 
 def create_runtime(settings: AssessmentSettings) -> tuple[Runtime, Rules, AssessmentMetrics]:
     rules = Rules(
         standards=load_with_overrides(settings.standard_overrides),
         classify_baseline=settings.classify_next_period_baseline,
     )
-    rt = build_runtime(settings, metadata, plumbing)
+    rt = build_runtime(settings, metadata, plumbing, MIGRATIONS)
     metrics = AssessmentMetrics(rt.registry)
     handlers.register(rt, rules, metrics)
     rt.document_publisher(

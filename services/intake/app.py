@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
 
 from services.intake import api
@@ -13,9 +15,11 @@ from services.intake.settings import IntakeSettings
 from shared.contracts.surveys import HouseholdSurveyed
 from shared.runtime import Runtime, build_runtime, http_app
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
 
 def create_runtime(settings: IntakeSettings) -> tuple[Runtime, AreaRegistry, IntakeMetrics]:
-    rt = build_runtime(settings, metadata, plumbing)
+    rt = build_runtime(settings, metadata, plumbing, MIGRATIONS)
     rt.document_publisher(HouseholdSurveyed, "A household survey was accepted and stored.")
     return rt, load_registry(settings.areas_file), IntakeMetrics(rt.registry)
 

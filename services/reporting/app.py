@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
 
 from services.reporting import api, handlers
@@ -10,9 +12,11 @@ from services.reporting.metrics import ReportingMetrics
 from services.reporting.settings import ReportingSettings
 from shared.runtime import Runtime, build_runtime, http_app
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
 
 def create_runtime(settings: ReportingSettings) -> Runtime:
-    rt = build_runtime(settings, metadata, plumbing)
+    rt = build_runtime(settings, metadata, plumbing, MIGRATIONS)
     handlers.register(rt, ReportingMetrics(rt.registry))
     return rt
 

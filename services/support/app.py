@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
 
 from services.support import api, handlers
@@ -12,9 +14,11 @@ from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
 from shared.runtime import Runtime, build_runtime, http_app
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
 
 def create_runtime(settings: SupportSettings) -> tuple[Runtime, SupportMetrics]:
-    rt = build_runtime(settings, metadata, plumbing)
+    rt = build_runtime(settings, metadata, plumbing, MIGRATIONS)
     metrics = SupportMetrics(rt.registry)
     handlers.register(rt, metrics)
     rt.document_publisher(SupportDisbursed, "Support recorded for a classified household.")

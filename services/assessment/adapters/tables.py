@@ -28,6 +28,7 @@ class SurveySnapshot(AssessmentModel, table=True):
     commune_code: str = Field(index=True, max_length=16)
     order_key: str = Field(max_length=96)
     payload: bytes = Field(sa_type=sa.LargeBinary)
+    facts: str | None = Field(default=None, sa_type=sa.Text)  # compact input for what-if runs
 
 
 class HouseholdState(AssessmentModel, table=True):

@@ -1,0 +1,48 @@
+"""Schema migrations with Alembic: one migration history per service, in
+``services/<name>/migrations/``. A service upgrades its database to head when it starts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy.engine import Engine
+
+
+def alembic_config(script_location: Path, engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, script_location: Path) -> None:
+    """Bring the database to the latest schema of the service."""
+    command.upgrade(alembic_config(script_location, engine), "head")
+
+
+def run_env(metadata: sa.MetaData) -> None:
+    """Body of every service's ``env.py``: migrate the engine handed over in the config
+    (or ``DATABASE_URL``-less offline SQL generation)."""
+    engine: Engine | None = context.config.attributes.get("engine")
+    if engine is None:
+        context.configure(
+            url=context.config.get_main_option("sqlalchemy.url") or "sqlite://",
+            target_metadata=metadata,
+            literal_binds=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    with engine.connect() as conn:
+        context.configure(
+            connection=conn,
+            target_metadata=metadata,
+            render_as_batch=conn.dialect.name == "sqlite",
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        conn.commit()
