@@ -207,3 +207,67 @@ def run_bench(
         "intake_per_s": intake_rate,
         "end_to_end_per_s": e2e,
     }
+
+
+def run_whatif_bench(n: int, data_dir: Path | None = None) -> dict[str, float]:
+    """What-if over ``n`` households stored in an assessment database (SQLite), timed from
+    the query to the finished report."""
+    import sqlalchemy as sa
+
+    from services.assessment.adapters.standards_repo import load_with_overrides
+    from services.assessment.adapters.tables import snapshots, states
+    from services.assessment.app import MIGRATIONS
+    from services.assessment.bench import synthetic_surveys
+    from services.assessment.domain.facts import facts_of, facts_to_json
+    from services.assessment.service import Rules, what_if
+    from shared.db import create_db_engine
+    from shared.migrations import upgrade
+
+    work = data_dir or Path(tempfile.mkdtemp(prefix="giamngheo-whatif-"))
+    engine = create_db_engine(f"sqlite:///{work / 'assessment.db'}")
+    upgrade(engine, MIGRATIONS)
+    samples = synthetic_surveys(min(n, 20_000))
+    facts = [facts_to_json(facts_of(s)) for s in samples]
+    communes = [s.commune_code for s in samples]
+    print(f"loading {n:,} households into {work / 'assessment.db'} …")
+    with engine.begin() as conn:
+        for start in range(0, n, 50_000):
+            idx = range(start, min(start + 50_000, n))
+            conn.execute(
+                sa.insert(states),
+                [
+                    {
+                        "household_code": f"H{i:08d}",
+                        "commune_code": communes[i % len(facts)],
+                        "latest_survey_id": f"S{i:08d}",
+                        "order_key": "2026",
+                        "proposed_status": "-",
+                        "standard_id": "vn-2022-2025",
+                    }
+                    for i in idx
+                ],
+            )
+            conn.execute(
+                sa.insert(snapshots),
+                [
+                    {
+                        "survey_id": f"S{i:08d}",
+                        "household_code": f"H{i:08d}",
+                        "commune_code": communes[i % len(facts)],
+                        "order_key": "2026",
+                        "payload": b"{}",
+                        "facts": facts[i % len(facts)],
+                    }
+                    for i in idx
+                ],
+            )
+    rules = Rules(load_with_overrides())
+    started = time.perf_counter()
+    report = what_if(engine, rules, baseline_id="vn-2022-2025", alternative_id="vn-2027-2030")
+    seconds = time.perf_counter() - started
+    print(
+        f"what-if vn-2022-2025 → vn-2027-2030 over {report.households:,} households "
+        f"(+{len(report.not_classifiable):,} not classifiable) read from SQLite: "
+        f"{seconds:.1f} s; {len(report.changes):,} change class"
+    )
+    return {"households": float(n), "seconds": seconds}

@@ -136,6 +136,54 @@ def bench(
     run_bench(n=n, data_dir=data_dir, redis_url=redis_url)
 
 
+@app.command()
+def whatif(
+    alternative: str = typer.Option("vn-2027-2030", help="Standard to re-classify under."),
+    baseline: str = typer.Option("vn-2022-2025", help="Standard to compare with."),
+    commune: str | None = typer.Option(None, help="Only this commune (default: all)."),
+    out: Path | None = typer.Option(None, help="Write the changes to .xlsx or .csv."),
+) -> None:
+    """Who would change class under another standard (reads assessment's database; recognised
+    statuses are not touched)."""
+    from services.assessment.adapters.standards_repo import load_with_overrides
+    from services.assessment.service import Rules, what_if
+    from services.assessment.settings import AssessmentSettings
+    from services.exports import write_whatif
+    from shared.db import create_db_engine
+
+    settings = AssessmentSettings()
+    engine = create_db_engine(settings.database_url)
+    rules = Rules(load_with_overrides(settings.standard_overrides))
+    started = time.perf_counter()
+    report = what_if(
+        engine, rules, baseline_id=baseline, alternative_id=alternative, commune_code=commune
+    )
+    seconds = time.perf_counter() - started
+    typer.echo(
+        f"{report.households:,} households re-classified in {seconds:.1f} s; "
+        f"{len(report.changes):,} change class; "
+        f"{len(report.not_classifiable):,} not classifiable under one of the two standards."
+    )
+    before, after = report.totals(alternative=False), report.totals(alternative=True)
+    typer.echo(f"{'status':<12}{baseline:>16}{alternative:>16}")
+    for status in before:
+        typer.echo(f"{status.value:<12}{before[status]:>16,}{after[status]:>16,}")
+    if out is not None:
+        write_whatif(out, report)
+        typer.echo(f"changes written to {out}")
+
+
+@app.command("bench-whatif")
+def bench_whatif(
+    n: int = typer.Option(1_000_000, help="Households in the registry."),
+    data_dir: Path | None = typer.Option(None, help="Working folder (default: a temp folder)."),
+) -> None:
+    """Time a what-if over N households read from an assessment database (SQLite)."""
+    from services.bench import run_whatif_bench
+
+    run_whatif_bench(n=n, data_dir=data_dir)
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     sys.exit(app())

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fastapi import APIRouter, Body, HTTPException
+from fastapi import APIRouter, Body, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from services.assessment.metrics import AssessmentMetrics
@@ -21,6 +21,8 @@ from services.assessment.service import (
     recognise_commune,
     record_meeting,
     record_meetings,
+    what_if,
+    what_if_summary,
 )
 from shared.runtime import Runtime
 
@@ -78,6 +80,38 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
             }
             for s in rules.standards
         ]
+
+    @api.get("/whatif")
+    async def get_whatif(
+        alternative: str = Query(default="vn-2027-2030", max_length=64),
+        baseline: str = Query(default="vn-2022-2025", max_length=64),
+        commune: str | None = Query(default=None, max_length=16),
+        limit: int = Query(default=1000, ge=0, le=100_000),
+    ) -> dict[str, Any]:
+        """Re-classify the registry (or a commune) under another standard without touching
+        recognised statuses: who changes class, from what to what, and which indicator or line
+        caused it, with totals."""
+        try:
+            report = await asyncio.to_thread(
+                what_if,
+                rt.engine,
+                rules,
+                baseline_id=baseline,
+                alternative_id=alternative,
+                commune_code=commune,
+            )
+        except LookupError as exc:
+            raise HTTPException(
+                404,
+                detail=[
+                    {
+                        "field": "alternative/baseline",
+                        "message_vi": "Không có chuẩn nghèo này.",
+                        "message_en": str(exc),
+                    }
+                ],
+            ) from exc
+        return what_if_summary(report, limit)
 
     @api.post("/households/{household_code}/meetings")
     async def post_meeting(household_code: str, body: MeetingIn) -> dict[str, str]:

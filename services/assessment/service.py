@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -30,8 +30,10 @@ from services.assessment.adapters.tables import (
 )
 from services.assessment.domain.classifier import Classification, classify
 from services.assessment.domain.errors import NotClassifiable
+from services.assessment.domain.facts import facts_from_json, facts_of, facts_to_json
 from services.assessment.domain.standard import Standard, standard_for_year
 from services.assessment.domain.transitions import RecognisedStatus, TransitionResult, transition
+from services.assessment.domain.whatif import FactsRow, WhatIfReport, whatif_facts
 from shared.contracts.classifications import (
     HOUSEHOLD_CLASSIFIED_STREAM,
     ClassificationPayload,
@@ -209,6 +211,7 @@ def assess_surveys(
                     "commune_code": e.payload.commune_code,
                     "order_key": e.payload.order_key,
                     "payload": e.to_json(),
+                    "facts": facts_to_json(facts_of(e.payload)),
                 }
                 for e in fresh
             ],
@@ -571,4 +574,71 @@ def household_view(engine: Engine, household_code: str) -> dict[str, Any] | None
             std: HouseholdClassified.model_validate_json(p).payload.model_dump(mode="json")
             for std, p in rows
         },
+    }
+
+
+# what-if ------------------------------------------------------------------------------------
+
+
+def latest_facts(engine: Engine, commune_code: str | None = None) -> Iterator[FactsRow]:
+    """(household, commune, facts) of every household's latest survey, streamed."""
+    q = (
+        sa.select(states.c.household_code, states.c.commune_code, snapshots.c.facts)
+        .join(snapshots, snapshots.c.survey_id == states.c.latest_survey_id)
+        .where(snapshots.c.facts.is_not(None))
+    )
+    if commune_code is not None:
+        q = q.where(states.c.commune_code == commune_code)
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=20_000).execute(q)
+        for household, commune, facts in result:
+            yield household, commune, facts_from_json(facts)
+
+
+def what_if(
+    engine: Engine,
+    rules: Rules,
+    *,
+    baseline_id: str,
+    alternative_id: str,
+    commune_code: str | None = None,
+) -> WhatIfReport:
+    """Re-classify the registry (or one commune) under ``alternative_id`` against
+    ``baseline_id``; recognised statuses are not touched."""
+    baseline = rules.by_id(baseline_id)
+    alternative = rules.by_id(alternative_id)
+    return whatif_facts(latest_facts(engine, commune_code), baseline, alternative)
+
+
+def what_if_summary(report: WhatIfReport, limit: int) -> dict[str, Any]:
+    """A JSON-ready view of a what-if report: totals, the from→to matrix, the changes."""
+    return {
+        "baseline": {"id": report.baseline_id, "rule_hash": report.baseline_rule_hash},
+        "alternative": {"id": report.alternative_id, "rule_hash": report.alternative_rule_hash},
+        "households": report.households,
+        "totals": {
+            "baseline": {k.value: v for k, v in report.totals(alternative=False).items()},
+            "alternative": {k.value: v for k, v in report.totals(alternative=True).items()},
+        },
+        "matrix": [
+            {"from": a.value, "to": b.value, "households": n}
+            for (a, b), n in sorted(report.matrix.items())
+            if n
+        ],
+        "changed": len(report.changes),
+        "changes": [
+            {
+                "household_code": c.household_code,
+                "commune_code": c.commune_code,
+                "from": c.from_status.value,
+                "to": c.to_status.value,
+                "causes": list(c.causes),
+            }
+            for c in report.changes[:limit]
+        ],
+        "not_classifiable": [
+            {"household_code": n.household_code, "standard_id": n.standard_id, "reason": n.reason}
+            for n in report.not_classifiable[:limit]
+        ],
+        "not_classifiable_count": len(report.not_classifiable),
     }

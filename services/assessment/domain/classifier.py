@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.assessment.domain.errors import NotClassifiable
+from services.assessment.domain.facts import FactsResult, HouseholdFacts
 from services.assessment.domain.indicators import IndicatorOutcome
 from services.assessment.domain.labels import (
     AREA_LABELS,
@@ -185,6 +186,16 @@ def classify(survey: SurveyPayload, standard: Standard) -> Classification:
     _set_hash(c, standard.rule_hash)
     _set_engine(c, ENGINE_VERSION)
     return c
+
+
+def classify_facts(facts: HouseholdFacts, standard: Standard) -> FactsResult:
+    """Classify one household from its stored facts under ``standard``: status, deprivation
+    bit mask (bit ``i`` = ``standard.indicators[i]``) and count, line and low-income flag,
+    identical to ``classify`` but without reasons. For bulk runs, call
+    ``standard.facts_classifier`` directly. Raises ``NotClassifiable`` as ``classify`` does.
+    """
+    cache = standard.facts_cache  # the property's memo, read without a Python-level call
+    return (cache[0] if cache else standard.facts_classifier)(facts)
 
 
 def deprivation_mask(survey: SurveyPayload, standard: Standard) -> int:

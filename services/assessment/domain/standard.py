@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.assessment.domain.errors import StandardDataError
+from services.assessment.domain.facts import FactsClassifier, compile_facts_classifier
 from services.assessment.domain.indicators import (
     RULES,
     Finding,
@@ -290,6 +291,21 @@ class Standard:
     """One-pass member screen (see ``screen``): which indicators may be deprived."""
     all_ok: tuple[IndicatorOutcome, ...] = field(repr=False, compare=False)
     """The outcomes of a household deprived on nothing, shared."""
+    facts_cache: list[FactsClassifier] = field(default_factory=list, repr=False, compare=False)
+    """Holds the compiled facts classifier once built (see ``facts_classifier``)."""
+
+    @property
+    def facts_classifier(self) -> FactsClassifier:
+        """This standard's classifier of ``HouseholdFacts`` (see ``facts``).
+
+        Compiled on first use, not at load: tabulating the rules takes a fraction of a
+        second, which single-household services need not pay. A memo of a pure function of
+        this standard's data: building it twice (e.g. from two threads) gives equal tables.
+        """
+        cache = self.facts_cache
+        if not cache:
+            cache.append(compile_facts_classifier(self))
+        return cache[0]
 
     @property
     def pending_confirmation(self) -> tuple[str, ...]:

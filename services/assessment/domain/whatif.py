@@ -2,21 +2,20 @@
 proposed local lines, or the 2027-2030 standard) and report who would change class and why.
 
 Pure and read-only: recognised statuses are not touched; the caller decides what to do with
-the report. Bulk-friendly: households are evaluated on the cheap path (a deprivation bit mask
-and the income comparison); result objects are built only for households that change class.
+the report. Bulk-friendly: households are evaluated from their stored facts (``facts``) with
+each standard's compiled facts classifier; result objects are built only for households that
+change class. A million households take seconds on one core, decoding included.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from services.assessment.domain.classifier import decide_status, deprivation_mask, income_line_for
 from services.assessment.domain.errors import NotClassifiable
+from services.assessment.domain.facts import AREAS, FactsResult, HouseholdFacts, facts_of
 from services.assessment.domain.standard import Standard
-from shared.contracts.codes import AreaType, IncomeBasis, PovertyStatus
+from shared.contracts.codes import PovertyStatus
 from shared.contracts.surveys import SurveyPayload
 
 
@@ -24,7 +23,8 @@ from shared.contracts.surveys import SurveyPayload
 class StatusChange:
     """One household whose class differs between the two standards."""
 
-    survey_id: str
+    survey_id: str | None
+    """The survey's id; ``None`` when the run was over stored facts (``whatif_facts``)."""
     household_code: str
     commune_code: str
     from_status: PovertyStatus
@@ -36,7 +36,7 @@ class StatusChange:
 
 @dataclass(frozen=True, slots=True)
 class NotClassified:
-    survey_id: str
+    survey_id: str | None
     household_code: str
     standard_id: str
     reason: str
@@ -66,117 +66,123 @@ class WhatIfReport:
         return out
 
 
-class _Side(NamedTuple):
-    status: PovertyStatus
-    line: int
+FactsRow = tuple[str, str, HouseholdFacts]
+"""(household code, commune code, facts) of one household, as loaded for a what-if."""
 
 
-def _evaluate(
-    survey: SurveyPayload, standard: Standard, basis: IncomeBasis, value: int, area: AreaType
-) -> _Side:
-    line = income_line_for(standard, basis, area)
-    # Above the line the deprivations cannot matter (Decree 07/2021 Art. 3): skip them.
-    count = deprivation_mask(survey, standard).bit_count() if value <= line else 0
-    status, _low = decide_status(
-        standard, basis, value, line, area, count, survey.livelihood_agriculture
-    )
-    return _Side(status, line)
+class _Sides:
+    """What the cause texts need of the two standards, computed once per run."""
+
+    def __init__(self, baseline: Standard, alternative: Standard) -> None:
+        self.codes_a = tuple(s.code for s in baseline.indicators)
+        self.codes_b = tuple(s.code for s in alternative.indicators)
+        self.all_a, self.all_b = set(self.codes_a), set(self.codes_b)
+        self.poor_a = baseline.poor_min_deprivations
+        self.poor_b = alternative.poor_min_deprivations
 
 
-def _deprived(mask: int, standard: Standard) -> set[str]:
-    return {s.code for n, s in enumerate(standard.indicators) if mask >> n & 1}
+def _deprived(mask: int, codes: tuple[str, ...]) -> set[str]:
+    return {code for n, code in enumerate(codes) if mask >> n & 1}
 
 
 def _causes(
-    survey: SurveyPayload,
-    baseline: Standard,
-    a: _Side,
-    alternative: Standard,
-    b: _Side,
+    facts: HouseholdFacts, a: FactsResult, b: FactsResult, sides: _Sides
 ) -> tuple[str, ...]:
-    value = survey.income.value
-    unit = "VND" if survey.income.basis is IncomeBasis.VND_PER_CAPITA_MONTH else "points"
-    area = survey.area_type.value
+    value = facts.income
+    unit = "VND" if facts.basis == 0 else "points"
+    area = AREAS[facts.area].value
     causes: list[str] = []
-    below_a, below_b = value <= a.line, value <= b.line
+    below_a, below_b = value <= a.income_line, value <= b.income_line
     if below_a != below_b:
         causes.append(
             f"income line: {value:,} {unit} is "
-            f"{'at or below' if below_a else 'above'} the {area} line {a.line:,} and "
-            f"{'at or below' if below_b else 'above'} {b.line:,}"
+            f"{'at or below' if below_a else 'above'} the {area} line {a.income_line:,} and "
+            f"{'at or below' if below_b else 'above'} {b.income_line:,}"
         )
-    mask_a = deprivation_mask(survey, baseline)
-    mask_b = deprivation_mask(survey, alternative)
-    poor_a = mask_a.bit_count() >= baseline.poor_min_deprivations
-    poor_b = mask_b.bit_count() >= alternative.poor_min_deprivations
+    poor_a = a.deprivation_count >= sides.poor_a
+    poor_b = b.deprivation_count >= sides.poor_b
     if (below_a or below_b) and poor_a != poor_b:
-        codes_a, codes_b = _deprived(mask_a, baseline), _deprived(mask_b, alternative)
-        all_a = {s.code for s in baseline.indicators}
-        all_b = {s.code for s in alternative.indicators}
+        codes_a = _deprived(a.deprived, sides.codes_a)
+        codes_b = _deprived(b.deprived, sides.codes_b)
         for code in sorted(codes_a ^ codes_b):
-            if code in codes_b and code not in all_a:
+            if code in codes_b and code not in sides.all_a:
                 causes.append(f"indicator {code}: added, and deprived")
-            elif code in codes_a and code not in all_b:
+            elif code in codes_a and code not in sides.all_b:
                 causes.append(f"indicator {code}: dropped (was deprived)")
             elif code in codes_b:
                 causes.append(f"indicator {code}: newly deprived")
             else:
                 causes.append(f"indicator {code}: no longer deprived")
-        causes.append(
-            f"deprivations {len(codes_a)} -> {len(codes_b)} (poor from "
-            f"{alternative.poor_min_deprivations})"
-        )
+        causes.append(f"deprivations {len(codes_a)} -> {len(codes_b)} (poor from {sides.poor_b})")
     if not below_a and not below_b and PovertyStatus.AVERAGE in (a.status, b.status):
         causes.append("average-living-standard band")
     return tuple(causes) or ("other",)
 
 
-def whatif(
-    surveys: Iterable[SurveyPayload], baseline: Standard, alternative: Standard
+def _compare(
+    rows: Iterable[tuple[str | None, str, str, HouseholdFacts]],
+    baseline: Standard,
+    alternative: Standard,
 ) -> WhatIfReport:
-    """Classify every survey under ``baseline`` and ``alternative`` and report the changes."""
-    matrix: Counter[tuple[PovertyStatus, PovertyStatus]] = Counter()
+    run_a, run_b = baseline.facts_classifier, alternative.facts_classifier
+    sides = _Sides(baseline, alternative)
+    statuses = tuple(PovertyStatus)
+    matrix = {(x, y): 0 for x in statuses for y in statuses}
     changes: list[StatusChange] = []
     skipped: list[NotClassified] = []
-    households = 0
-    for survey in surveys:
-        income = survey.income
-        basis, value, area = income.basis, income.value, survey.area_type
+    for survey_id, household, commune, facts in rows:
         try:
-            a = _evaluate(survey, baseline, basis, value, area)
+            a = run_a(facts)
         except NotClassifiable as exc:
-            skipped.append(
-                NotClassified(survey.survey_id, survey.household_code, baseline.id, str(exc))
-            )
+            skipped.append(NotClassified(survey_id, household, baseline.id, str(exc)))
             continue
         try:
-            b = _evaluate(survey, alternative, basis, value, area)
+            b = run_b(facts)
         except NotClassifiable as exc:
-            skipped.append(
-                NotClassified(survey.survey_id, survey.household_code, alternative.id, str(exc))
-            )
+            skipped.append(NotClassified(survey_id, household, alternative.id, str(exc)))
             continue
-        households += 1
-        matrix[(a.status, b.status)] += 1
-        if a.status is not b.status:
+        from_status, to_status = a[0], b[0]
+        matrix[from_status, to_status] += 1
+        if from_status is not to_status:
             changes.append(
                 StatusChange(
-                    survey.survey_id,
-                    survey.household_code,
-                    survey.commune_code,
-                    a.status,
-                    b.status,
-                    _causes(survey, baseline, a, alternative, b),
+                    survey_id,
+                    household,
+                    commune,
+                    from_status,
+                    to_status,
+                    _causes(facts, a, b, sides),
                 )
             )
-    full = {(x, y): matrix.get((x, y), 0) for x in PovertyStatus for y in PovertyStatus}
     return WhatIfReport(
         baseline_id=baseline.id,
         baseline_rule_hash=baseline.rule_hash,
         alternative_id=alternative.id,
         alternative_rule_hash=alternative.rule_hash,
-        households=households,
-        matrix=full,
+        households=sum(matrix.values()),
+        matrix=matrix,
         changes=tuple(changes),
         not_classifiable=tuple(skipped),
     )
+
+
+def whatif_facts(
+    rows: Iterable[FactsRow], baseline: Standard, alternative: Standard
+) -> WhatIfReport:
+    """Classify every household's stored facts under ``baseline`` and ``alternative`` and
+    report the changes (``survey_id`` of changes is ``None``: rows carry no survey id)."""
+
+    def with_ids() -> Iterator[tuple[None, str, str, HouseholdFacts]]:
+        for household, commune, facts in rows:
+            yield None, household, commune, facts
+
+    return _compare(with_ids(), baseline, alternative)
+
+
+def whatif(
+    surveys: Iterable[SurveyPayload], baseline: Standard, alternative: Standard
+) -> WhatIfReport:
+    """Classify every survey under ``baseline`` and ``alternative`` and report the changes
+    (extracts each survey's facts, then as ``whatif_facts``)."""
+    rows = ((s.survey_id, s.household_code, s.commune_code, facts_of(s)) for s in surveys)
+    return _compare(rows, baseline, alternative)
