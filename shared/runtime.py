@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=Envelope[Any])
 
+GRACEFUL_S = 30.0
+"""How long a stopping replica waits for the batch it is processing."""
+
 STREAM_OF: dict[type, str] = {cls: stream for stream, cls in ALL_STREAMS.items()}
 
 
@@ -107,10 +110,13 @@ class Runtime:
         self.relay.notify()
 
     async def stop(self) -> None:
-        if self.consumers:
-            await self.broker.stop()
-        for t in self._tasks:
+        for t in self._tasks:  # claimers, lag probe and relay first: nothing new starts
             t.cancel()
+        if self.consumers:
+            try:  # in-flight batches finish (and are acked) within the graceful timeout
+                await asyncio.wait_for(self.broker.stop(), timeout=GRACEFUL_S + 5)
+            except TimeoutError:  # unacked entries stay pending; another replica claims them
+                log.warning("%s: broker did not stop in time", self.service)
         for t in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
@@ -148,7 +154,7 @@ def build_runtime(
         settings.redis_url,
         logger=None,  # type: ignore[arg-type]  # per-message logging costs 10-30%
         middlewares=[RedisPrometheusMiddleware(registry=registry, app_name=settings.service_name)],
-        graceful_timeout=30.0,
+        graceful_timeout=GRACEFUL_S,
         description=f"Event streams of the {settings.service_name} service.",
     )
     relay = OutboxRelay(
@@ -166,7 +172,12 @@ def build_runtime(
         metadata=metadata,
         tables=tables,
         broker=broker,
-        redis=Redis.from_url(settings.redis_url),
+        redis=Redis.from_url(
+            settings.redis_url,
+            socket_timeout=15,
+            socket_connect_timeout=5,
+            health_check_interval=30,
+        ),
         registry=registry,
         delivery=delivery,
         relay=relay,

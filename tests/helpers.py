@@ -17,7 +17,7 @@ async def eventually(
     while True:
         result = check()
         if asyncio.iscoroutine(result):
-            result = await result
+            result = await asyncio.wait_for(result, timeout=max(1.0, timeout / 3))
         if result:
             return
         if time.monotonic() > deadline:

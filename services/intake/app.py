@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.intake import api
+from services.intake import api, files_api
 from services.intake.adapters.areas_repo import load_registry
 from services.intake.adapters.tables import metadata, plumbing
 from services.intake.domain.areas import AreaRegistry
@@ -27,4 +27,11 @@ def create_runtime(settings: IntakeSettings) -> tuple[Runtime, AreaRegistry, Int
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     rt, registry, metrics = create_runtime(settings)
-    return http_app(rt, title="Giảm nghèo — intake", routers=[api.router(rt, registry, metrics)])
+    return http_app(
+        rt,
+        title="Giảm nghèo — intake",
+        routers=[
+            api.router(rt, registry, metrics),
+            files_api.router(rt, registry, metrics, settings.max_upload_mb),
+        ],
+    )

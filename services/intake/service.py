@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from uuid import UUID, uuid4
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from services.intake.adapters.tables import households, plumbing, surveys
+from shared.contracts.envelope import Contract, Envelope
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
 from shared.db import SqlUnitOfWork, upsert
 from shared.runtime import STREAM_OF
@@ -86,6 +88,68 @@ def content_hash(payload: SurveyPayload) -> str:
     return hashlib.sha256(payload.model_dump_json().encode()).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedSurvey:
+    """A validated survey already serialised: what storing it needs, without pydantic.
+
+    Bulk imports validate in a worker process and send these across, so the writing process
+    neither validates nor serialises the payload a second time. Build with :meth:`of`.
+    """
+
+    survey_id: str
+    household_code: str
+    commune_code: str
+    citizen_id_missing: bool
+    payload_json: bytes
+    content_hash: str
+
+    @classmethod
+    def of(cls, payload: SurveyPayload) -> PreparedSurvey:
+        body = payload.__pydantic_serializer__.to_json(payload)
+        return cls(
+            payload.survey_id,
+            payload.household_code,
+            payload.commune_code,
+            payload.head_citizen_id_missing,
+            body,
+            hashlib.sha256(body).hexdigest(),
+        )
+
+
+class _EnvelopeTemplate:
+    """``HouseholdSurveyed`` JSON built around a payload already serialised.
+
+    Pydantic validates and serialises one envelope (marker id, empty payload) per call; each event
+    then only splices its own id and payload in. ``tests/unit/intake`` checks the result is
+    byte-for-byte what ``HouseholdSurveyed.create(...).to_json()`` gives.
+    """
+
+    _MARKER = UUID(int=0)
+
+    def __init__(self, correlation_id: str, occurred_at: datetime) -> None:
+        # validated by the envelope's own rules (aware time, id lengths), with an empty payload
+        envelope = Envelope[Contract].model_validate(
+            {
+                "event_id": self._MARKER,
+                "event_type": HouseholdSurveyed.EVENT_TYPE,
+                "schema_version": HouseholdSurveyed.SCHEMA_VERSION,
+                "occurred_at": occurred_at,
+                "correlation_id": correlation_id,
+                "producer": PRODUCER,
+                "payload": {},
+            }
+        )
+        head, _, rest = envelope.to_json().partition(str(self._MARKER).encode())
+        if head != b'{"event_id":"' or not rest.endswith(b'"payload":{}}'):
+            msg = "HouseholdSurveyed no longer serialises as the template expects"
+            raise RuntimeError(msg)
+        self._head = head
+        self._middle = rest.removesuffix(b"{}}")
+
+    def render(self, payload_json: bytes) -> bytes:
+        return b"".join((self._head, str(uuid4()).encode(), self._middle, payload_json, b"}"))
+
+
 def accept_surveys(
     uow: IntakeUnitOfWork,
     payloads: Sequence[SurveyPayload],
@@ -95,16 +159,40 @@ def accept_surveys(
     now: datetime,
 ) -> list[Receipt]:
     """Store valid surveys and stage a ``HouseholdSurveyed`` for each new one, atomically."""
+    return accept_prepared(
+        uow,
+        [PreparedSurvey.of(p) for p in payloads],
+        channel=channel,
+        correlation_id=correlation_id,
+        now=now,
+    )
+
+
+def accept_prepared(
+    uow: IntakeUnitOfWork,
+    surveys_in: Sequence[PreparedSurvey],
+    *,
+    channel: str,
+    correlation_id: str,
+    now: datetime,
+) -> list[Receipt]:
+    """:func:`accept_surveys` for surveys validated and serialised elsewhere (bulk imports).
+
+    Same semantics: one transaction holds the new survey rows, the household versions and
+    their outbox rows; a survey id already stored is a duplicate (same content hash) or a
+    conflict (different content), and nothing is written for it.
+    """
+    template = _EnvelopeTemplate(correlation_id, now)
     with uow:
-        stored = uow.stored_surveys([p.survey_id for p in payloads])
-        versions = uow.latest_versions(sorted({p.household_code for p in payloads}))
+        stored = uow.stored_surveys([p.survey_id for p in surveys_in])
+        versions = uow.latest_versions(sorted({p.household_code for p in surveys_in}))
         receipts: list[Receipt] = []
         new_rows: list[dict[str, Any]] = []
         bodies: list[bytes] = []
         latest: dict[str, dict[str, Any]] = {}
         seen: dict[str, tuple[str, int, str]] = dict(stored)
-        for p in payloads:
-            digest = content_hash(p)
+        for p in surveys_in:
+            digest = p.content_hash
             if p.survey_id in seen:
                 hh, ver, old = seen[p.survey_id]
                 status = ReceiptStatus.DUPLICATE if old == digest else ReceiptStatus.CONFLICT
@@ -112,10 +200,7 @@ def accept_surveys(
                 continue
             version = versions.get(p.household_code, 0) + 1
             versions[p.household_code] = version
-            event = HouseholdSurveyed.create(
-                p, producer=PRODUCER, correlation_id=correlation_id, occurred_at=now
-            )
-            body = event.to_json()
+            body = template.render(p.payload_json)
             bodies.append(body)
             new_rows.append(
                 {
@@ -125,7 +210,7 @@ def accept_surveys(
                     "commune_code": p.commune_code,
                     "channel": channel,
                     "content_hash": digest,
-                    "citizen_id_missing": p.head_citizen_id_missing,
+                    "citizen_id_missing": p.citizen_id_missing,
                     "payload": body,
                     "received_at": now,
                 }

@@ -15,9 +15,7 @@ SERVICES = ("intake", "assessment", "support", "reporting")
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_migrations_match_the_models_when_upgraded_to_head(
-    service: str, database_url: str
-) -> None:
+def test_migrations_match_the_models_when_upgraded_to_head(service: str, database_url: str) -> None:
     app = importlib.import_module(f"services.{service}.app")
     tables = importlib.import_module(f"services.{service}.adapters.tables")
     engine = create_db_engine(database_url)

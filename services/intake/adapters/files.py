@@ -20,7 +20,7 @@ from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final
+from typing import IO, Final, Protocol
 from xml.etree import ElementTree as ET
 
 import openpyxl
@@ -386,9 +386,18 @@ class BulkParse:
         self._resources = resources
 
     def __iter__(self) -> Iterator[Outcome]:
+        return self.outcomes()
+
+    def outcomes(self, shard: tuple[int, int] = (0, 1)) -> Iterator[Outcome]:
+        """The outcomes (of one shard of the households, see ``parse_tables``); iterate once."""
         try:
             yield from parse_tables(
-                self.households, self._rows[0], self.members, self._rows[1], self._registry
+                self.households,
+                self._rows[0],
+                self.members,
+                self._rows[1],
+                self._registry,
+                shard=shard,
             )
         finally:
             self.close()
@@ -540,8 +549,18 @@ def _error_lines(rejected: Rejected, table: TableName, row: int) -> list[str]:
     return [f"[{e.field}] {e.message.vi} / {e.message.en}" for e in rejected.errors_at(table, row)]
 
 
+class FileLayouts(Protocol):
+    """The two header layouts of an upload: a ``BulkParse`` or an import's report."""
+
+    @property
+    def households(self) -> Layout: ...
+
+    @property
+    def members(self) -> Layout: ...
+
+
 def error_report_tables(
-    parse: BulkParse, rejected: Iterable[Rejected], separator: str = "\n"
+    parse: FileLayouts, rejected: Iterable[Rejected], separator: str = "\n"
 ) -> dict[TableName, tuple[list[str], list[list[object]]]]:
     """Header and rows of both tables of the error report (input layout + error column)."""
     households: list[tuple[tuple[object, ...], str]] = []
@@ -567,7 +586,7 @@ def error_report_tables(
 
 
 def write_error_report(
-    destination: Path, parse: BulkParse, rejected: Iterable[Rejected], *, csv_format: bool = False
+    destination: Path, parse: FileLayouts, rejected: Iterable[Rejected], *, csv_format: bool = False
 ) -> list[Path]:
     """Write the rejected rows so an officer can fix and re-upload them; returns the files.
 

@@ -114,6 +114,12 @@ class AreaRegistry:
         object.__setattr__(self, "communes", MappingProxyType(dict(self.communes)))
         object.__setattr__(self, "villages", MappingProxyType(dict(self.villages)))
 
+    def __reduce__(
+        self,
+    ) -> tuple[type[AreaRegistry], tuple[dict[str, Commune], dict[str, Village]]]:
+        """Picklable (read-only mappings are not), so a parser process can be given one."""
+        return AreaRegistry, (dict(self.communes), dict(self.villages))
+
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, str | None]]) -> AreaRegistry:
         """Build from area-list rows (keys are ``AREA_COLUMNS``; row 2 is the first data row).

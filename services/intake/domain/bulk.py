@@ -177,18 +177,37 @@ def parse_tables(
     members: Layout,
     member_rows: Iterable[Row],
     registry: AreaRegistry,
+    *,
+    shard: tuple[int, int] = (0, 1),
 ) -> Iterator[Outcome]:
-    """Accepted or rejected, one per household in file order; orphan members come last."""
+    """Accepted or rejected, one per household in file order.
+
+    Member rows without a household code come first, members of households not in the file
+    last.
+
+    ``shard=(k, n)`` yields only every n-th household starting at the k-th (and the orphan
+    members only for k = 0), so that n processes can share the work on one file; all of them
+    still read every row, so duplicates and orphans are found exactly as with one process.
+    """
+    part, parts = shard
     household_reader = RecordReader(HOUSEHOLDS)
     member_reader = RecordReader(MEMBERS)
     groups, orphans = _group_members(members, member_rows)
-    yield from orphans
+    if part == 0:
+        yield from orphans
     seen: dict[str, int] = {}
+    position = -1
     for number, cells in household_rows:
         code_cell = _cell(households, cells, "household_code")
         if is_empty(code_cell) and all(is_empty(c) for c in cells):
             continue
         code = "" if is_empty(code_cell) else to_text(code_cell)
+        position += 1
+        if position % parts != part:
+            if code and code not in seen:
+                seen[code] = number
+                groups.pop(code, None)
+            continue
         if code in seen:
             error = FieldError(
                 TableName.HOUSEHOLDS,
@@ -204,6 +223,8 @@ def parse_tables(
         yield _household(
             households, (number, cells), members, rows, household_reader, member_reader, registry
         )
+    if part != 0:
+        return
     for code, rows in groups.items():
         errors = tuple(
             FieldError(
@@ -255,10 +276,10 @@ def _household(
     registry: AreaRegistry,
 ) -> Outcome:
     number, cells = row
-    household, problems = household_reader.read(households.cells(cells))
+    household, problems = household_reader.read_row(households.positions, cells)
     member_values: list[Values] = []
     for index, (_, member_cells) in enumerate(member_rows):
-        values, member_problems = member_reader.read(members.cells(member_cells), index)
+        values, member_problems = member_reader.read_row(members.positions, member_cells, index)
         member_values.append(values)
         problems.extend(member_problems)
     survey_id = None if "survey_id" in household else row_survey_id(household, row, member_rows)
@@ -273,7 +294,8 @@ def row_survey_id(household: Values, row: Row, member_rows: list[Row]) -> str:
 
     Uploading the same rows again gives the same id (idempotent); a corrected row, a new one.
     """
-    text = "\x1f".join(map(str, [*row[1], *(c for _, cells in member_rows for c in cells)]))
+    parts = [row[1], *(cells for _, cells in member_rows)]
+    text = "\x1f".join("\x1f".join(map(str, cells)) for cells in parts if cells)
     digest = hashlib.sha256(text.encode()).hexdigest()
     code = str(household.get("household_code", ""))
     candidate = f"{code}-{household.get('review_year', '')}-{digest[:12]}"

@@ -386,8 +386,17 @@ def to_citizen_id(value: object) -> str:
 def _memoised(convert: Converter) -> Converter:
     """Code and yes/no cells repeat a few values: remember what each spelling meant."""
     cache: dict[object, object] = {}
+    texts: dict[str, object] = {}
 
     def cached(value: object) -> object:
+        if value.__class__ is str:  # nearly every cell of a CSV: no key tuple to build
+            try:
+                return texts[value]
+            except KeyError:
+                result = convert(value)
+                if len(texts) < 10_000:
+                    texts[value] = result
+                return result
         key = (type(value), value)
         try:
             return cache[key]
@@ -411,7 +420,7 @@ def converter_for(column: Column, *, list_separator: str = LIST_SEPARATOR) -> Co
         return _memoised(codes_converter(column.codes, list_separator))
     simple: dict[Kind, Converter] = {
         Kind.TEXT: to_text,
-        Kind.INTEGER: to_int,
+        Kind.INTEGER: _memoised(to_int),  # ages, member numbers, years repeat
         Kind.DECIMAL: to_decimal,
         Kind.BOOLEAN: _memoised(to_bool),
         Kind.DATETIME: _memoised(to_datetime),

@@ -1,0 +1,153 @@
+"""Intake's bulk-file route: upload a households file (CSV or XLSX, with members) and get back
+the counts, every rejected row with its field and reason, or the error report itself."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, File, Header, HTTPException, Query, UploadFile, status
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
+
+from services.intake.adapters.files import BulkFileError, write_error_report
+from services.intake.domain.areas import AreaRegistry
+from services.intake.importer import ImportReport, import_bulk
+from services.intake.metrics import IntakeMetrics
+from shared.runtime import Runtime
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def _read_capped(upload: UploadFile, limit: int) -> bytes:
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            detail=[
+                {
+                    "field": upload.filename or "file",
+                    "type": "too_large",
+                    "message_vi": f"Tệp lớn hơn {limit // 2**20} MB cho phép.",
+                    "message_en": f"The file is larger than the {limit // 2**20} MB allowed.",
+                }
+            ],
+        )
+    return data
+
+
+def _summary(report: ImportReport, limit: int = 1000) -> dict[str, Any]:
+    return {
+        "format": report.format,
+        "households_read": report.households_read,
+        "created": report.created,
+        "duplicates": report.duplicates,
+        "conflicts": report.conflicts,
+        "rejected": len(report.rejected),
+        "errors": [
+            {
+                "table": e.table.value,
+                "row": e.row,
+                "field": e.field,
+                "type": e.message.key,
+                "message_vi": e.message.vi,
+                "message_en": e.message.en,
+            }
+            for r in report.rejected[:limit]
+            for e in r.errors
+        ],
+        "seconds": round(report.seconds, 2),
+    }
+
+
+def router(
+    rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics, max_upload_mb: int
+) -> APIRouter:
+    api = APIRouter(tags=["bulk files"])
+    limit = max_upload_mb * 2**20
+
+    @api.post("/surveys/files", response_model=None)
+    async def post_survey_file(
+        file: UploadFile = File(description="Households (CSV or XLSX; XLSX may hold both sheets)"),
+        members: UploadFile | None = File(default=None, description="Members CSV, if separate"),
+        report: Literal["json", "xlsx", "csv"] = Query(
+            default="json", description="json: counts and errors; xlsx/csv: the error report"
+        ),
+        x_correlation_id: str | None = Header(default=None, max_length=128),
+    ) -> dict[str, Any] | Response:
+        """Import a bulk file in the documented layout (see the template). Accepted households
+        are stored even when other rows are rejected; every rejected row names the field and
+        the reason in Vietnamese and English. Re-uploading a file stores nothing twice."""
+        data = await _read_capped(file, limit)
+        member_data = await _read_capped(members, limit) if members is not None else None
+        try:
+            result = await asyncio.to_thread(
+                import_bulk,
+                rt.engine,
+                registry,
+                data,
+                file.filename or "upload",
+                members=member_data,
+                channel="file",
+                correlation_id=x_correlation_id or str(uuid.uuid4()),
+            )
+        except BulkFileError as exc:
+            metrics.rejected.labels("file").inc()
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                detail=[
+                    {
+                        "field": file.filename or "file",
+                        "type": p.key,
+                        "message_vi": p.vi,
+                        "message_en": p.en,
+                    }
+                    for p in exc.problems
+                ],
+            ) from exc
+        metrics.accepted.labels("file").inc(result.created)
+        metrics.duplicates.labels("file").inc(result.duplicates)
+        metrics.rejected.labels("file").inc(len(result.rejected))
+        if result.created:
+            rt.relay.notify()
+        if report == "json" or not result.rejected:
+            return _summary(result)
+        folder = Path(tempfile.mkdtemp(prefix="giamngheo-errors-"))
+        target = folder / f"loi-{Path(file.filename or 'upload').stem}.{report}"
+        paths = await asyncio.to_thread(
+            write_error_report, target, result, result.rejected, csv_format=report == "csv"
+        )
+        headers = {"X-Created": str(result.created), "X-Rejected": str(len(result.rejected))}
+        if len(paths) == 1:
+            return FileResponse(
+                paths[0],
+                media_type=XLSX if report == "xlsx" else "text/csv",
+                filename=paths[0].name,
+                headers=headers,
+                background=BackgroundTask(_remove, folder),
+            )
+        return _zip(paths, folder, headers)
+
+    return api
+
+
+def _zip(paths: list[Path], folder: Path, headers: dict[str, str]) -> Response:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for p in paths:
+            archive.write(p, p.name)
+    _remove(folder)
+    headers = {**headers, "Content-Disposition": 'attachment; filename="loi-nhap-tep.zip"'}
+    return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
+
+
+def _remove(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
