@@ -136,6 +136,86 @@ def bench(
     run_bench(n=n, data_dir=data_dir, redis_url=redis_url)
 
 
+@app.command("import")
+def import_file(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Households CSV/XLSX."),
+    members: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="Members CSV, when it is a separate file."
+    ),
+    errors: Path | None = typer.Option(
+        None, help="Write rejected rows here (.xlsx or .csv) to fix and import again."
+    ),
+    publish: bool = typer.Option(True, help="Publish the imported surveys to Redis now."),
+) -> None:
+    """Import a bulk survey file into intake's database (and on to the stream)."""
+    import uuid
+
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from services.intake.adapters.areas_repo import load_registry
+    from services.intake.adapters.files import BulkFileError, write_error_report
+    from services.intake.adapters.tables import plumbing
+    from services.intake.app import MIGRATIONS
+    from services.intake.importer import import_bulk
+    from services.intake.settings import IntakeSettings
+    from shared.db import create_db_engine
+    from shared.migrations import upgrade
+    from shared.outbox import OutboxRelay
+
+    settings = IntakeSettings()
+    engine = create_db_engine(settings.database_url)
+    upgrade(engine, MIGRATIONS)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} hộ / households"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns) as bar:
+        task = bar.add_task(f"Nhập / importing {file.name}", total=None)
+        try:
+            report = import_bulk(
+                engine,
+                load_registry(settings.areas_file),
+                file,
+                file.name,
+                members=members,
+                channel="file",
+                correlation_id=str(uuid.uuid4()),
+                progress=lambda done: bar.update(task, completed=done),
+            )
+        except BulkFileError as exc:
+            for problem in exc.problems:
+                typer.echo(f"{problem.vi} / {problem.en}", err=True)
+            raise typer.Exit(2) from exc
+    typer.echo(
+        f"{report.households_read:,} households read in {report.seconds:.1f} s: "
+        f"{report.created:,} stored, {report.duplicates:,} already stored, "
+        f"{report.conflicts:,} conflicts, {len(report.rejected):,} rejected"
+    )
+    if report.rejected:
+        for item in report.rejected[:10]:
+            for e in item.errors[:3]:
+                typer.echo(f"  {e}")
+        if errors is not None:
+            written = write_error_report(
+                errors, report, report.rejected, csv_format=errors.suffix.lower() == ".csv"
+            )
+            typer.echo("error report: " + ", ".join(str(p) for p in written))
+    if publish and report.created:
+        relay = OutboxRelay(engine, plumbing, settings.redis_url)
+        try:
+            sent = relay.publish_pending()
+            typer.echo(f"{sent:,} surveys published to Redis")
+        except Exception as exc:  # the outbox keeps them; the intake service publishes later
+            typer.echo(f"Redis not reachable ({exc}); intake publishes them when it is.")
+        finally:
+            relay.close()
+    if report.rejected:
+        raise typer.Exit(1)
+
+
 @app.command()
 def whatif(
     alternative: str = typer.Option("vn-2027-2030", help="Standard to re-classify under."),
