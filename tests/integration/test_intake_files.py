@@ -67,7 +67,8 @@ def test_upload_of_a_file_that_is_not_csv_or_xlsx_is_refused_with_a_reason(
         )
     assert response.status_code == 422
     (problem,) = response.json()["detail"][:1]
-    assert problem["message_vi"] and problem["message_en"]
+    assert problem["message_vi"]
+    assert problem["message_en"]
 
 
 def test_upload_larger_than_the_limit_is_refused(redis_url: str, database_url: str) -> None:
