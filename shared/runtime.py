@@ -59,6 +59,7 @@ class Runtime:
     migrations: Path
     consumers: list[StreamConsumer[Any]] = field(default_factory=list)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    _stopping: bool = False
 
     @property
     def service(self) -> str:
@@ -110,6 +111,7 @@ class Runtime:
         self.relay.notify()
 
     async def stop(self) -> None:
+        self._stopping = True
         for t in self._tasks:  # claimers, lag probe and relay first: nothing new starts
             t.cancel()
         if self.consumers:
@@ -117,18 +119,19 @@ class Runtime:
                 await asyncio.wait_for(self.broker.stop(), timeout=GRACEFUL_S + 5)
             except TimeoutError:  # unacked entries stay pending; another replica claims them
                 log.warning("%s: broker did not stop in time", self.service)
-        for t in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await t
+        if self._tasks:  # a task whose cancellation a library swallowed must not block a stop
+            _done, stuck = await asyncio.wait(self._tasks, timeout=5)
+            for t in stuck:
+                log.warning("%s: background task %s did not stop", self.service, t.get_name())
         self._tasks.clear()
-        with contextlib.suppress(Exception):
-            await asyncio.to_thread(self.relay.publish_pending)
+        with contextlib.suppress(Exception):  # a last flush; whatever is left waits in the outbox
+            await asyncio.wait_for(asyncio.to_thread(self.relay.publish_pending), timeout=15)
         self.relay.close()
         await self.redis.aclose()
         self.engine.dispose()
 
     async def _watch_lag(self) -> None:
-        while True:
+        while not self._stopping:
             for c in self.consumers:
                 try:
                     lag, pending = await c.lag()
