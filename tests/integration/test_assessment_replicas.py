@@ -1,0 +1,65 @@
+"""Two assessment replicas on one stream and one database: the latest survey always wins."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from redis.asyncio import Redis
+
+from services.assessment.adapters.tables import states
+from services.assessment.app import create_runtime
+from services.assessment.settings import AssessmentSettings
+from shared.contracts import HOUSEHOLD_SURVEYED_STREAM
+from tests.factories import surveyed_event
+from tests.helpers import eventually
+
+HOUSEHOLDS = 150
+VERSIONS = 4
+
+
+async def test_latest_survey_wins_when_two_replicas_race_on_the_same_households(
+    redis_url: str, database_url: str
+) -> None:
+    base = datetime(2026, 9, 10, tzinfo=UTC)
+    client = Redis.from_url(redis_url)
+    # every household surveyed four times; the stream holds the versions newest first
+    async with client.pipeline(transaction=False) as pipe:
+        for version in reversed(range(VERSIONS)):
+            for n in range(HOUSEHOLDS):
+                event = surveyed_event(
+                    n, survey_id=f"S-{n}-{version}", surveyed_at=base + timedelta(days=version)
+                )
+                pipe.xadd(HOUSEHOLD_SURVEYED_STREAM, event.to_wire())
+        await pipe.execute()
+    replicas = [
+        create_runtime(
+            AssessmentSettings(
+                redis_url=redis_url,
+                database_url=database_url,
+                batch_size=37,
+                poll_ms=20,
+                consumer_name=f"replica-{i}",
+            )
+        )[0]
+        for i in range(2)
+    ]
+    for rt in replicas:
+        await rt.start()
+    try:
+
+        async def drained() -> bool:
+            return await replicas[0].consumers[0].lag() == (0, 0)
+
+        await eventually(drained, timeout=60)
+        await eventually(lambda: all(c.stats.processed > 0 for r in replicas for c in r.consumers))
+        with replicas[0].engine.connect() as conn:
+            latest = dict(
+                conn.execute(sa.select(states.c.household_code, states.c.latest_survey_id)).all()
+            )
+    finally:
+        for rt in replicas:
+            await rt.stop()
+        await client.aclose()
+    assert len(latest) == HOUSEHOLDS
+    assert all(sid.endswith(f"-{VERSIONS - 1}") for sid in latest.values())
