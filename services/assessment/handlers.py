@@ -32,6 +32,7 @@ def register(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> None:
     @rt.broker.subscriber(
         stream=consumer.stream_sub(),
         ack_policy=AckPolicy.MANUAL,
+        parser=consumer.parse,
         decoder=consumer.decode,
         title=f"{consumer.stream}:assessment",
         description="Classifies each accepted survey under the standard governing its review "

@@ -37,6 +37,7 @@ def register(rt: Runtime, metrics: ReportingMetrics) -> None:
     @rt.broker.subscriber(
         stream=classified.stream_sub(),
         ack_policy=AckPolicy.MANUAL,
+        parser=classified.parse,
         decoder=classified.decode,
         title=f"{classified.stream}:reporting",
         description="Household statuses per standard, for counts, rates and change tables.",
@@ -47,6 +48,7 @@ def register(rt: Runtime, metrics: ReportingMetrics) -> None:
     @rt.broker.subscriber(
         stream=disbursed.stream_sub(),
         ack_policy=AckPolicy.MANUAL,
+        parser=disbursed.parse,
         decoder=disbursed.decode,
         title=f"{disbursed.stream}:reporting",
         description="Support totals by commune, kind, programme and funding source.",
@@ -57,6 +59,7 @@ def register(rt: Runtime, metrics: ReportingMetrics) -> None:
     @rt.broker.subscriber(
         stream=enrolled.stream_sub(),
         ack_policy=AckPolicy.MANUAL,
+        parser=enrolled.parse,
         decoder=enrolled.decode,
         title=f"{enrolled.stream}:reporting",
         description="Training enrolments and job linkage by commune.",

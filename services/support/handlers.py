@@ -27,6 +27,7 @@ def register(rt: Runtime, metrics: SupportMetrics) -> None:
     @rt.broker.subscriber(
         stream=consumer.stream_sub(),
         ack_policy=AckPolicy.MANUAL,
+        parser=consumer.parse,
         decoder=consumer.decode,
         title=f"{consumer.stream}:support",
         description="Keeps support's register of classified households (latest survey wins).",

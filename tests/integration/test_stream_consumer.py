@@ -39,7 +39,10 @@ async def consumer_running(
     consumer.bind(process)
 
     @broker.subscriber(
-        stream=consumer.stream_sub(), ack_policy=AckPolicy.MANUAL, decoder=consumer.decode
+        stream=consumer.stream_sub(),
+        ack_policy=AckPolicy.MANUAL,
+        parser=consumer.parse,
+        decoder=consumer.decode,
     )
     async def on_household_classified(events: list[HouseholdClassified]) -> None:
         await consumer.handle(events)
