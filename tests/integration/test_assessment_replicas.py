@@ -63,3 +63,32 @@ async def test_latest_survey_wins_when_two_replicas_race_on_the_same_households(
         await client.aclose()
     assert len(latest) == HOUSEHOLDS
     assert all(sid.endswith(f"-{VERSIONS - 1}") for sid in latest.values())
+
+
+async def test_impossible_survey_is_dead_lettered_with_the_field_and_the_stream_flows(
+    redis_url: str, database_url: str
+) -> None:
+    import orjson
+
+    from shared.contracts import dead_letter_stream
+
+    impossible = surveyed_event(1).model_dump(mode="json")
+    impossible["payload"]["members"][0]["age"] = 200
+    impossible["payload"]["income"]["value"] = -5
+    client = Redis.from_url(redis_url)
+    await client.xadd(HOUSEHOLD_SURVEYED_STREAM, {"event": orjson.dumps(impossible)})
+    await client.xadd(HOUSEHOLD_SURVEYED_STREAM, surveyed_event(2).to_wire())
+    rt = create_runtime(
+        AssessmentSettings(redis_url=redis_url, database_url=database_url, poll_ms=20)
+    )[0]
+    await rt.start()
+    try:
+        await eventually(lambda: rt.consumers[0].stats.processed == 1)
+        dead = await client.xrange(dead_letter_stream(HOUSEHOLD_SURVEYED_STREAM))
+    finally:
+        await rt.stop()
+        await client.aclose()
+    ((_, fields),) = dead
+    error = fields[b"error"].decode()
+    assert "payload.members.0.age" in error
+    assert "payload.income.value" in error
