@@ -46,3 +46,31 @@ def run_env(metadata: sa.MetaData) -> None:
         with context.begin_transaction():
             context.run_migrations()
         conn.commit()
+
+
+def create_plumbing_tables() -> None:
+    """Migration step shared by every service: its outbox and processed-event tables."""
+    from alembic import op
+
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("stream", sa.String(length=128), nullable=False),
+        sa.Column("body", sa.LargeBinary(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "processed_event",
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("event_id"),
+    )
+
+
+def drop_plumbing_tables() -> None:
+    from alembic import op
+
+    op.drop_table("processed_event")
+    op.drop_table("outbox")

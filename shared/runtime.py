@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse, Response
+from faststream import AckPolicy
 from faststream.redis import RedisBroker
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -85,6 +86,38 @@ class Runtime:
         )
         self.consumers.append(c)
         return c
+
+    def subscribe(
+        self,
+        event_type: type[E],
+        handler: Callable[[list[E]], Awaitable[None]],
+        *,
+        description: str,
+    ) -> StreamConsumer[E]:
+        """Consume ``event_type``'s stream in this service's group with ``handler``.
+
+        ``handler`` applies a batch of decoded events (idempotently, in one commit); the
+        subscriber registered here reads bounded batches, acknowledges them after the handler
+        returns, retries failures one by one and dead-letters poison (see StreamConsumer).
+        """
+        consumer = self.consumer(event_type)
+        consumer.bind(handler)
+
+        async def deliver(events: list[Any]) -> None:
+            await consumer.handle(events)
+
+        deliver.__annotations__ = {"events": list[event_type], "return": None}  # type: ignore[valid-type]
+        deliver.__name__ = deliver.__qualname__ = handler.__name__
+        deliver.__doc__ = handler.__doc__
+        self.broker.subscriber(
+            stream=consumer.stream_sub(),
+            ack_policy=AckPolicy.MANUAL,
+            parser=consumer.parse,
+            decoder=consumer.decode,
+            title=f"{consumer.stream}:{self.service}",
+            description=description,
+        )(deliver)
+        return consumer
 
     def document_publisher(self, event_type: type[Envelope[Any]], description: str) -> None:
         """Declare an emitted stream in the AsyncAPI document.

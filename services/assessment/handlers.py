@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from faststream import AckPolicy
-
 from services.assessment.metrics import AssessmentMetrics
 from services.assessment.service import AssessmentUnitOfWork, Rules, assess_surveys
 from shared.contracts.surveys import HouseholdSurveyed
@@ -14,9 +12,7 @@ from shared.runtime import Runtime
 
 
 def register(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> None:
-    consumer = rt.consumer(HouseholdSurveyed)
-
-    async def apply(events: list[HouseholdSurveyed]) -> None:
+    async def on_household_surveyed(events: list[HouseholdSurveyed]) -> None:
         outcome = await asyncio.to_thread(
             assess_surveys, AssessmentUnitOfWork(rt.engine), events, rules, datetime.now(UTC)
         )
@@ -27,16 +23,9 @@ def register(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> None:
         metrics.rejected.inc(outcome.rejected)
         rt.relay.notify()
 
-    consumer.bind(apply)
-
-    @rt.broker.subscriber(
-        stream=consumer.stream_sub(),
-        ack_policy=AckPolicy.MANUAL,
-        parser=consumer.parse,
-        decoder=consumer.decode,
-        title=f"{consumer.stream}:assessment",
+    rt.subscribe(
+        HouseholdSurveyed,
+        on_household_surveyed,
         description="Classifies each accepted survey under the standard governing its review "
         "year and the next period's baseline standard.",
     )
-    async def on_household_surveyed(events: list[HouseholdSurveyed]) -> None:
-        await consumer.handle(events)

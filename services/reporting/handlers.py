@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Any
-
-from faststream import AckPolicy
 
 from services.reporting.metrics import ReportingMetrics
 from services.reporting.service import ReportingUnitOfWork, apply_classifications, apply_support
@@ -17,52 +14,33 @@ from shared.runtime import Runtime
 
 
 def register(rt: Runtime, metrics: ReportingMetrics) -> None:
-    classified = rt.consumer(HouseholdClassified)
-    disbursed = rt.consumer(SupportDisbursed)
-    enrolled = rt.consumer(TrainingEnrolled)
+    def uow() -> ReportingUnitOfWork:
+        return ReportingUnitOfWork(rt.engine)
 
-    def applying(use_case: Any, event_type: str) -> Any:
-        async def apply(events: list[Any]) -> None:
-            n = await asyncio.to_thread(
-                use_case, ReportingUnitOfWork(rt.engine), events, datetime.now(UTC)
-            )
-            metrics.applied.labels(event_type).inc(n)
+    async def on_household_classified(events: list[HouseholdClassified]) -> None:
+        n = await asyncio.to_thread(apply_classifications, uow(), events, datetime.now(UTC))
+        metrics.applied.labels("HouseholdClassified").inc(n)
 
-        return apply
+    async def on_support_disbursed(events: list[SupportDisbursed]) -> None:
+        n = await asyncio.to_thread(apply_support, uow(), events, datetime.now(UTC))
+        metrics.applied.labels("SupportDisbursed").inc(n)
 
-    classified.bind(applying(apply_classifications, "HouseholdClassified"))
-    disbursed.bind(applying(apply_support, "SupportDisbursed"))
-    enrolled.bind(applying(apply_support, "TrainingEnrolled"))
+    async def on_training_enrolled(events: list[TrainingEnrolled]) -> None:
+        n = await asyncio.to_thread(apply_support, uow(), events, datetime.now(UTC))
+        metrics.applied.labels("TrainingEnrolled").inc(n)
 
-    @rt.broker.subscriber(
-        stream=classified.stream_sub(),
-        ack_policy=AckPolicy.MANUAL,
-        parser=classified.parse,
-        decoder=classified.decode,
-        title=f"{classified.stream}:reporting",
+    rt.subscribe(
+        HouseholdClassified,
+        on_household_classified,
         description="Household statuses per standard, for counts, rates and change tables.",
     )
-    async def on_household_classified(events: list[HouseholdClassified]) -> None:
-        await classified.handle(events)
-
-    @rt.broker.subscriber(
-        stream=disbursed.stream_sub(),
-        ack_policy=AckPolicy.MANUAL,
-        parser=disbursed.parse,
-        decoder=disbursed.decode,
-        title=f"{disbursed.stream}:reporting",
+    rt.subscribe(
+        SupportDisbursed,
+        on_support_disbursed,
         description="Support totals by commune, kind, programme and funding source.",
     )
-    async def on_support_disbursed(events: list[SupportDisbursed]) -> None:
-        await disbursed.handle(events)
-
-    @rt.broker.subscriber(
-        stream=enrolled.stream_sub(),
-        ack_policy=AckPolicy.MANUAL,
-        parser=enrolled.parse,
-        decoder=enrolled.decode,
-        title=f"{enrolled.stream}:reporting",
+    rt.subscribe(
+        TrainingEnrolled,
+        on_training_enrolled,
         description="Training enrolments and job linkage by commune.",
     )
-    async def on_training_enrolled(events: list[TrainingEnrolled]) -> None:
-        await enrolled.handle(events)

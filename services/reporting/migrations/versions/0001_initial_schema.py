@@ -11,6 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401  (column types of SQLModel tables)
 
+from shared.migrations import create_plumbing_tables, drop_plumbing_tables
+
 
 # revision identifiers, used by Alembic.
 revision: str = '0001'
@@ -48,19 +50,7 @@ def upgrade() -> None:
     with op.batch_alter_table('household_status', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_household_status_commune_code'), ['commune_code'], unique=False)
 
-    op.create_table('outbox',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('stream', sa.String(length=128), nullable=False),
-    sa.Column('body', sa.LargeBinary(), nullable=False),
-    sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id')
-    )
-    op.create_table('processed_event',
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('processed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id')
-    )
+    create_plumbing_tables()
     op.create_table('support',
     sa.Column('disbursement_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('household_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -99,8 +89,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_support_commune_code'))
 
     op.drop_table('support')
-    op.drop_table('processed_event')
-    op.drop_table('outbox')
+    drop_plumbing_tables()
     with op.batch_alter_table('household_status', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_household_status_commune_code'))
 
