@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -116,6 +117,15 @@ def synthetic_body(i: int, run: str = "b") -> dict[str, Any]:
     return body
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process (Linux /proc), or None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def raw_redis_rates(url: str, n: int, size: int) -> tuple[float, float]:
     """(pipelined XADD/s, XREADGROUP+XACK/s) for ``n`` entries of ``size`` bytes."""
     client: Any = redis.Redis.from_url(url)  # stream replies are loosely typed by redis-py
@@ -187,6 +197,10 @@ def run_bench(
             while _applied(reporting) < n:
                 time.sleep(0.25)
             done = time.perf_counter()
+            cpu = {
+                name: sum(_cpu_seconds(p.pid) or 0.0 for p in procs)
+                for name, procs in stack.processes.items()
+            }
         e2e = n / (done - start)
         intake_rate = n / (accepted - start)
         print(
@@ -201,6 +215,16 @@ def run_bench(
             f"ratio end-to-end / raw XADD: {e2e / add_rate:.3f}; "
             f"/ raw XREADGROUP+XACK: {e2e / read_rate:.3f}"
         )
+        per = {name: 1e6 * seconds / n for name, seconds in cpu.items()}
+        total = sum(per.values())
+        cores = os.cpu_count() or 1
+        if total:
+            print(
+                "CPU per survey, whole run incl. start-up (µs): "
+                + ", ".join(f"{name} {us:,.0f}" for name, us in per.items())
+                + f"; total {total:,.0f} µs → on {cores} cores at most "
+                f"{cores * 1e6 / total:,.0f} surveys/s, before Redis and the load generator"
+            )
     return {
         "raw_xadd_per_s": add_rate,
         "raw_read_ack_per_s": read_rate,

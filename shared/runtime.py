@@ -176,7 +176,7 @@ class Runtime:
             with contextlib.suppress(Exception):
                 backlog = await asyncio.to_thread(self.relay.backlog)
                 self.delivery.outbox_backlog.labels(self.service).set(backlog)
-            await asyncio.sleep(2.0)
+            await asyncio.sleep(5.0)
 
 
 def build_runtime(
