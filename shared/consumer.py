@@ -318,6 +318,8 @@ class StreamConsumer(Generic[E]):
             gone = [mid for mid, fields in claimed if not fields]
             if gone:
                 await self._ack(gone)
+            if claimed:  # forget earlier errors; a retry that fails again records its own
+                await self.redis.hdel(self._errors_key, *[mid for mid, _ in claimed])
             events = await self._decode_entries(entries)
             await self.handle(events)
             self._count("claimed", len(claimed))

@@ -132,6 +132,29 @@ async def test_entries_left_pending_by_a_dead_consumer_are_claimed_by_a_live_one
     assert await pending_count(redis_url) == 0
 
 
+async def test_an_event_that_succeeds_on_retry_is_acknowledged_and_leaves_no_error(
+    redis_url: str,
+) -> None:
+    attempts: list[int] = []
+    seen: list[str] = []
+
+    async def fails_once(events: list[HouseholdClassified]) -> None:
+        attempts.append(len(events))
+        if len(attempts) <= 2:  # the batch, then the event on its own
+            raise ConnectionError("database restarting")
+        seen.extend(e.payload.household_code for e in events)
+
+    async with consumer_running(redis_url, "c", fails_once, FAST) as consumer:
+        await publish(redis_url, [classified_event(1)])
+        await eventually(lambda: seen == ["HH-0000001"], timeout=20)
+        await eventually(lambda: consumer.stats.claimed == 1)
+    client = Redis.from_url(redis_url)
+    leftover = await client.hlen(f"{STREAM}.errors:{GROUP}")
+    await client.aclose()
+    assert leftover == 0
+    assert await pending_count(redis_url) == 0
+
+
 async def test_nothing_is_acknowledged_when_processing_fails(redis_url: str) -> None:
     async def broken(_events: list[HouseholdClassified]) -> None:
         raise ConnectionError("database unreachable")
@@ -181,6 +204,7 @@ async def test_event_failing_on_every_delivery_is_dead_lettered_with_its_error(
         await eventually(lambda: consumer.stats.dead_lettered == 1, timeout=20)
     client = Redis.from_url(redis_url)
     dead = await client.xrange(dead_letter_stream(STREAM))
+    assert await client.hlen(f"{STREAM}.errors:{GROUP}") == 0  # no error left behind
     await client.aclose()
     assert sorted(seen) == ["HH-0000001", "HH-0000003", "HH-0000004"]
     ((_id, fields),) = dead
