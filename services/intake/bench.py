@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import statistics
 import tempfile
 import time
@@ -201,6 +202,10 @@ def bench_bulk(n: int, formats: Sequence[str] = ("csv", "xlsx")) -> dict[str, fl
 class ImportRun:
     into_outbox_s: float
     relay_s: float
+    parser_cpu_s: float
+    """CPU time of the parser processes (all of them)."""
+    writer_cpu_s: float
+    """CPU time of the importing process: receiving, storing, and the relay's publishing."""
 
     def rates(self, n: int) -> tuple[float, float]:
         return n / self.into_outbox_s, n / (self.into_outbox_s + self.relay_s)
@@ -215,6 +220,8 @@ def _import_once(
     client.flushdb()
     relay = OutboxRelay(engine, plumbing, redis_url)
     try:
+        self_before = resource.getrusage(resource.RUSAGE_SELF)
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         report = import_bulk(
             engine,
@@ -229,6 +236,8 @@ def _import_once(
         published = relay.publish_pending()
         to_stream = time.perf_counter() - started
         streamed = int(client.xlen(HOUSEHOLD_SURVEYED_STREAM))
+        self_after = resource.getrusage(resource.RUSAGE_SELF)
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     finally:
         relay.close()
         client.close()
@@ -238,7 +247,16 @@ def _import_once(
     if not report.accepted == report.created == published == streamed == n:
         msg = f"expected {n} everywhere: {report}, published {published}, streamed {streamed}"
         raise RuntimeError(msg)
-    return ImportRun(into_outbox, to_stream - into_outbox)
+    return ImportRun(
+        into_outbox,
+        to_stream - into_outbox,
+        _cpu(children_after) - _cpu(children_before),
+        _cpu(self_after) - _cpu(self_before),
+    )
+
+
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
 
 
 def bench_import(
@@ -270,7 +288,9 @@ def bench_import(
                     print(
                         f"  import {label.upper()} run: into outbox {runs[-1].into_outbox_s:.1f} s"
                         f" ({outbox:,.0f}/s), relay {runs[-1].relay_s:.1f} s, "
-                        f"on to the stream {stream:,.0f}/s",
+                        f"on to the stream {stream:,.0f}/s; CPU: parsers "
+                        f"{runs[-1].parser_cpu_s:.1f} s, importer and relay "
+                        f"{runs[-1].writer_cpu_s:.1f} s",
                         flush=True,
                     )
                 outbox = statistics.median(r.rates(n)[0] for r in runs)

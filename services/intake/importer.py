@@ -2,7 +2,8 @@
 
 Parsing and validating is pure CPU work and so is writing, so on a machine with more than
 one core they run side by side: worker processes read the file and validate households
-(each worker every n-th household, see ``parse_tables``), and hand the main process compact
+(each worker the households whose code falls to it, see ``parse_tables``; the XLSX
+reader passes over the other rows without decoding them), and hand the main process compact
 ``PreparedSurvey`` values (the payload's JSON and its hash), which it stores with
 ``accept_prepared`` without validating or serialising anything a second time. Each chunk of
 households is one transaction (survey rows, household versions and outbox rows together),

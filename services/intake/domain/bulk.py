@@ -10,7 +10,8 @@ member rows only (kept as the reader gave them).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -111,6 +112,10 @@ class Layout:
                 return self.headers[index]
         return self.spec.by_key[key].vi
 
+    def index_of(self, key: str) -> int | None:
+        """The 0-based column of the field, None if the file has no such column."""
+        return next((index for index, found in self.positions if found == key), None)
+
     def cells(self, row: Sequence[object]) -> list[tuple[str, object]]:
         width = len(row)
         return [(key, row[index]) for index, key in self.positions if index < width]
@@ -171,6 +176,27 @@ def guess_table(header_rows: Iterable[Sequence[object]]) -> TableName | None:
     return None
 
 
+def shard_of(code: str, parts: int) -> int:
+    """The shard that validates the household with this code (stable across processes)."""
+    return zlib.crc32(code.encode()) % parts
+
+
+def shard_keeps(shard: tuple[int, int]) -> Callable[[object], bool] | None:
+    """Whether a row with this household-code cell may concern ``shard`` (None: every row does).
+
+    A reader may pass over rows for which this is False without decoding them; rows without a
+    code are always kept, as their shard depends on their position.
+    """
+    part, parts = shard
+    if parts == 1:
+        return None
+
+    def keeps(code_cell: object) -> bool:
+        return is_empty(code_cell) or shard_of(to_text(code_cell), parts) == part
+
+    return keeps
+
+
 def parse_tables(
     households: Layout,
     household_rows: Iterable[Row],
@@ -185,29 +211,34 @@ def parse_tables(
     Member rows without a household code come first, members of households not in the file
     last.
 
-    ``shard=(k, n)`` yields only every n-th household starting at the k-th (and the orphan
-    members only for k = 0), so that n processes can share the work on one file; all of them
-    still read every row, so duplicates and orphans are found exactly as with one process.
+    ``shard=(k, n)`` yields only the households whose code falls to shard k (``shard_of``),
+    so that n processes can share the work on one file. Every row of a household code (its
+    household rows, duplicates included, and its members) falls to the same shard, so each
+    shard finds duplicates and orphan members on its own. Rows without a household code are
+    shared out by position, and member rows without one are reported by shard 0. Rows of
+    other shards may be left out of the input: they are skipped anyway.
     """
     part, parts = shard
     household_reader = RecordReader(HOUSEHOLDS)
     member_reader = RecordReader(MEMBERS)
-    groups, orphans = _group_members(members, member_rows)
+    groups, orphans = _group_members(members, member_rows, shard)
     if part == 0:
         yield from orphans
     seen: dict[str, int] = {}
-    position = -1
+    code_less = -1
     for number, cells in household_rows:
         code_cell = _cell(households, cells, "household_code")
-        if is_empty(code_cell) and all(is_empty(c) for c in cells):
-            continue
-        code = "" if is_empty(code_cell) else to_text(code_cell)
-        position += 1
-        if position % parts != part:
-            if code and code not in seen:
-                seen[code] = number
-                groups.pop(code, None)
-            continue
+        if is_empty(code_cell):
+            if all(is_empty(c) for c in cells):
+                continue
+            code_less += 1
+            if code_less % parts != part:
+                continue
+            code = ""
+        else:
+            code = to_text(code_cell)
+            if parts > 1 and shard_of(code, parts) != part:
+                continue
         if code in seen:
             error = FieldError(
                 TableName.HOUSEHOLDS,
@@ -223,8 +254,6 @@ def parse_tables(
         yield _household(
             households, (number, cells), members, rows, household_reader, member_reader, registry
         )
-    if part != 0:
-        return
     for code, rows in groups.items():
         errors = tuple(
             FieldError(
@@ -247,11 +276,16 @@ def _cell(layout: Layout, cells: Sequence[object], key: str) -> object:
 
 
 def _group_members(
-    layout: Layout, rows: Iterable[Row]
+    layout: Layout, rows: Iterable[Row], shard: tuple[int, int]
 ) -> tuple[dict[str, list[Row]], list[Rejected]]:
+    """Member rows of the shard's households by code, and member rows without a code."""
+    part, parts = shard
     groups: dict[str, list[Row]] = {}
     orphans: list[Rejected] = []
-    code_index = next(i for i, key in layout.positions if key == "household_code")
+    code_index = layout.index_of("household_code")
+    if code_index is None:  # pragma: no cover - read_layout requires the column
+        msg = "members layout without household_code"
+        raise ValueError(msg)
     for number, cells in rows:
         code_cell = cells[code_index] if code_index < len(cells) else None
         if is_empty(code_cell):
@@ -262,7 +296,10 @@ def _group_members(
             )
             orphans.append(Rejected(None, None, (SourceRow(number, tuple(cells)),), (error,)))
             continue
-        groups.setdefault(to_text(code_cell), []).append((number, tuple(cells)))
+        code = to_text(code_cell)
+        if parts > 1 and shard_of(code, parts) != part:
+            continue
+        groups.setdefault(code, []).append((number, tuple(cells)))
     return groups, orphans
 
 

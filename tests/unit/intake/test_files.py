@@ -17,7 +17,9 @@ from services.intake.adapters.files import (
     XLSFORM_PATH,
     BulkFileError,
     FileFormat,
+    RowSkip,
     XlsxBook,
+    _rows_in,
     open_bulk,
     read_sheet_values,
     template_rows,
@@ -204,6 +206,85 @@ def test_fast_reader_agrees_with_openpyxl_when_cells_are_varied(tmp_path: Path) 
     assert fast_trimmed[0] == slow_trimmed[0]
     assert fast_trimmed[1][1][:3] == [1, 2.5, True]
     assert fast_trimmed[2] == slow_trimmed[2]
+
+
+def test_sheet_xml_is_split_into_rows_including_empty_ones_and_not_other_elements() -> None:
+    xml = (
+        '<sheetData><row r="1" spans="1:2"><c r="A1"><v>1</v></c></row><row r="2"/>'
+        '<row r="3"><c r="B3" t="s"><v>0</v></c></row></sheetData>'
+        '<rowBreaks count="1"><brk id="3"/></rowBreaks>'
+    )
+    assert list(_rows_in(xml, len(xml))) == [
+        (' r="1" spans="1:2"', '<c r="A1"><v>1</v></c>'),
+        (' r="2"', ""),
+        (' r="3"', '<c r="B3" t="s"><v>0</v></c>'),
+    ]
+    assert list(_rows_in(xml, xml.index('<row r="3"'))) == [
+        (' r="1" spans="1:2"', '<c r="A1"><v>1</v></c>'),
+        (' r="2"', ""),
+    ]
+
+
+def test_xlsx_reader_passes_over_exactly_the_rows_its_skip_rule_rules_out(
+    tmp_path: Path,
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["STT", "Mã hộ", "Tên"])
+    sheet.append([1, "HH-1", "kept: wanted code"])
+    sheet.append([2, "HH-2", "passed over"])
+    sheet.append([3, None, "kept: no code"])
+    sheet.append([4, 7, "passed over: a numeric code"])
+    sheet.append([5, 8, "kept: wanted numeric code"])
+    sheet["A7"] = 6  # a row with no cell in the key column
+    sheet.append([7, "  ", "kept: blank code"])
+    path = tmp_path / "keys.xlsx"
+    book.save(path)
+
+    def wanted(code: object) -> bool:
+        return code in {"HH-1", 8, None, "  "}
+
+    with path.open("rb") as handle:
+        reader = XlsxBook(handle)
+        every = list(reader.rows(sheet.title))
+        skip = RowSkip()
+        rows = reader.rows(sheet.title, skip)
+        header = next(rows)
+        skip.set(1, wanted)
+        filtered = [header, *rows]
+        reader.close()
+    assert [number for number, _ in filtered] == [1, 2, 4, 6, 7, 8]
+    assert filtered == [row for row in every if row[0] in {1, 2, 4, 6, 7, 8}]
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_shards_of_a_workbook_together_give_the_outcomes_of_one_pass(
+    tmp_path: Path, registry: AreaRegistry, parts: int
+) -> None:
+    codes = [f"HH-{i}" for i in range(12)]
+    households = [household(code) for code in codes]
+    households += [household("HH-3"), household("")]  # a duplicate and a row without code
+    members = [m for code in codes for m in family(code)]
+    members += [member("HH-404", 1), member("", 2)]  # an orphan and a member without code
+    path = write_xlsx(tmp_path / "book.xlsx", households, members)
+
+    def keys(shard: tuple[int, int]) -> list[tuple[str, int, str]]:
+        with open_bulk(path, path.name, registry) as parse:
+            return [_outcome_key(o) for o in parse.outcomes(shard)]
+
+    whole = sorted(keys((0, 1)))
+    shards = [keys((k, parts)) for k in range(parts)]
+    assert sorted(key for shard in shards for key in shard) == whole
+    assert all(shards), "every shard has households of its own"
+    reasons = {reason for _, _, reason in whole}
+    assert {"duplicate_household", "orphan_member", "required"} <= set(",".join(reasons).split(","))
+
+
+def _outcome_key(outcome: Outcome) -> tuple[str, int, str]:
+    if isinstance(outcome, Accepted):
+        return "accepted", outcome.row, outcome.payload.survey_id
+    return "rejected", outcome.row, ",".join(e.message.key for e in outcome.errors)
 
 
 def test_shipped_template_matches_generation_when_regenerated(tmp_path: Path) -> None:
