@@ -258,6 +258,63 @@ def test_xlsx_reader_passes_over_exactly_the_rows_its_skip_rule_rules_out(
     assert filtered == [row for row in every if row[0] in {1, 2, 4, 6, 7, 8}]
 
 
+def _workbook(sheet_rows: str, shared: list[str]) -> io.BytesIO:
+    """A minimal workbook whose one sheet holds ``sheet_rows`` as written (no styles)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    items = "".join(f"<si><t>{text}</t></si>" for text in shared)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        book.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Ho" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        book.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        book.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}">{items}</sst>')
+        book.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{main}"><sheetData>{sheet_rows}</sheetData></worksheet>',
+        )
+    buffer.seek(0)
+    return buffer
+
+
+def test_skip_rule_sees_each_key_as_the_reader_decodes_it_whatever_the_cell_type() -> None:
+    keys = [
+        '<c r="B2" t="s"><v>1</v></c>',  # shared string
+        '<c r="B3"><v>12</v></c>',  # number
+        '<c r="B4" s="3"><v>7.0</v></c>',  # styled float
+        '<c r="B5" t="inlineStr"><is><t>HH-&amp;5</t></is></c>',  # inline string
+        '<c r="B6" t="str"><f>A6</f><v>HH-6</v></c>',  # formula result
+        '<c r="B7" s="2" t="s"><v>2</v></c>',  # styled shared string, style first
+        '<c r="B8" t="b"><v>1</v></c>',  # boolean
+        '<c r="B9" s="1"/>',  # empty
+    ]
+    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>0</v></c></row>'
+    rows += "".join(
+        f'<row r="{n}"><c r="A{n}"><v>{n}</v></c>{key}<c r="C{n}"><v>0</v></c></row>'
+        for n, key in enumerate(keys, start=2)
+    )
+    stream = _workbook(rows, ["Mã hộ", "HH-1", "HH-7"])
+    reader = XlsxBook(stream)
+    every = list(reader.rows("Ho"))
+    seen: list[object] = []
+    skip = RowSkip()
+    filtered = reader.rows("Ho", skip)
+    next(filtered)
+    skip.set(1, lambda key: seen.append(key) is None)
+    assert list(filtered) == every[1:]
+    expected = [cells[1] if len(cells) > 1 else None for _, cells in every[1:]]
+    assert expected == ["HH-1", 12, 7, "HH-&5", "HH-6", "HH-7", True, None]
+    assert seen == expected
+
+
 @pytest.mark.parametrize("parts", [2, 3])
 def test_shards_of_a_workbook_together_give_the_outcomes_of_one_pass(
     tmp_path: Path, registry: AreaRegistry, parts: int
