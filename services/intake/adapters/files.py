@@ -178,24 +178,20 @@ class _Unsupported(Exception):
 class RowSkip:
     """Rows a sheet reader may pass over without decoding them, decided by one key cell.
 
-    Set once the header is known (the reader is already running then): ``column`` is the
-    0-based index of the key cell and ``keeps`` says whether a row with that key value is
-    wanted. Passing over rows is only a saving: a row whose key the reader cannot find or read
-    cheaply is decoded and kept, and the consumer still checks every row it gets.
+    Set once the header is known (the reader is already running then): ``keeps`` says whether
+    a row with that key value is wanted, and ``marker`` is how the key cell's XML starts
+    (without its row number). Passing over rows is only a saving: a row whose key the reader
+    cannot find or read cheaply is decoded and kept, and the consumer still checks every row.
     """
 
     def __init__(self) -> None:
-        self.column: int | None = None
-        self.keeps: Callable[[object], bool] | None = None
+        self.marker: str | None = None
+        self.keeps: Callable[[object], bool] = bool
 
-    def set(self, column: int, keeps: Callable[[object], bool] | None) -> None:
-        self.column, self.keeps = column, keeps
-
-    def marker(self) -> str | None:
-        """The start of the key cell's XML without its row number, once a rule is set."""
-        if self.column is None or self.keeps is None:
-            return None
-        return f'<c r="{get_column_letter(self.column + 1)}'
+    def set(self, column: int, keeps: Callable[[object], bool]) -> None:
+        """Rule on the key in 0-based ``column``."""
+        self.keeps = keeps
+        self.marker = f'<c r="{get_column_letter(column + 1)}'
 
 
 class XlsxBook:
@@ -259,6 +255,7 @@ class XlsxBook:
         shared = self._shared_strings()
         columns: dict[str, int] = {}
         marker: str | None = None
+        keeps: Callable[[object], bool] = bool
         seen: dict[str, bool] = {}
         with self._zip.open(self.sheets[sheet]) as handle:
             decoder = codecs.getincrementaldecoder("utf-8")()
@@ -279,9 +276,9 @@ class XlsxBook:
                     found = _ROW_NUMBER_RE.search(attrs)
                     last = int(found.group(1)) if found else last + 1
                     if marker is None and skip is not None:
-                        marker = skip.marker()  # the rule is set after the header is read
+                        marker, keeps = skip.marker, skip.keeps  # set after the header is read
                     if marker is not None and not _wanted(
-                        xml, f"{marker}{last}", skip, shared, seen
+                        xml, f"{marker}{last}", keeps, shared, seen
                     ):
                         continue
                     yield last, _row_cells(xml, shared, columns)
@@ -399,15 +396,19 @@ def _value(attrs: str, inner: str, shared: list[str]) -> object:
 
 
 def _wanted(
-    xml: str, reference: str, skip: RowSkip | None, shared: list[str], seen: dict[str, bool]
+    xml: str,
+    reference: str,
+    keeps: Callable[[object], bool],
+    shared: list[str],
+    seen: dict[str, bool],
 ) -> bool:
-    """False only when the row's key cell is found, read, and ruled out by ``skip``.
+    """False only when the row's key cell is found, read, and ruled out by ``keeps``.
 
     ``seen`` remembers the answer for each way a key cell is written after its reference
     (the members of one household share it), so most rows cost two finds and a lookup.
     """
     start = xml.find(reference)
-    if start < 0 or skip is None or skip.keeps is None:
+    if start < 0:
         return True  # no such cell (an empty key), or written in a way not looked for here
     after = start + len(reference)
     close = xml.find("</c>", after)
@@ -419,7 +420,7 @@ def _wanted(
         found = _CELL_RE.match(xml, start)
         if found is None:
             return True
-        answer = seen[written] = skip.keeps(_value(found.group(1), found.group(2) or "", shared))
+        answer = seen[written] = keeps(_value(found.group(1), found.group(2) or "", shared))
     return answer
 
 
@@ -489,7 +490,7 @@ class BulkParse:
             (TableName.MEMBERS, self.members),
         ):
             column = layout.index_of("household_code")
-            if table in self._skips and column is not None:
+            if keeps is not None and table in self._skips and column is not None:
                 self._skips[table].set(column, keeps)
         try:
             yield from parse_tables(

@@ -181,18 +181,22 @@ def shard_of(code: str, parts: int) -> int:
     return zlib.crc32(code.encode()) % parts
 
 
+def _owns(shard: tuple[int, int], code: str) -> bool:
+    part, parts = shard
+    return parts == 1 or shard_of(code, parts) == part
+
+
 def shard_keeps(shard: tuple[int, int]) -> Callable[[object], bool] | None:
     """Whether a row with this household-code cell may concern ``shard`` (None: every row does).
 
     A reader may pass over rows for which this is False without decoding them; rows without a
     code are always kept, as their shard depends on their position.
     """
-    part, parts = shard
-    if parts == 1:
+    if shard[1] == 1:
         return None
 
     def keeps(code_cell: object) -> bool:
-        return is_empty(code_cell) or shard_of(to_text(code_cell), parts) == part
+        return is_empty(code_cell) or _owns(shard, to_text(code_cell))
 
     return keeps
 
@@ -237,7 +241,7 @@ def parse_tables(
             code = ""
         else:
             code = to_text(code_cell)
-            if parts > 1 and shard_of(code, parts) != part:
+            if not _owns(shard, code):
                 continue
         if code in seen:
             error = FieldError(
@@ -279,7 +283,6 @@ def _group_members(
     layout: Layout, rows: Iterable[Row], shard: tuple[int, int]
 ) -> tuple[dict[str, list[Row]], list[Rejected]]:
     """Member rows of the shard's households by code, and member rows without a code."""
-    part, parts = shard
     groups: dict[str, list[Row]] = {}
     orphans: list[Rejected] = []
     code_index = layout.index_of("household_code")
@@ -297,9 +300,8 @@ def _group_members(
             orphans.append(Rejected(None, None, (SourceRow(number, tuple(cells)),), (error,)))
             continue
         code = to_text(code_cell)
-        if parts > 1 and shard_of(code, parts) != part:
-            continue
-        groups.setdefault(code, []).append((number, tuple(cells)))
+        if _owns(shard, code):
+            groups.setdefault(code, []).append((number, tuple(cells)))
     return groups, orphans
 
 
