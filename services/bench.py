@@ -20,8 +20,7 @@ import httpx
 import orjson
 import redis
 
-from services.stack import SERVICES, Stack
-from shared.embedded_redis import free_port
+from services.stack import Stack, free_service_ports
 
 VILLAGES = [
     ("04570", "04570-01"),
@@ -181,7 +180,7 @@ def run_bench(
     n: int, data_dir: Path | None = None, redis_url: str | None = None
 ) -> dict[str, float]:
     work = data_dir or Path(tempfile.mkdtemp(prefix="giamngheo-bench-"))
-    ports = {name: free_port() for name in SERVICES}
+    ports = free_service_ports()
     with Stack(work, redis_url=redis_url, ports=ports) as stack:
         assert stack.redis_url
         size = len(orjson.dumps(synthetic_body(0)))  # survey JSON; the envelope adds ~300 B

@@ -16,10 +16,15 @@ from pathlib import Path
 
 import httpx
 
-from shared.embedded_redis import EmbeddedRedis, free_port
+from shared.embedded_redis import EmbeddedRedis, free_port, free_ports
 
 SERVICES = ("intake", "assessment", "support", "reporting")
 DEFAULT_PORTS = {"intake": 8001, "assessment": 8002, "support": 8003, "reporting": 8004}
+
+
+def free_service_ports() -> dict[str, int]:
+    """A distinct free port for each service (for test and benchmark stacks)."""
+    return dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
 
 
 @dataclass
@@ -54,12 +59,16 @@ class Stack:
 
     def start(self, timeout_s: float = 60.0) -> Stack:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        taken = set(self.ports.values())
         if not self.redis_url:
-            self.redis = EmbeddedRedis(self.data_dir / "redis").start()
+            redis_port = free_port(avoid=taken)
+            taken.add(redis_port)
+            self.redis = EmbeddedRedis(self.data_dir / "redis", port=redis_port).start()
             self.redis_url = self.redis.url
         for name in SERVICES:
             for replica in range(self.replicas.get(name, 1)):
-                port = self.ports[name] if replica == 0 else free_port()
+                port = self.ports[name] if replica == 0 else free_port(avoid=taken)
+                taken.add(port)
                 self.spawn(name, port)
         self.wait_healthy(timeout_s)
         return self
@@ -86,8 +95,10 @@ class Stack:
                             self.stop()
                             msg = f"{name} exited with {proc.returncode}; see {self.data_dir}"
                             raise RuntimeError(msg)
-                    with contextlib.suppress(httpx.HTTPError):
-                        if client.get(self.url(name) + "/health").status_code == 200:
+                    with contextlib.suppress(httpx.HTTPError, ValueError):
+                        answer = client.get(self.url(name) + "/health")
+                        # another program on the port is not this service being up
+                        if answer.status_code == 200 and answer.json()["service"] == name:
                             pending.discard(name)
                 time.sleep(0.2)
         if pending:

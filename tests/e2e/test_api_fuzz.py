@@ -10,13 +10,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from services.stack import SERVICES, Stack
-from shared.embedded_redis import free_port
+from services.stack import SERVICES, Stack, free_service_ports
 
 
 @pytest.fixture(scope="module")
 def running(redis_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    ports = {name: free_port() for name in SERVICES}
+    ports = free_service_ports()
     folder: Path = tmp_path_factory.mktemp("fuzz")
     with Stack(folder, redis_url=f"{redis_server}/8", ports=ports) as stack:
         yield stack

@@ -10,8 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from services.stack import SERVICES, Stack
-from shared.embedded_redis import free_port
+from services.stack import Stack, free_service_ports
 from tests.factories import survey
 from tests.helpers import eventually
 
@@ -20,7 +19,7 @@ GOVERNING = "vn-2022-2025"
 
 @pytest.fixture
 def stack(tmp_path: Path, redis_url: str) -> Iterator[Stack]:
-    ports = {name: free_port() for name in SERVICES}
+    ports = free_service_ports()
     env = {"ASSESSMENT_CLAIM_IDLE_MS": "1500", "ASSESSMENT_CLAIM_INTERVAL_S": "0.5"}
     with Stack(tmp_path / "platform", redis_url=redis_url, ports=ports, extra_env=env) as s:
         yield s
