@@ -79,7 +79,7 @@ def up(
     ),
 ) -> None:
     """Start the whole platform locally and keep it running until Ctrl-C."""
-    from services.stack import SERVICES, Stack
+    from tools.stack import SERVICES, Stack
 
     stack = Stack(data_dir=data_dir.resolve(), redis_url=redis_url or None)
     typer.echo("Starting Redis and the four services …")
@@ -115,7 +115,7 @@ def asyncapi(
     out: Path = typer.Option(Path("docs/asyncapi.yaml"), help="Where to write the document."),
 ) -> None:
     """Write the AsyncAPI document of every stream, generated from the code."""
-    from services.docs import asyncapi_yaml
+    from tools.asyncapi import asyncapi_yaml
 
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(asyncapi_yaml(), encoding="utf-8")
@@ -131,7 +131,7 @@ def bench(
     ),
 ) -> None:
     """Measure end-to-end surveys/s against the raw Redis stream rate, on this machine."""
-    from services.bench import run_bench
+    from tools.bench_pipeline import run_bench
 
     run_bench(n=n, data_dir=data_dir, redis_url=redis_url)
 
@@ -226,9 +226,9 @@ def whatif(
     """Who would change class under another standard (reads assessment's database; recognised
     statuses are not touched)."""
     from services.assessment.adapters.standards_repo import load_with_overrides
+    from services.assessment.adapters.whatif_export import write_whatif
     from services.assessment.service import Rules, what_if
     from services.assessment.settings import AssessmentSettings
-    from services.exports import write_whatif
     from shared.db import create_db_engine
 
     settings = AssessmentSettings()
@@ -259,7 +259,7 @@ def bench_whatif(
     data_dir: Path | None = typer.Option(None, help="Working folder (default: a temp folder)."),
 ) -> None:
     """Time a what-if over N households read from an assessment database (SQLite)."""
-    from services.bench import run_whatif_bench
+    from tools.bench_pipeline import run_whatif_bench
 
     run_whatif_bench(n=n, data_dir=data_dir)
 

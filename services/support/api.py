@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Header, HTTPException, Response, status
+from fastapi import APIRouter, Header, Response, status
 
 from services.support.metrics import SupportMetrics
 from services.support.service import (
@@ -18,18 +18,17 @@ from services.support.service import (
     record_disbursement,
     record_enrolment,
 )
+from shared.errors import DomainError, ErrorKind
 from shared.runtime import Runtime
 
 
-def _unknown(exc: UnknownHousehold) -> HTTPException:
-    return HTTPException(
-        status_code=status.HTTP_404_NOT_FOUND,
-        detail={
-            "field": "household_code",
-            "code": "unknown_household",
-            "message_vi": f"Không tìm thấy hộ {exc.household_code} trong danh sách hộ đã rà soát.",
-            "message_en": f"Household {exc.household_code} has not been classified by a review.",
-        },
+def _unknown(exc: UnknownHousehold) -> DomainError:
+    return DomainError(
+        "household_code",
+        f"Không tìm thấy hộ {exc.household_code} trong danh sách hộ đã rà soát.",
+        f"Household {exc.household_code} has not been classified by a review.",
+        ErrorKind.NOT_FOUND,
+        code="unknown_household",
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from services.stack import SERVICES, Stack, free_service_ports
+from tools.stack import SERVICES, Stack, free_service_ports
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from services.stack import Stack, free_service_ports
 from tests.factories import survey
 from tests.helpers import eventually
+from tools.stack import Stack, free_service_ports
 
 GOVERNING = "vn-2022-2025"
 

@@ -35,7 +35,7 @@ async def test_support_for_an_unclassified_household_is_refused_with_the_reason(
     with TestClient(create_app(settings)) as client:
         response = client.post("/disbursements", json=DISBURSEMENT)
     assert response.status_code == 404
-    detail = response.json()["detail"]
+    (detail,) = response.json()["detail"]
     assert detail["field"] == "household_code"
     assert "HH-0000001" in detail["message_vi"]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from services.docs import asyncapi_document, asyncapi_yaml
 from shared.contracts import ALL_STREAMS
+from tools.asyncapi import asyncapi_document, asyncapi_yaml
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.yaml"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.stack import SERVICES, free_service_ports
 from shared.embedded_redis import free_port, free_ports
+from tools.stack import SERVICES, free_service_ports
 
 pytestmark = pytest.mark.unit
 

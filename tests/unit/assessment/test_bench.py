@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.assessment.bench import bench_classifier, bench_whatif, synthetic_surveys
+from tools.bench_classifier import bench_classifier, bench_whatif
+from tools.synthetic import synthetic_surveys
 
 pytestmark = pytest.mark.unit
 

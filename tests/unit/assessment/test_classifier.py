@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.assessment.bench import synthetic_surveys
 from services.assessment.domain.classifier import (
     ENGINE_VERSION,
     classify,
@@ -28,6 +27,7 @@ from shared.contracts.codes import (
 )
 from shared.contracts.surveys import SurveyPayload
 from tests.factories import survey
+from tools.synthetic import synthetic_surveys
 
 pytestmark = pytest.mark.unit
 

@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.assessment.adapters.standards_repo import national_mappings
-from services.assessment.bench import synthetic_surveys
 from services.assessment.domain.classifier import classify, classify_facts
 from services.assessment.domain.errors import NotClassifiable
 from services.assessment.domain.facts import (
@@ -48,6 +47,7 @@ from shared.contracts.codes import (
 )
 from shared.contracts.surveys import SurveyPayload
 from tests.factories import survey
+from tools.synthetic import synthetic_surveys
 
 pytestmark = pytest.mark.unit
 

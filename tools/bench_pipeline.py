@@ -20,7 +20,7 @@ import httpx
 import orjson
 import redis
 
-from services.stack import Stack, free_service_ports
+from tools.stack import Stack, free_service_ports
 
 VILLAGES = [
     ("04570", "04570-01"),
@@ -240,11 +240,11 @@ def run_whatif_bench(n: int, data_dir: Path | None = None) -> dict[str, float]:
     from services.assessment.adapters.standards_repo import load_with_overrides
     from services.assessment.adapters.tables import snapshots, states
     from services.assessment.app import MIGRATIONS
-    from services.assessment.bench import synthetic_surveys
     from services.assessment.domain.facts import facts_of, facts_to_json
     from services.assessment.service import Rules, what_if
     from shared.db import create_db_engine
     from shared.migrations import upgrade
+    from tools.synthetic import synthetic_surveys
 
     work = data_dir or Path(tempfile.mkdtemp(prefix="giamngheo-whatif-"))
     engine = create_db_engine(f"sqlite:///{work / 'assessment.db'}")

@@ -1,6 +1,6 @@
 """Benchmark of bulk files: generate n households (4 members each), time parse and import.
 
-``python -m services.intake.bench --n 100000`` times the parse alone. With ``--import`` it also
+``python -m tools.bench_import --n 100000`` times the parse alone. With ``--import`` it also
 times the whole import (``import_bulk``) into a fresh SQLite database, i.e. households per
 second "into the outbox", then relays the outbox with ``OutboxRelay`` to a real Redis (the
 embedded redis-server) and reports households per second "on to the stream", from the start

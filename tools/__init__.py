@@ -1,0 +1,2 @@
+"""Developer and operator tools that no service runs: benchmarks, the local stack runner,
+synthetic data generators and document generators."""
