@@ -31,6 +31,7 @@ from services.assessment.adapters.tables import (
 from services.assessment.domain.classifier import Classification, classify
 from services.assessment.domain.errors import NotClassifiable
 from services.assessment.domain.facts import facts_from_json, facts_of, facts_to_json
+from services.assessment.domain.profile import member_profiles
 from services.assessment.domain.standard import Standard, standard_for_year
 from services.assessment.domain.transitions import RecognisedStatus, TransitionResult, transition
 from services.assessment.domain.whatif import FactsRow, WhatIfReport, whatif_facts
@@ -127,6 +128,7 @@ def to_payload(
     *,
     stage: ReviewStage,
     governing: bool,
+    standard: Standard,
 ) -> ClassificationPayload:
     head = next(m for m in survey.members if m.relation is Relation.HEAD)
     # One validation of a plain dict (pydantic-core, in Rust) is several times faster than
@@ -164,6 +166,8 @@ def to_payload(
             "low_income_worker_household": result.low_income_worker_household,
             "member_count": len(survey.members),
             "head_ethnicity": head.ethnicity,
+            "head_sex": head.sex,
+            "members": member_profiles(survey, standard),
             "causes": survey.causes,
             "needs": survey.needs,
             "rule_hash": result.rule_hash,
@@ -256,6 +260,7 @@ def assess_surveys(
                         ),
                         stage=ReviewStage.PROPOSED,
                         governing=std is governing,
+                        standard=std,
                     )
                     for std, result in [(governing, main), *_classify_baseline(survey, baseline)]
                 ]
@@ -452,7 +457,9 @@ def _recognise(
                 f"Household {survey.household_code}: the decision date is not valid: {exc}.",
                 status=422,
             ) from exc
-        payload = to_payload(survey, result, change, stage=ReviewStage.RECOGNISED, governing=True)
+        payload = to_payload(
+            survey, result, change, stage=ReviewStage.RECOGNISED, governing=True, standard=standard
+        )
         events.append(HouseholdClassified.create(payload, producer=PRODUCER, occurred_at=now))
         updates.append(
             {

@@ -13,6 +13,7 @@ from shared.contracts.codes import (
     PovertyCause,
     PovertyStatus,
     ReviewStage,
+    Sex,
     SupportKind,
     Transition,
 )
@@ -30,6 +31,24 @@ class IndicatorResult(Contract):
     dimension: str = Field(description="Dimension the indicator belongs to.")
     deprived: bool = Field(description="Whether the household is deprived on it.")
     reason: str = Field(description="Why, in terms of the answers (English).")
+
+
+class MemberProfile(Contract):
+    """What support and reporting need of one member: no name, no citizen id, no birth date."""
+
+    member_no: int = Field(ge=1, description="Member line number on the survey form.")
+    age: int = Field(ge=0, description="Age in completed years at the interview.")
+    sex: Sex = Field(description="Sex.")
+    working_age: bool = Field(
+        description="Within the standard's working-age bounds for the review year."
+    )
+    able_to_work: bool = Field(description="Of working age and able to work (full or partial).")
+    health_insured: bool = Field(description="Holds valid health insurance.")
+    malnourished: bool | None = Field(
+        default=None, description="Children under 16: stunted or underweight (None: not asked)."
+    )
+    attending_school: bool = Field(description="Currently attending school or training.")
+    disability: bool = Field(description="Has a certified disability.")
 
 
 class ClassificationPayload(Contract):
@@ -65,6 +84,10 @@ class ClassificationPayload(Contract):
     )
     member_count: int = Field(ge=1, description="Number of members.")
     head_ethnicity: str = Field(description="Ethnic group of the household head.")
+    head_sex: Sex | None = Field(default=None, description="Sex of the household head.")
+    members: list[MemberProfile] = Field(
+        default_factory=list, description="Each member's profile (no personal identifiers)."
+    )
     causes: list[PovertyCause] = Field(default_factory=list, description="Causes of poverty.")
     needs: list[SupportKind] = Field(default_factory=list, description="Support needs.")
     rule_hash: str = Field(description="SHA-256 of the rule bundle (standard and overrides).")
