@@ -94,6 +94,40 @@ def upsert(
     conn.execute(stmt, list(rows))
 
 
+def upsert_latest(
+    conn: Connection,
+    table: sa.Table,
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    order_column: str = "order_key",
+) -> None:
+    """Latest-wins projection: insert ``rows``, or replace a stored row only when the new row's
+    ``order_column`` is not older. The comparison runs in SQL (``ON CONFLICT … DO UPDATE …
+    WHERE excluded.order >= stored.order``), so replicas racing on one key cannot let an older
+    event overwrite a newer one, whatever order their transactions commit in.
+
+    Rows for one key within ``rows`` are reduced to the latest first (one statement may not
+    touch a row twice on PostgreSQL).
+    """
+    if not rows:
+        return
+    latest: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in rows:
+        k = tuple(r[c] for c in keys)
+        cur = latest.get(k)
+        if cur is None or r[order_column] >= cur[order_column]:
+            latest[k] = r
+    dialect = conn.dialect.name
+    ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    cols = [c for c in rows[0] if c not in keys]
+    stmt = ins.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={c: ins.excluded[c] for c in cols},
+        where=ins.excluded[order_column] >= table.c[order_column],
+    )
+    conn.execute(stmt, list(latest.values()))
+
+
 class SqlUnitOfWork:
     """One database transaction; rolls back unless :meth:`commit` is called.
 

@@ -17,7 +17,6 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from services.assessment.adapters.tables import (
@@ -42,7 +41,7 @@ from shared.contracts.classifications import (
 )
 from shared.contracts.codes import PovertyStatus, Relation, ReviewStage
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
-from shared.db import SqlUnitOfWork, upsert
+from shared.db import SqlUnitOfWork, upsert, upsert_latest
 from shared.runtime import STREAM_OF
 
 PRODUCER = "assessment"
@@ -93,20 +92,7 @@ class AssessmentUnitOfWork(SqlUnitOfWork):
 
     def save_states(self, rows: list[dict[str, Any]]) -> None:
         """Upsert household states; a row only replaces one resting on an older survey."""
-        if not rows:
-            return
-        ins: Any = (
-            postgresql.insert(states)
-            if self.conn.dialect.name == "postgresql"
-            else sqlite.insert(states)
-        )
-        cols = [c for c in rows[0] if c != "household_code"]
-        stmt = ins.on_conflict_do_update(
-            index_elements=["household_code"],
-            set_={c: ins.excluded[c] for c in cols},
-            where=ins.excluded.order_key >= states.c.order_key,
-        )
-        self.conn.execute(stmt, rows)
+        upsert_latest(self.conn, states, rows, keys=["household_code"])
 
 
 def _previous(state: dict[str, Any] | None) -> RecognisedStatus:

@@ -18,23 +18,13 @@ from services.reporting.adapters.tables import plumbing, statuses, support, tall
 from shared.contracts.classifications import HouseholdClassified, precedence
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
-from shared.db import SqlUnitOfWork, upsert
+from shared.db import SqlUnitOfWork, upsert, upsert_latest
 from shared.runtime import STREAM_OF
 
 
 class ReportingUnitOfWork(SqlUnitOfWork):
     def __init__(self, engine: Engine) -> None:
         super().__init__(engine, plumbing, STREAM_OF)
-
-    def order_keys(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        found: dict[tuple[str, str], str] = {}
-        codes = sorted({k[0] for k in keys})
-        for i in range(0, len(codes), 500):
-            q = sa.select(statuses.c.household_code, statuses.c.standard_id, statuses.c.order_key)
-            q = q.where(statuses.c.household_code.in_(codes[i : i + 500]))
-            for code, std, key in self.conn.execute(q):
-                found[(code, std)] = key
-        return found
 
     def tally(self, counts: dict[tuple[str, str], int]) -> None:
         for (event_type, standard), n in counts.items():
@@ -80,16 +70,8 @@ def apply_classifications(
                 "deprived": ",".join(i.code for i in p.indicators if i.deprived),
                 "order_key": key,
             }
-        stored = uow.order_keys(list(newest))
-        rows = [r for k, r in newest.items() if r["order_key"] >= stored.get(k, "")]
-        upsert(
-            uow.conn,
-            statuses,
-            rows,
-            keys=["household_code", "standard_id"],
-            update=[c for c in rows[0] if c not in ("household_code", "standard_id")]
-            if rows
-            else None,
+        upsert_latest(
+            uow.conn, statuses, list(newest.values()), keys=["household_code", "standard_id"]
         )
         uow.tally(counts)
         uow.mark_processed(fresh, now)

@@ -18,7 +18,7 @@ from services.support.adapters.tables import disbursements, enrolments, known, p
 from shared.contracts.classifications import HouseholdClassified, precedence
 from shared.contracts.support import DisbursementPayload, SupportDisbursed
 from shared.contracts.training import EnrolmentPayload, TrainingEnrolled
-from shared.db import SqlUnitOfWork, upsert
+from shared.db import SqlUnitOfWork, upsert_latest
 from shared.runtime import STREAM_OF
 
 PRODUCER = "support"
@@ -56,12 +56,6 @@ class SupportUnitOfWork(SqlUnitOfWork):
         row = self.conn.execute(sa.select(known).where(known.c.household_code == code)).first()
         return dict(row._mapping) if row else None
 
-    def order_keys(self, codes: Sequence[str]) -> dict[str, str]:
-        q = sa.select(known.c.household_code, known.c.order_key).where(
-            known.c.household_code.in_(codes)
-        )
-        return {code: key for code, key in self.conn.execute(q)}
-
     def exists(self, table: sa.Table, key: str, value: str) -> bool:
         q = sa.select(sa.literal(1)).select_from(table).where(table.c[key] == value)
         return self.conn.execute(q).first() is not None
@@ -88,15 +82,7 @@ def register_classifications(
                     "stage": p.stage.value,
                     "order_key": key,
                 }
-        stored = uow.order_keys(list(newest))
-        rows = [r for code, r in newest.items() if r["order_key"] >= stored.get(code, "")]
-        upsert(
-            uow.conn,
-            known,
-            rows,
-            keys=["household_code"],
-            update=["commune_code", "status", "stage", "order_key"],
-        )
+        upsert_latest(uow.conn, known, list(newest.values()), keys=["household_code"])
         uow.mark_processed(fresh, now)
         uow.commit()
         return len(fresh)

@@ -1,0 +1,64 @@
+"""The one latest-wins upsert: an older row never replaces a newer one, in any commit order."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from shared.db import create_db_engine, upsert_latest
+
+metadata = sa.MetaData()
+projection = sa.Table(
+    "projection",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("order_key", sa.String(32), nullable=False),
+)
+
+
+def _put(engine: sa.Engine, code: str, status: str, order_key: str) -> None:
+    with engine.begin() as conn:
+        upsert_latest(
+            conn, projection, [{"code": code, "status": status, "order_key": order_key}], ["code"]
+        )
+
+
+def _stored(engine: sa.Engine) -> dict[str, tuple[str, str]]:
+    with engine.connect() as conn:
+        return {c: (s, k) for c, s, k in conn.execute(sa.select(projection))}
+
+
+def test_older_row_does_not_replace_a_newer_one_when_it_commits_later(database_url: str) -> None:
+    engine = create_db_engine(database_url)
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        upsert_latest(
+            conn, projection, [{"code": "A", "status": "poor", "order_key": "2026|2"}], ["code"]
+        )
+    with engine.begin() as conn:  # an older event arriving late
+        upsert_latest(
+            conn, projection, [{"code": "A", "status": "near", "order_key": "2026|1"}], ["code"]
+        )
+    assert _stored(engine) == {"A": ("poor", "2026|2")}
+    with engine.begin() as conn:
+        upsert_latest(
+            conn, projection, [{"code": "A", "status": "not", "order_key": "2026|3"}], ["code"]
+        )
+    assert _stored(engine) == {"A": ("not", "2026|3")}
+    engine.dispose()
+
+
+def test_rows_for_one_key_in_one_batch_keep_the_latest_whatever_their_order(
+    database_url: str,
+) -> None:
+    engine = create_db_engine(database_url)
+    metadata.create_all(engine)
+    rows = [
+        {"code": "B", "status": "late", "order_key": "2026|9"},
+        {"code": "B", "status": "early", "order_key": "2026|1"},
+        {"code": "C", "status": "only", "order_key": "2025|1"},
+    ]
+    with engine.begin() as conn:
+        upsert_latest(conn, projection, rows, ["code"])
+    assert _stored(engine) == {"B": ("late", "2026|9"), "C": ("only", "2025|1")}
+    engine.dispose()
