@@ -3,3 +3,4 @@ CREATE DATABASE intake;
 CREATE DATABASE assessment;
 CREATE DATABASE support;
 CREATE DATABASE reporting;
+CREATE DATABASE access;

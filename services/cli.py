@@ -28,6 +28,7 @@ class ServiceName(StrEnum):
     assessment = "assessment"
     support = "support"
     reporting = "reporting"
+    access = "access"
 
 
 SETTINGS = {
@@ -35,6 +36,7 @@ SETTINGS = {
     "assessment": ("services.assessment.settings", "AssessmentSettings"),
     "support": ("services.support.settings", "SupportSettings"),
     "reporting": ("services.reporting.settings", "ReportingSettings"),
+    "access": ("services.access.settings", "AccessSettings"),
 }
 
 
@@ -79,15 +81,20 @@ def up(
     ),
 ) -> None:
     """Start the whole platform locally and keep it running until Ctrl-C."""
-    from tools.stack import SERVICES, Stack
+    from tools.stack import ADMIN, ADMIN_PASSWORD_FILE, SERVICES, Stack
 
     stack = Stack(data_dir=data_dir.resolve(), redis_url=redis_url or None)
-    typer.echo("Starting Redis and the four services …")
+    typer.echo(f"Starting Redis and the {len(SERVICES)} services …")
     stack.start()
     typer.echo(f"Redis: {stack.redis_url}   data: {stack.data_dir}")
     for name in SERVICES:
         base = stack.url(name)
         typer.echo(f"  {name:<11} API {base}/docs   metrics {base}/metrics   health {base}/health")
+    password_file = stack.data_dir / ADMIN_PASSWORD_FILE
+    typer.echo(
+        f"Sign in (POST {stack.url('access')}/token, or 'Authorize' in any /docs page) as "
+        f"'{ADMIN}' with the one-time password in {password_file}; you are asked to change it."
+    )
     typer.echo("Press Ctrl-C to stop.")
     stopping = False
 
@@ -108,6 +115,28 @@ def up(
     finally:
         typer.echo("Stopping …")
         stack.stop()
+
+
+@app.command("check-secrets")
+def check_secrets() -> None:
+    """Refuse a missing, example or short POSTGRES_PASSWORD / REDIS_PASSWORD (compose runs
+    this before anything else starts)."""
+    from shared.settings import EXAMPLE_SECRETS
+
+    problems = []
+    for name in ("POSTGRES_PASSWORD", "REDIS_PASSWORD"):
+        value = os.environ.get(name, "")
+        if not value:
+            problems.append(f"{name} is not set")
+        elif value.lower() in EXAMPLE_SECRETS:
+            problems.append(f"{name} is the example value '{value}'")
+        elif len(value) < 12:
+            problems.append(f"{name} is shorter than 12 characters")
+    for p in problems:
+        typer.echo(f"Refused: {p}. Set a real secret in deploy/.env.", err=True)
+    if problems:
+        raise typer.Exit(2)
+    typer.echo("secrets: ok")
 
 
 @app.command()
@@ -262,6 +291,154 @@ def bench_whatif(
     from tools.bench_pipeline import run_whatif_bench
 
     run_whatif_bench(n=n, data_dir=data_dir)
+
+
+users = typer.Typer(no_args_is_help=True, help="Accounts, roles and areas (access service).")
+app.add_typer(users, name="users")
+CLI_ACTOR = ("cli", "operator", "cli")
+
+
+def _access() -> Any:
+    """The access use cases on the configured database (migrated), as the operator."""
+    from services.access.adapters.keys import Signer
+    from services.access.app import MIGRATIONS
+    from services.access.service import AccessService
+    from services.access.settings import AccessSettings
+    from shared.db import create_db_engine
+    from shared.migrations import upgrade
+
+    settings = AccessSettings()
+    engine = create_db_engine(settings.database_url)
+    upgrade(engine, MIGRATIONS)
+    signer = Signer.load_or_create(
+        Path(settings.keys_dir), settings.auth_issuer, settings.auth_audience
+    )
+    return AccessService(engine, signer, settings)
+
+
+def _announce(svc: Any, rev: Any) -> None:
+    """Tell every running service at once (they re-sync from the database within 15 s)."""
+    import asyncio
+
+    from redis.asyncio import Redis
+
+    from shared.access.tokens import publish_revocation
+
+    async def send() -> None:
+        client = Redis.from_url(svc.settings.redis_url, socket_connect_timeout=3)
+        try:
+            await publish_revocation(client, rev.user_id, rev.not_before)
+        finally:
+            await client.aclose()
+
+    try:
+        asyncio.run(send())
+    except Exception as exc:  # saved in the database; the access service repeats it
+        typer.echo(f"Redis not reachable ({exc}); services re-sync within 15 s.", err=True)
+
+
+def _grants(specs: list[str]) -> list[Any]:
+    """``role=area,area`` → grants (e.g. ``commune_officer=commune:04570,commune:04681``)."""
+    from services.access.service import GrantSpec
+
+    out = []
+    for text in specs:
+        role, sep, areas = text.partition("=")
+        if not sep:
+            typer.echo(f"'{text}': write role=area[,area…]", err=True)
+            raise typer.Exit(2)
+        out.append(GrantSpec(role.strip(), tuple(a.strip() for a in areas.split(",") if a)))
+    return out
+
+
+def _run(action: Any) -> Any:
+    from shared.errors import DomainError
+
+    try:
+        return action()
+    except DomainError as exc:
+        for p in exc.problems:
+            typer.echo(f"{p.message_vi} / {p.message_en}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@users.command("add")
+def users_add(
+    username: str,
+    grant: list[str] = typer.Option(..., help="role=area[,area] (repeatable)."),
+    name: str = typer.Option("", help="Full name."),
+) -> None:
+    """Create an account; prints its one-time password (changed at the first sign-in)."""
+    from datetime import UTC, datetime
+
+    from shared.access.model import Actor
+
+    svc = _access()
+    view, one_time = _run(
+        lambda: svc.add_user(
+            Actor(*CLI_ACTOR), username, _grants(grant), datetime.now(UTC), display_name=name
+        )
+    )
+    typer.echo(f"{view.username}: one-time password {one_time}")
+
+
+@users.command("list")
+def users_list() -> None:
+    """Every account with its roles and areas."""
+    for v in _access().list_users():
+        state = (
+            "disabled"
+            if v.disabled
+            else ("must change password" if v.must_change_password else "active")
+        )
+        grants = "; ".join(f"{g.role}@{','.join(g.areas)}" for g in v.grants)
+        typer.echo(f"{v.username:<24} {v.kind:<8} {state:<22} {grants}")
+
+
+@users.command("disable")
+def users_disable(username: str) -> None:
+    """Disable an account: its tokens are refused at once."""
+    from datetime import UTC, datetime
+
+    from shared.access.model import Actor
+
+    svc = _access()
+    rev = _run(lambda: svc.set_disabled(Actor(*CLI_ACTOR), username, True, datetime.now(UTC)))
+    _announce(svc, rev)
+    typer.echo(f"{username}: disabled")
+
+
+@users.command("reset-password")
+def users_reset_password(username: str) -> None:
+    """A new one-time password; earlier tokens are refused."""
+    from datetime import UTC, datetime
+
+    from shared.access.model import Actor
+
+    svc = _access()
+    one_time, rev = _run(lambda: svc.reset_password(Actor(*CLI_ACTOR), username, datetime.now(UTC)))
+    _announce(svc, rev)
+    typer.echo(f"{username}: one-time password {one_time}")
+
+
+@users.command("grant")
+def users_grant(
+    username: str,
+    grant: list[str] = typer.Option(..., help="role=area[,area] (repeatable); replaces all."),
+) -> None:
+    """Replace an account's roles and areas."""
+    from datetime import UTC, datetime
+
+    from shared.access.model import Actor
+
+    svc = _access()
+    view, rev = _run(
+        lambda: svc.set_grants(Actor(*CLI_ACTOR), username, _grants(grant), datetime.now(UTC))
+    )
+    _announce(svc, rev)
+    typer.echo(
+        f"{view.username}: " + "; ".join(f"{g.role}@{','.join(g.areas)}" for g in view.grants)
+    )
 
 
 def main() -> None:

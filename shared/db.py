@@ -20,6 +20,8 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from shared.access.model import Actor, Area
+from shared.contracts.audit import AUDIT_RECORDED_STREAM, AuditPayload, AuditRecorded, Scalar
 from shared.contracts.envelope import Envelope, dead_letter_stream
 
 
@@ -212,6 +214,41 @@ class SqlUnitOfWork:
         if rows:
             self.conn.execute(sa.insert(self.tables.outbox), rows)
         return len(rows)
+
+    def audit(
+        self,
+        actor: Actor,
+        action: str,
+        target_kind: str,
+        target_id: str,
+        *,
+        service: str,
+        area: Area | None = None,
+        before: dict[str, Scalar] | None = None,
+        after: dict[str, Scalar] | None = None,
+        correlation_id: str | None = None,
+    ) -> None:
+        """Stage an audit entry for a write in this transaction (see ``shared.contracts.audit``)."""
+        area = area or Area()
+        event = AuditRecorded.create(
+            AuditPayload(
+                actor_id=actor.user_id,
+                actor_name=actor.username,
+                actor_roles=actor.roles[:256],
+                service=service,
+                action=action,
+                target_kind=target_kind,
+                target_id=target_id[:128],
+                province_code=area.province,
+                commune_code=area.commune,
+                village_code=area.village,
+                before=before,
+                after=after,
+            ),
+            producer=service,
+            correlation_id=correlation_id,
+        )
+        self.stage_json(AUDIT_RECORDED_STREAM, [event.to_json()])
 
     def stage_dead_letters(self, stream: str, rejected: Iterable[tuple[bytes, str]]) -> None:
         """Send (event body, reason) pairs to ``stream``'s dead-letter stream via the outbox."""

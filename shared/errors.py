@@ -46,14 +46,18 @@ class Problem:
     message_vi: str
     message_en: str
     code: str = "invalid"
+    path: str | None = None  # where in a form or file (e.g. the XLSForm question), if known
 
     def as_dict(self) -> dict[str, str]:
-        return {
+        out = {
             "field": self.field,
             "type": self.code,
             "message_vi": self.message_vi,
             "message_en": self.message_en,
         }
+        if self.path is not None:
+            out["path"] = self.path
+        return out
 
 
 class DomainError(Exception):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,8 +26,11 @@ from redis.asyncio import Redis
 from sqlalchemy.engine import Engine
 
 from shared import http_errors
+from shared.access import Access, TokenVerifier, issuers_from_settings
+from shared.access.guard import document_rules
 from shared.consumer import DeliveryPolicy, StreamConsumer, unique_consumer_name
 from shared.contracts import ALL_STREAMS
+from shared.contracts.audit import AuditRecorded
 from shared.contracts.envelope import Envelope
 from shared.db import PlumbingTables, create_db_engine
 from shared.metrics import DeliveryMetrics
@@ -58,7 +61,12 @@ class Runtime:
     relay: OutboxRelay
     consumer_name: str
     migrations: Path
+    access: Access
     consumers: list[StreamConsumer[Any]] = field(default_factory=list)
+    startup: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    """Run once at start, after migrations (e.g. creating the first administrator)."""
+    background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    """Long-running loops started with the service and cancelled when it stops."""
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _stopping: bool = False
 
@@ -119,6 +127,12 @@ class Runtime:
         )(deliver)
         return consumer
 
+    def document_audit(self) -> None:
+        """Declare that this service's writes stage audit entries (``audit.recorded``)."""
+        self.document_publisher(
+            AuditRecorded, "Who wrote what, when, to which household or area (no personal data)."
+        )
+
     def document_publisher(self, event_type: type[Envelope[Any]], description: str) -> None:
         """Declare an emitted stream in the AsyncAPI document.
 
@@ -134,6 +148,8 @@ class Runtime:
 
     async def start(self) -> None:
         await asyncio.to_thread(upgrade, self.engine, self.migrations)
+        for step in self.startup:
+            await step()
         if self.consumers:
             for c in self.consumers:
                 await c.ensure_group()
@@ -141,6 +157,10 @@ class Runtime:
             self._tasks += [asyncio.create_task(c.run_claimer()) for c in self.consumers]
             self._tasks.append(asyncio.create_task(self._watch_lag()))
         self._tasks.append(asyncio.create_task(self.relay.run()))
+        self._tasks.append(
+            asyncio.create_task(self.access.verifier.revocations.follow(self.settings.redis_url))
+        )
+        self._tasks += [asyncio.create_task(loop()) for loop in self.background]
         self.relay.notify()
 
     async def stop(self) -> None:
@@ -202,7 +222,14 @@ def build_runtime(
             n
         ),
     )
-    return Runtime(
+    verifier = TokenVerifier(issuers_from_settings(settings))
+    if not verifier.issuers:
+        log.warning(
+            "%s: no token issuer configured (AUTH_JWKS_URL / AUTH_JWKS_FILE): "
+            "every request but /health and /metrics will be refused",
+            settings.service_name,
+        )
+    rt = Runtime(
         settings=settings,
         engine=engine,
         metadata=metadata,
@@ -219,7 +246,9 @@ def build_runtime(
         relay=relay,
         consumer_name=settings.consumer_name or unique_consumer_name(settings.service_name),
         migrations=migrations,
+        access=Access(verifier, settings.auth_token_url),
     )
+    return rt
 
 
 def http_app(rt: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> FastAPI:
@@ -239,7 +268,14 @@ def http_app(rt: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> F
     for r in routers:
         app.include_router(r)
 
-    @app.get("/health", tags=["operations"], summary="Liveness and dependencies")
+    public_ops = rt.access.public("operations: liveness, and metrics for Prometheus")
+
+    @app.get(
+        "/health",
+        tags=["operations"],
+        summary="Liveness and dependencies",
+        dependencies=[public_ops],
+    )
     async def health() -> JSONResponse:
         db_ok = True
         try:
@@ -253,9 +289,11 @@ def http_app(rt: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> F
         body = {"service": rt.service, "database": db_ok, "redis": redis_ok}
         return JSONResponse(body, status_code=200 if db_ok else 503)
 
-    @app.get("/metrics", include_in_schema=False)
+    @app.get("/metrics", include_in_schema=False, dependencies=[public_ops])
     async def metrics() -> Response:
         return Response(generate_latest(rt.registry), media_type=CONTENT_TYPE_LATEST)
+
+    document_rules(app)
 
     return app
 

@@ -7,9 +7,24 @@ Each service subclasses :class:`ServiceSettings` with its own ``env_prefix`` (``
 from __future__ import annotations
 
 from typing import ClassVar
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EXAMPLE_SECRETS = frozenset({"change-me", "changeme", "example", "password", "secret"})
+"""Passwords shipped in examples: a service refuses to start with one of them."""
+
+
+def example_secret(url: str | None) -> bool:
+    """True when ``url`` carries a password copied from an example file."""
+    if not url:
+        return False
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return False
+    return password is not None and password.lower() in EXAMPLE_SECRETS
 
 
 class ServiceSettings(BaseSettings):
@@ -43,6 +58,81 @@ class ServiceSettings(BaseSettings):
         default=None, ge=1000, description="Approximate cap on stream length (unset: no trim)."
     )
     log_level: str = Field(default="INFO", description="Python log level.")
+
+    # access control: who may call (read without prefix: one identity for the deployment) -----
+    auth_issuer: str = Field(
+        default="giamngheo",
+        validation_alias=AliasChoices("AUTH_ISSUER"),
+        description="Issuer ('iss') of the platform's own access tokens.",
+    )
+    auth_audience: str = Field(
+        default="giamngheo",
+        validation_alias=AliasChoices("AUTH_AUDIENCE"),
+        description="Audience ('aud') every accepted token must name.",
+    )
+    auth_jwks_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AUTH_JWKS_URL"),
+        description="Where the platform's public signing keys are served (access service).",
+    )
+    auth_jwks_file: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AUTH_JWKS_FILE"),
+        description="Or a file holding them (JWKS JSON).",
+    )
+    auth_token_url: str = Field(
+        default="/api/access/token",
+        validation_alias=AliasChoices("AUTH_TOKEN_URL"),
+        description="Sign-in URL shown in the API documentation (OAuth2 password flow).",
+    )
+    auth_oidc_issuer: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AUTH_OIDC_ISSUER"),
+        description="Also accept tokens of this OpenID Connect provider (e.g. Keycloak realm).",
+    )
+    auth_oidc_audience: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AUTH_OIDC_AUDIENCE"),
+        description="Audience the provider's tokens must name (default: AUTH_AUDIENCE).",
+    )
+    auth_oidc_jwks_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AUTH_OIDC_JWKS_URL"),
+        description="The provider's JWKS URL (e.g. …/protocol/openid-connect/certs).",
+    )
+    auth_oidc_jwks_file: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AUTH_OIDC_JWKS_FILE"),
+        description="Or a file with the provider's keys.",
+    )
+    auth_oidc_username_claim: str = Field(
+        default="preferred_username",
+        validation_alias=AliasChoices("AUTH_OIDC_USERNAME_CLAIM"),
+        description="Claim holding the user name.",
+    )
+    auth_oidc_roles_claim: str = Field(
+        default="realm_access.roles",
+        validation_alias=AliasChoices("AUTH_OIDC_ROLES_CLAIM"),
+        description="Dotted path of the claim listing the provider's roles.",
+    )
+    auth_oidc_role_map: dict[str, str] = Field(
+        default_factory=dict,
+        validation_alias=AliasChoices("AUTH_OIDC_ROLE_MAP"),
+        description='Provider role → platform role, JSON (e.g. {"gn-officer": "commune_officer"}).',
+    )
+    auth_oidc_areas_claim: str = Field(
+        default="gn_areas",
+        validation_alias=AliasChoices("AUTH_OIDC_AREAS_CLAIM"),
+        description="Claim listing the areas the user's roles cover ('commune:04570', …).",
+    )
+
+    @model_validator(mode="after")
+    def _no_example_secrets(self) -> ServiceSettings:
+        for name in ("redis_url", "database_url"):
+            if example_secret(getattr(self, name)):
+                msg = f"{name} uses an example password: set a real secret in deploy/.env"
+                raise ValueError(msg)
+        return self
 
     @classmethod
     def env_names(cls) -> set[str]:

@@ -17,6 +17,7 @@ import pytest
 import redis
 
 from shared.embedded_redis import EmbeddedRedis
+from tests.tokens import Minter
 
 TEST_DB_INDEX = 9  # on a shared server, stay away from db 0
 
@@ -82,6 +83,27 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     finally:
         with psycopg.connect(pg, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", autouse=True)
+def minter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Minter]:
+    """The token issuer every service built in this test session trusts (``AUTH_JWKS_FILE``)."""
+    m = Minter(tmp_path_factory.mktemp("keys"))
+    previous = os.environ.get("AUTH_JWKS_FILE")
+    os.environ["AUTH_JWKS_FILE"] = str(m.jwks_file)
+    try:
+        yield m
+    finally:
+        if previous is None:
+            os.environ.pop("AUTH_JWKS_FILE", None)
+        else:
+            os.environ["AUTH_JWKS_FILE"] = previous
+
+
+@pytest.fixture(scope="session")
+def admin_headers(minter: Minter) -> dict[str, str]:
+    """A province administrator of the sample province (every permission, everywhere)."""
+    return minter.headers("province_admin", ["province:15"], ttl=24 * 3600, name="admin")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import shutil
+import tempfile
 from typing import Any
 
 import yaml
@@ -22,17 +24,22 @@ Each stream `S` has a dead-letter stream `S.dead-letter` whose entries carry the
 
 def asyncapi_document() -> dict[str, Any]:
     brokers = []
-    for name in ("intake", "assessment", "support", "reporting"):
+    keys = tempfile.mkdtemp(prefix="giamngheo-doc-keys-")
+    for name in ("intake", "assessment", "support", "reporting", "access"):
         settings_mod = importlib.import_module(f"services.{name}.settings")
         cls = next(
             getattr(settings_mod, a)
             for a in dir(settings_mod)
             if a.endswith("Settings") and a != "ServiceSettings"
         )
-        settings = cls(redis_url=DOC_REDIS_URL, database_url="sqlite://", consumer_name=name)
+        extra = {"keys_dir": keys} if name == "access" else {}
+        settings = cls(
+            redis_url=DOC_REDIS_URL, database_url="sqlite://", consumer_name=name, **extra
+        )
         made = importlib.import_module(f"services.{name}.app").create_runtime(settings)
         rt = made[0] if isinstance(made, tuple) else made
         brokers.append(rt.broker)
+    shutil.rmtree(keys, ignore_errors=True)
     spec = AsyncAPI(
         *brokers,
         title="Giảm nghèo bền vững — event streams",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -18,8 +19,16 @@ import httpx
 
 from shared.embedded_redis import EmbeddedRedis, free_port, free_ports
 
-SERVICES = ("intake", "assessment", "support", "reporting")
-DEFAULT_PORTS = {"intake": 8001, "assessment": 8002, "support": 8003, "reporting": 8004}
+SERVICES = ("access", "intake", "assessment", "support", "reporting")
+DEFAULT_PORTS = {
+    "intake": 8001,
+    "assessment": 8002,
+    "support": 8003,
+    "reporting": 8004,
+    "access": 8005,
+}
+ADMIN = "admin"
+ADMIN_PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name)
 
 
 def free_service_ports() -> dict[str, int]:
@@ -34,6 +43,7 @@ class Stack:
     ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
     host: str = "127.0.0.1"
     extra_env: dict[str, str] = field(default_factory=dict)
+    admin_must_change: bool = True  # test and benchmark stacks sign in without changing it
     replicas: dict[str, int] = field(default_factory=dict)
     redis: EmbeddedRedis | None = None
     processes: dict[str, list[subprocess.Popen[bytes]]] = field(default_factory=dict)
@@ -41,12 +51,30 @@ class Stack:
     def url(self, service: str) -> str:
         return f"http://{self.host}:{self.ports[service]}"
 
+    @property
+    def admin_password(self) -> str:
+        """The first administrator's password: generated once per data folder (kept, mode
+        0600, until the administrator changes it at the first sign-in)."""
+        path = self.data_dir / ADMIN_PASSWORD_FILE
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(12))
+        return path.read_text().strip()
+
     def env_for(self, service: str, port: int) -> dict[str, str]:
         prefix = service.upper()
         env = dict(os.environ)
+        env.pop("AUTH_JWKS_FILE", None)  # services trust the stack's own access service
         env.update(
             {
                 "REDIS_URL": self.redis_url or "",
+                "AUTH_JWKS_URL": f"{self.url('access')}/.well-known/jwks.json",
+                "ACCESS_KEYS_DIR": str(self.data_dir / "keys"),
+                "ACCESS_BOOTSTRAP_ADMIN": ADMIN,
+                "ACCESS_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
+                "ACCESS_BOOTSTRAP_ADMIN_MUST_CHANGE": str(self.admin_must_change).lower(),
                 f"{prefix}_DATABASE_URL": env.get(
                     f"{prefix}_DATABASE_URL", f"sqlite:///{self.data_dir / (service + '.db')}"
                 ),
@@ -105,6 +133,21 @@ class Stack:
             self.stop()
             msg = f"services not healthy in {timeout_s}s: {sorted(pending)}"
             raise RuntimeError(msg)
+
+    def token(self, username: str = ADMIN, password: str | None = None) -> str:
+        """An access token signed in through the access service (default: the first
+        administrator, whose bootstrap password the stack set)."""
+        answer = httpx.post(
+            self.url("access") + "/token",
+            data={
+                "grant_type": "password",
+                "username": username,
+                "password": password or self.admin_password,
+            },
+            timeout=30.0,
+        )
+        answer.raise_for_status()
+        return str(answer.json()["access_token"])
 
     def kill(self, name: str, index: int = 0) -> None:
         """Kill one replica abruptly (SIGKILL), as a crash would."""

@@ -1,21 +1,22 @@
 """Assessment's HTTP routes: a household's result and explanation, the review workflow."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: FastAPI reads the route signatures' Annotated
+# dependencies (built per router) at definition time.
 
 import asyncio
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 
 from services.assessment.metrics import AssessmentMetrics
 from services.assessment.service import (
     AssessmentUnitOfWork,
     MeetingEntry,
-    ReviewError,
     Rules,
+    household_areas,
     household_view,
     recognise,
     recognise_commune,
@@ -24,6 +25,8 @@ from services.assessment.service import (
     what_if,
     what_if_summary,
 )
+from shared.access import Area, Caller, Perm, body, path, query, resource
+from shared.errors import DomainError, ErrorKind, not_found
 from shared.runtime import Runtime
 
 
@@ -42,35 +45,46 @@ class RecognitionIn(BaseModel):
     decided_on: date = Field(description="Date of the decision.")
 
 
-def _error(exc: ReviewError) -> HTTPException:
-    return HTTPException(
-        status_code=exc.status,
-        detail=[{"field": exc.field, "message_vi": exc.message_vi, "message_en": exc.message_en}],
-    )
+def _in_area(caller: Caller, perm: Perm, area: Area | None, household_code: str) -> None:
+    if area is None:
+        raise not_found("household_code", "hộ", "household", household_code)
+    caller.require(perm, area)
 
 
 def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
     api = APIRouter(tags=["assessment"])
+    review = rt.access.requires(Perm.REVIEW_WRITE, resource("household"))
+
+    async def check_areas(caller: Caller, household_codes: list[str]) -> None:
+        """Every household exists (404) and lies in the caller's area for review (403)."""
+        areas = await asyncio.to_thread(household_areas, rt.engine, household_codes)
+        for code in household_codes:
+            _in_area(caller, Perm.REVIEW_WRITE, areas.get(code), code)
 
     @api.get("/households/{household_code}")
-    async def get_household(household_code: str) -> dict[str, Any]:
+    async def get_household(
+        household_code: str,
+        caller: Annotated[Caller, rt.access.requires(Perm.HOUSEHOLD_READ, resource("household"))],
+    ) -> dict[str, Any]:
         """Review state and latest result under each standard, with every indicator and why."""
         view = await asyncio.to_thread(household_view, rt.engine, household_code)
         if view is None:
-            raise HTTPException(
-                404,
-                detail=[
-                    {
-                        "field": "household_code",
-                        "message_vi": "Không tìm thấy hộ.",
-                        "message_en": "Household not found.",
-                    }
-                ],
-            )
+            raise not_found("household_code", "hộ", "household", household_code)
+        latest: dict[str, Any] = next(iter(view["results"].values()), {})
+        caller.require(
+            Perm.HOUSEHOLD_READ,
+            Area(
+                province=latest.get("province_code"),
+                commune=view["state"]["commune_code"],
+                village=latest.get("village_code"),
+            ),
+        )
         return view
 
     @api.get("/standards")
-    async def get_standards() -> list[dict[str, Any]]:
+    async def get_standards(
+        _caller: Annotated[Caller, rt.access.signed_in("the standards in force are public law")],
+    ) -> list[dict[str, Any]]:
         """Standards in force: lines, governed years, indicators and their legal basis."""
         return [
             {
@@ -83,6 +97,7 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
 
     @api.get("/whatif")
     async def get_whatif(
+        caller: Annotated[Caller, rt.access.requires(Perm.WHATIF_RUN, query("commune"))],
         alternative: str = Query(default="vn-2027-2030", max_length=64),
         baseline: str = Query(default="vn-2022-2025", max_length=64),
         commune: str | None = Query(default=None, max_length=16),
@@ -90,7 +105,11 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
     ) -> dict[str, Any]:
         """Re-classify the registry (or a commune) under another standard without touching
         recognised statuses: who changes class, from what to what, and which indicator or line
-        caused it, with totals."""
+        caused it, with totals. Without ``commune``: every commune the caller may see."""
+        scope = caller.area_filter(Perm.WHATIF_RUN)
+        communes: str | frozenset[str] | None = commune
+        if commune is None and not scope.everything:
+            communes = scope.communes
         try:
             report = await asyncio.to_thread(
                 what_if,
@@ -98,53 +117,52 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
                 rules,
                 baseline_id=baseline,
                 alternative_id=alternative,
-                commune_code=commune,
+                commune_code=communes,
             )
         except LookupError as exc:
-            raise HTTPException(
-                404,
-                detail=[
-                    {
-                        "field": "alternative/baseline",
-                        "message_vi": "Không có chuẩn nghèo này.",
-                        "message_en": str(exc),
-                    }
-                ],
+            raise DomainError(
+                "alternative/baseline",
+                "Không có chuẩn nghèo này.",
+                str(exc),
+                ErrorKind.NOT_FOUND,
+                code="unknown_standard",
             ) from exc
         return what_if_summary(report, limit)
 
     @api.post("/households/{household_code}/meetings")
-    async def post_meeting(household_code: str, body: MeetingIn) -> dict[str, str]:
+    async def post_meeting(
+        household_code: str, meeting: MeetingIn, caller: Annotated[Caller, review]
+    ) -> dict[str, str]:
         """Record the village meeting; below 50% agreeing sends the household to re-survey."""
-        try:
-            outcome = await asyncio.to_thread(
-                record_meeting,
-                AssessmentUnitOfWork(rt.engine),
-                household_code,
-                held_on=body.held_on,
-                attendees=body.attendees,
-                agreeing=body.agreeing,
-                now=datetime.now(UTC),
-            )
-        except ReviewError as exc:
-            raise _error(exc) from exc
+        await check_areas(caller, [household_code])
+        outcome = await asyncio.to_thread(
+            record_meeting,
+            AssessmentUnitOfWork(rt.engine),
+            household_code,
+            held_on=meeting.held_on,
+            attendees=meeting.attendees,
+            agreeing=meeting.agreeing,
+            now=datetime.now(UTC),
+            actor=caller.actor,
+        )
         return {"household_code": household_code, "outcome": outcome}
 
     @api.post("/households/{household_code}/recognition")
-    async def post_recognition(household_code: str, body: RecognitionIn) -> dict[str, Any]:
+    async def post_recognition(
+        household_code: str, decision: RecognitionIn, caller: Annotated[Caller, review]
+    ) -> dict[str, Any]:
         """The commune's recognition decision: the proposed status becomes recognised."""
-        try:
-            event = await asyncio.to_thread(
-                recognise,
-                AssessmentUnitOfWork(rt.engine),
-                household_code,
-                decision_no=body.decision_no,
-                decided_on=body.decided_on,
-                rules=rules,
-                now=datetime.now(UTC),
-            )
-        except ReviewError as exc:
-            raise _error(exc) from exc
+        await check_areas(caller, [household_code])
+        event = await asyncio.to_thread(
+            recognise,
+            AssessmentUnitOfWork(rt.engine),
+            household_code,
+            decision_no=decision.decision_no,
+            decided_on=decision.decided_on,
+            rules=rules,
+            now=datetime.now(UTC),
+            actor=caller.actor,
+        )
         p = event.payload
         metrics.classified.labels(p.standard_id, p.stage.value, p.status.value).inc()
         rt.relay.notify()
@@ -156,33 +174,43 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
         }
 
     @api.post("/meetings")
-    async def post_meetings(body: list[MeetingVoteIn] = Body(max_length=5000)) -> dict[str, Any]:
-        """Record a village meeting's votes on many households at once."""
-        entries = [MeetingEntry(m.household_code, m.held_on, m.attendees, m.agreeing) for m in body]
-        try:
-            outcomes = await asyncio.to_thread(
-                record_meetings, AssessmentUnitOfWork(rt.engine), entries, datetime.now(UTC)
-            )
-        except ReviewError as exc:
-            raise _error(exc) from exc
+    async def post_meetings(
+        votes: Annotated[list[MeetingVoteIn], Body(max_length=5000)],
+        caller: Annotated[Caller, rt.access.requires(Perm.REVIEW_WRITE, body("household_code"))],
+    ) -> dict[str, Any]:
+        """Record a village meeting's votes on many households at once (all within the
+        caller's area, or nothing is recorded)."""
+        await check_areas(caller, [m.household_code for m in votes])
+        entries = [
+            MeetingEntry(m.household_code, m.held_on, m.attendees, m.agreeing) for m in votes
+        ]
+        outcomes = await asyncio.to_thread(
+            record_meetings,
+            AssessmentUnitOfWork(rt.engine),
+            entries,
+            datetime.now(UTC),
+            caller.actor,
+        )
         return {"outcomes": outcomes}
 
     @api.post("/communes/{commune_code}/recognition")
-    async def post_commune_recognition(commune_code: str, body: RecognitionIn) -> dict[str, Any]:
+    async def post_commune_recognition(
+        commune_code: str,
+        decision: RecognitionIn,
+        caller: Annotated[Caller, rt.access.requires(Perm.REVIEW_WRITE, path("commune_code"))],
+    ) -> dict[str, Any]:
         """The commune's recognition decision for the review: every household whose latest
         survey the village meeting agreed becomes recognised with its proposed status."""
-        try:
-            outcome = await asyncio.to_thread(
-                recognise_commune,
-                AssessmentUnitOfWork(rt.engine),
-                commune_code,
-                decision_no=body.decision_no,
-                decided_on=body.decided_on,
-                rules=rules,
-                now=datetime.now(UTC),
-            )
-        except ReviewError as exc:
-            raise _error(exc) from exc
+        outcome = await asyncio.to_thread(
+            recognise_commune,
+            AssessmentUnitOfWork(rt.engine),
+            commune_code,
+            decision_no=decision.decision_no,
+            decided_on=decision.decided_on,
+            rules=rules,
+            now=datetime.now(UTC),
+            actor=caller.actor,
+        )
         counts: dict[str, int] = {}
         for e in outcome.recognised:
             p = e.payload

@@ -24,6 +24,7 @@ def create_runtime(settings: AssessmentSettings) -> tuple[Runtime, Rules, Assess
         classify_baseline=settings.classify_next_period_baseline,
     )
     rt = build_runtime(settings, metadata, plumbing, MIGRATIONS)
+    rt.document_audit()
     metrics = AssessmentMetrics(rt.registry)
     handlers.register(rt, rules, metrics)
     rt.document_publisher(

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -34,6 +34,7 @@ from services.assessment.domain.profile import member_profiles
 from services.assessment.domain.standard import Standard, standard_for_year
 from services.assessment.domain.transitions import RecognisedStatus, TransitionResult, transition
 from services.assessment.domain.whatif import FactsRow, WhatIfReport, whatif_facts
+from shared.access.model import Actor, Area
 from shared.contracts.classifications import (
     HOUSEHOLD_CLASSIFIED_STREAM,
     ClassificationPayload,
@@ -42,6 +43,7 @@ from shared.contracts.classifications import (
 from shared.contracts.codes import PovertyStatus, Relation, ReviewStage
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
 from shared.db import SqlUnitOfWork, upsert, upsert_latest
+from shared.errors import DomainError, ErrorKind
 from shared.runtime import STREAM_OF
 
 PRODUCER = "assessment"
@@ -303,15 +305,12 @@ def assess_surveys(
 # review workflow -----------------------------------------------------------------------------
 
 
-class ReviewError(ValueError):
+class ReviewError(DomainError):
     """A review step that cannot be taken now; ``field`` names the input at fault."""
 
     def __init__(self, field: str, message_vi: str, message_en: str, status: int = 409) -> None:
-        super().__init__(message_en)
-        self.field = field
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.status = status
+        kind = {404: ErrorKind.NOT_FOUND, 422: ErrorKind.INVALID}.get(status, ErrorKind.CONFLICT)
+        super().__init__(field, message_vi, message_en, kind, code=f"review_{kind.value}")
 
 
 def _state_or_404(uow: AssessmentUnitOfWork, household_code: str) -> dict[str, Any]:
@@ -337,7 +336,10 @@ class MeetingEntry:
 
 
 def record_meetings(
-    uow: AssessmentUnitOfWork, entries: Sequence[MeetingEntry], now: datetime
+    uow: AssessmentUnitOfWork,
+    entries: Sequence[MeetingEntry],
+    now: datetime,
+    actor: Actor | None = None,
 ) -> dict[str, str]:
     """Record village-meeting votes; each outcome is ``agreed`` or ``resurvey_required``
     (fewer than half of the attendees agreeing: the household is surveyed again)."""
@@ -386,6 +388,23 @@ def record_meetings(
             .values(meeting_outcome=sa.bindparam("b_outcome")),
             [{"b_code": c, "b_outcome": o} for c, o in outcomes.items()],
         )
+        if actor is not None:
+            for r in rows:
+                uow.audit(
+                    actor,
+                    "meeting.recorded",
+                    "household",
+                    r["household_code"],
+                    service=PRODUCER,
+                    area=Area(commune=known[r["household_code"]]["commune_code"]),
+                    before={"meeting_outcome": known[r["household_code"]]["meeting_outcome"]},
+                    after={
+                        "meeting_outcome": r["outcome"],
+                        "held_on": r["held_on"].isoformat(),
+                        "attendees": r["attendees"],
+                        "agreeing": r["agreeing"],
+                    },
+                )
         uow.commit()
     return outcomes
 
@@ -398,10 +417,11 @@ def record_meeting(
     attendees: int,
     agreeing: int,
     now: datetime,
+    actor: Actor | None = None,
 ) -> str:
     """One household's village-meeting vote (see :func:`record_meetings`)."""
     entry = MeetingEntry(household_code, held_on, attendees, agreeing)
-    return record_meetings(uow, [entry], now)[household_code]
+    return record_meetings(uow, [entry], now, actor)[household_code]
 
 
 def _recognise(
@@ -412,9 +432,10 @@ def _recognise(
     decided_on: date,
     rules: Rules,
     now: datetime,
+    actor: Actor | None = None,
 ) -> list[HouseholdClassified]:
     """Make the proposed status of each state's latest survey recognised (one transaction,
-    which the caller commits)."""
+    which the caller commits); the decision records who made it."""
     survey_ids = [st["latest_survey_id"] for st in pending]
     snapshot: dict[str, bytes] = {}
     for i in range(0, len(survey_ids), 500):
@@ -479,8 +500,32 @@ def _recognise(
             ),
             updates,
         )
+        for d in decided:
+            d["decided_by"] = actor.user_id if actor else None
+            d["decided_by_name"] = actor.username if actor else None
         uow.conn.execute(sa.insert(decisions), decided)
         uow.stage(events)
+        if actor is not None:
+            for state, e in zip(pending, events, strict=True):
+                uow.audit(
+                    actor,
+                    "recognition.decided",
+                    "household",
+                    e.payload.household_code,
+                    service=PRODUCER,
+                    area=Area(
+                        province=e.payload.province_code,
+                        commune=e.payload.commune_code,
+                        village=e.payload.village_code,
+                    ),
+                    before={"recognised_status": state.get("recognised_status")},
+                    after={
+                        "recognised_status": e.payload.status.value,
+                        "transition": e.payload.transition.value,
+                        "decision_no": decision_no,
+                        "decided_on": decided_on.isoformat(),
+                    },
+                )
     return events
 
 
@@ -492,6 +537,7 @@ def recognise(
     decided_on: date,
     rules: Rules,
     now: datetime,
+    actor: Actor | None = None,
 ) -> HouseholdClassified:
     """The commune's decision on one household: its proposed status becomes recognised."""
     with uow:
@@ -503,7 +549,13 @@ def recognise(
                 "No village meeting agreeing (≥ 50%) on the household's latest survey yet.",
             )
         (event,) = _recognise(
-            uow, [state], decision_no=decision_no, decided_on=decided_on, rules=rules, now=now
+            uow,
+            [state],
+            decision_no=decision_no,
+            decided_on=decided_on,
+            rules=rules,
+            now=now,
+            actor=actor,
         )
         uow.commit()
     return event
@@ -523,6 +575,7 @@ def recognise_commune(
     decided_on: date,
     rules: Rules,
     now: datetime,
+    actor: Actor | None = None,
 ) -> CommuneRecognition:
     """The commune chairman's decision for the review: every household of the commune whose
     latest survey the village meeting agreed and which is not yet recognised on it."""
@@ -542,10 +595,29 @@ def recognise_commune(
             and r["recognised_survey_id"] != r["latest_survey_id"]
         )
         events = _recognise(
-            uow, todo, decision_no=decision_no, decided_on=decided_on, rules=rules, now=now
+            uow,
+            todo,
+            decision_no=decision_no,
+            decided_on=decided_on,
+            rules=rules,
+            now=now,
+            actor=actor,
         )
         uow.commit()
     return CommuneRecognition(events, waiting)
+
+
+def household_areas(engine: Engine, household_codes: Collection[str]) -> dict[str, Area]:
+    """The commune each household's review state is in (households never surveyed absent)."""
+    codes = sorted(set(household_codes))
+    found: dict[str, Area] = {}
+    with engine.connect() as conn:
+        for i in range(0, len(codes), 500):
+            q = sa.select(states.c.household_code, states.c.commune_code).where(
+                states.c.household_code.in_(codes[i : i + 500])
+            )
+            found.update({code: Area(commune=c) for code, c in conn.execute(q)})
+    return found
 
 
 def household_view(engine: Engine, household_code: str) -> dict[str, Any] | None:
@@ -573,15 +645,19 @@ def household_view(engine: Engine, household_code: str) -> dict[str, Any] | None
 # what-if ------------------------------------------------------------------------------------
 
 
-def latest_facts(engine: Engine, commune_code: str | None = None) -> Iterator[FactsRow]:
+def latest_facts(
+    engine: Engine, commune_code: str | Collection[str] | None = None
+) -> Iterator[FactsRow]:
     """(household, commune, facts) of every household's latest survey, streamed."""
     q = (
         sa.select(states.c.household_code, states.c.commune_code, snapshots.c.facts)
         .join(snapshots, snapshots.c.survey_id == states.c.latest_survey_id)
         .where(snapshots.c.facts.is_not(None))
     )
-    if commune_code is not None:
+    if isinstance(commune_code, str):
         q = q.where(states.c.commune_code == commune_code)
+    elif commune_code is not None:
+        q = q.where(states.c.commune_code.in_(sorted(commune_code)))
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=20_000).execute(q)
         for household, commune, facts in result:
@@ -594,7 +670,7 @@ def what_if(
     *,
     baseline_id: str,
     alternative_id: str,
-    commune_code: str | None = None,
+    commune_code: str | Collection[str] | None = None,
 ) -> WhatIfReport:
     """Re-classify the registry (or one commune) under ``alternative_id`` against
     ``baseline_id``; recognised statuses are not touched."""

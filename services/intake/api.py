@@ -1,23 +1,26 @@
 """Intake's HTTP routes: one survey at a time (bulk files and offline forms in their own)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: FastAPI reads the route signatures' Annotated
+# dependencies (built per router) at definition time.
 
 import asyncio
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, HTTPException, Response, status
+from fastapi import APIRouter, Body, Header, Response, status
 from pydantic import Field, ValidationError
 
-from services.intake.domain.areas import AreaLookupError, AreaRegistry
+from services.intake.domain.areas import Allowed, AreaLookupError, AreaRegistry
 from services.intake.domain.kobo import KoboSubmissionError, map_submission
 from services.intake.domain.messages import Message
 from services.intake.forms import accept_form_submission
 from services.intake.metrics import IntakeMetrics
 from services.intake.service import IntakeUnitOfWork, ReceiptStatus, accept_surveys
+from shared.access import Caller, Perm, body
 from shared.contracts.codes import AreaType, Relation
 from shared.contracts.surveys import SurveyPayload
+from shared.errors import DomainError, ErrorKind, Problem
 from shared.http_errors import field_errors
 from shared.runtime import Runtime
 
@@ -35,7 +38,8 @@ class SurveyIn(SurveyPayload):
 
 
 def resolve(survey: SurveyIn, registry: AreaRegistry) -> SurveyPayload:
-    """The payload with the area filled in from the registry (``AreaLookupError`` if unknown)."""
+    """The payload with the area filled in from the registry (``AreaLookupError`` if unknown
+    or outside the registry's allowed areas)."""
     area = registry.resolve(survey.commune_code, survey.village_code)
     head = next(m for m in survey.members if m.relation is Relation.HEAD)
     data: dict[str, Any] = dict(survey)
@@ -47,35 +51,50 @@ def resolve(survey: SurveyIn, registry: AreaRegistry) -> SurveyPayload:
     return SurveyPayload.model_validate(data)
 
 
+def caller_registry(caller: Caller, registry: AreaRegistry, perm: Perm) -> AreaRegistry:
+    """The registry as ``caller`` may use it: only the communes and villages of their grants."""
+    scope = caller.area_filter(perm)
+    if scope.everything:
+        return registry
+    return registry.restricted(Allowed(scope.communes, scope.villages))
+
+
+def problem(field: str, msg: Message) -> Problem:
+    return Problem(field, msg.vi, msg.en, msg.key)
+
+
+def area_error(exc: AreaLookupError) -> DomainError:
+    """Unknown area: 422; an area outside the caller's: 403."""
+    kind = ErrorKind.FORBIDDEN if exc.message.key == "area_not_allowed" else ErrorKind.INVALID
+    return DomainError.of([problem(exc.field, exc.message)], kind)
+
+
 def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRouter:
     api = APIRouter(tags=["surveys"])
+    submit = rt.access.requires(Perm.SURVEY_SUBMIT, body("commune_code,village_code"))
 
     @api.post("/surveys", status_code=status.HTTP_201_CREATED)
     async def post_survey(
-        body: SurveyIn,
+        survey: SurveyIn,
         response: Response,
-        x_correlation_id: str | None = Header(default=None, max_length=128),
+        caller: Annotated[Caller, submit],
+        x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
     ) -> dict[str, Any]:
         """Submit one household survey. The survey id is an idempotency key: sending the same
         survey again returns 200 and stores nothing; the same id with other content is 409."""
         try:
-            payload = resolve(body, registry)
+            payload = resolve(survey, caller_registry(caller, registry, Perm.SURVEY_SUBMIT))
         except AreaLookupError as exc:
             metrics.rejected.labels("http").inc()
-            raise HTTPException(
-                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-                detail=[
-                    {
-                        "field": exc.field,
-                        "type": exc.message.key,
-                        "message_vi": exc.message.vi,
-                        "message_en": exc.message.en,
-                    }
-                ],
-            ) from exc
+            raise area_error(exc) from exc
         except ValidationError as exc:
             metrics.rejected.labels("http").inc()
-            raise HTTPException(status_code=422, detail=field_errors(exc.errors())) from exc
+            raise DomainError.of(
+                [
+                    Problem(e["field"], e["message_vi"], e["message_en"], e["type"])
+                    for e in field_errors(exc.errors())
+                ]
+            ) from exc
         (receipt,) = await asyncio.to_thread(
             accept_surveys,
             IntakeUnitOfWork(rt.engine),
@@ -83,18 +102,15 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
             channel="http",
             correlation_id=x_correlation_id or str(uuid.uuid4()),
             now=datetime.now(UTC),
+            actor=caller.actor,
         )
         if receipt.status is ReceiptStatus.CONFLICT:
-            raise HTTPException(
-                status_code=status.HTTP_409_CONFLICT,
-                detail=[
-                    {
-                        "field": "survey_id",
-                        "type": "conflict",
-                        "message_vi": "Mã phiếu đã được dùng cho một phiếu có nội dung khác.",
-                        "message_en": "This survey id was already used for different content.",
-                    }
-                ],
+            raise DomainError(
+                "survey_id",
+                "Mã phiếu đã được dùng cho một phiếu có nội dung khác.",
+                "This survey id was already used for different content.",
+                ErrorKind.CONFLICT,
+                code="conflict",
             )
         if receipt.status is ReceiptStatus.CREATED:
             metrics.accepted.labels("http").inc()
@@ -112,16 +128,19 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
 
     @api.post("/surveys/batch", status_code=status.HTTP_200_OK)
     async def post_survey_batch(
-        body: list[dict[str, Any]] = Body(max_length=MAX_BATCH),
-        x_correlation_id: str | None = Header(default=None, max_length=128),
+        items: Annotated[list[dict[str, Any]], Body(max_length=MAX_BATCH)],
+        caller: Annotated[Caller, submit],
+        x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
     ) -> dict[str, Any]:
         """Submit up to 1,000 surveys at once (a tablet syncing after a day offline). Each item
-        is validated on its own: valid items are stored even when others are rejected."""
-        results: list[dict[str, Any]] = [{} for _ in body]
+        is validated on its own: valid items are stored even when others are rejected (an item
+        outside the caller's area is rejected with the reason)."""
+        mine = caller_registry(caller, registry, Perm.SURVEY_SUBMIT)
+        results: list[dict[str, Any]] = [{} for _ in items]
         valid: list[tuple[int, SurveyPayload]] = []
-        for i, item in enumerate(body):
+        for i, item in enumerate(items):
             try:
-                valid.append((i, resolve(SurveyIn.model_validate(item), registry)))
+                valid.append((i, resolve(SurveyIn.model_validate(item), mine)))
             except ValidationError as exc:
                 results[i] = {
                     "index": i,
@@ -132,14 +151,7 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
                 results[i] = {
                     "index": i,
                     "status": "rejected",
-                    "errors": [
-                        {
-                            "field": exc.field,
-                            "type": exc.message.key,
-                            "message_vi": exc.message.vi,
-                            "message_en": exc.message.en,
-                        }
-                    ],
+                    "errors": [problem(exc.field, exc.message).as_dict()],
                 }
         receipts = (
             await asyncio.to_thread(
@@ -149,6 +161,7 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
                 channel="http",
                 correlation_id=x_correlation_id or str(uuid.uuid4()),
                 now=datetime.now(UTC),
+                actor=caller.actor,
             )
             if valid
             else []
@@ -175,32 +188,43 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
     @api.post("/forms/kobo", status_code=status.HTTP_201_CREATED, tags=["offline forms"])
     async def post_kobo_submission(
         response: Response,
-        body: dict[str, Any] = Body(description="A KoBoToolbox REST-service submission."),
-        x_correlation_id: str | None = Header(default=None, max_length=128),
+        caller: Annotated[
+            Caller, rt.access.requires(Perm.FORM_SUBMIT, body("commune_code,village_code"))
+        ],
+        submission: Annotated[
+            dict[str, Any], Body(description="A KoBoToolbox REST-service submission.")
+        ],
+        x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
     ) -> dict[str, Any]:
-        """Receive a submission of the survey's XLSForm (KoBoToolbox / ODK Collect). Each
-        instance is processed once however often it is retried (200 the second time); an
-        edited submission supersedes the earlier version of the same survey."""
+        """Receive a submission of the survey's XLSForm (KoBoToolbox / ODK Collect), sent with
+        the form's own token (``Authorization: Bearer …``, made by ``POST /machines`` on the
+        access service). Each instance is processed once however often it is retried (200 the
+        second time); an edited submission supersedes the earlier version of the same survey."""
+        form = caller.extra.get("form")
+        sent_form = submission.get("_xform_id_string")
+        if form and sent_form and sent_form != form:
+            raise DomainError(
+                "_xform_id_string",
+                f"Mã truy cập này dành cho biểu mẫu '{form}', không phải '{sent_form}'.",
+                f"This token is for form '{form}', not '{sent_form}'.",
+                ErrorKind.FORBIDDEN,
+                code="wrong_form",
+            )
         try:
-            result = map_submission(body, registry)
+            result = map_submission(submission, caller_registry(caller, registry, Perm.FORM_SUBMIT))
         except KoboSubmissionError as exc:
-            raise HTTPException(422, detail=[_message("meta/instanceID", exc.message)]) from exc
+            raise DomainError.of([problem("meta/instanceID", exc.message)]) from exc
         if result.payload is None:
             metrics.rejected.labels("form").inc()
-            raise HTTPException(
-                422,
-                detail=[
-                    {
-                        "field": e.field,
-                        "path": e.path,
-                        "type": e.message.key,
-                        "message_vi": e.message.vi,
-                        "message_en": e.message.en,
-                    }
+            forbidden = any(e.message.key == "area_not_allowed" for e in result.errors)
+            raise DomainError.of(
+                [
+                    Problem(e.field, e.message.vi, e.message.en, e.message.key, path=e.path)
                     for e in result.errors
                 ],
+                ErrorKind.FORBIDDEN if forbidden else ErrorKind.INVALID,
             )
-        form = await asyncio.to_thread(
+        receipt = await asyncio.to_thread(
             accept_form_submission,
             rt.engine,
             instance_id=result.instance_id,
@@ -209,24 +233,21 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
             payload=result.payload,
             correlation_id=x_correlation_id or result.instance_id,
             now=datetime.now(UTC),
+            actor=caller.actor,
         )
-        if form.already_processed:
+        if receipt.already_processed:
             response.status_code = status.HTTP_200_OK
             metrics.duplicates.labels("form").inc()
         else:
             metrics.accepted.labels("form").inc()
             rt.relay.notify()
         return {
-            "instance_id": form.instance_id,
-            "survey_id": form.receipt.survey_id,
-            "household_code": form.receipt.household_code,
-            "version": form.receipt.version,
-            "revision": form.revision,
-            "status": "duplicate" if form.already_processed else form.receipt.status.value,
+            "instance_id": receipt.instance_id,
+            "survey_id": receipt.receipt.survey_id,
+            "household_code": receipt.receipt.household_code,
+            "version": receipt.receipt.version,
+            "revision": receipt.revision,
+            "status": "duplicate" if receipt.already_processed else receipt.receipt.status.value,
         }
 
     return api
-
-
-def _message(field: str, msg: Message) -> dict[str, str]:
-    return {"field": field, "type": msg.key, "message_vi": msg.vi, "message_en": msg.en}

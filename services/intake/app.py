@@ -20,6 +20,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def create_runtime(settings: IntakeSettings) -> tuple[Runtime, AreaRegistry, IntakeMetrics]:
     rt = build_runtime(settings, metadata, plumbing, MIGRATIONS)
+    rt.document_audit()
     rt.document_publisher(HouseholdSurveyed, "A household survey was accepted and stored.")
     return rt, load_registry(settings.areas_file), IntakeMetrics(rt.registry)
 

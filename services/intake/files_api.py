@@ -1,22 +1,26 @@
 """Intake's bulk-file route: upload a households file (CSV or XLSX, with members) and get back
 the counts, every rejected row with its field and reason, or the error report itself."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: FastAPI reads the route signatures' Annotated
+# dependencies (built per router) at definition time.
 
 import asyncio
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Header, HTTPException, Query, UploadFile, status
+from fastapi import APIRouter, File, Header, Query, UploadFile
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from services.intake.adapters.files import BulkFileError, write_error_report
+from services.intake.api import caller_registry
 from services.intake.domain.areas import AreaRegistry
 from services.intake.importer import ImportReport, import_bulk
 from services.intake.metrics import IntakeMetrics
+from shared.access import Caller, Perm, body
+from shared.errors import DomainError, ErrorKind, Problem
 from shared.runtime import Runtime
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,16 +29,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def _read_capped(upload: UploadFile, limit: int) -> bytes:
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        raise HTTPException(
-            status.HTTP_413_CONTENT_TOO_LARGE,
-            detail=[
-                {
-                    "field": upload.filename or "file",
-                    "type": "too_large",
-                    "message_vi": f"Tệp lớn hơn {limit // 2**20} MB cho phép.",
-                    "message_en": f"The file is larger than the {limit // 2**20} MB allowed.",
-                }
-            ],
+        raise DomainError(
+            upload.filename or "file",
+            f"Tệp lớn hơn {limit // 2**20} MB cho phép.",
+            f"The file is larger than the {limit // 2**20} MB allowed.",
+            ErrorKind.TOO_LARGE,
+            code="too_large",
         )
     return data
 
@@ -71,6 +71,9 @@ def router(
 
     @api.post("/surveys/files", response_model=None)
     async def post_survey_file(
+        caller: Annotated[
+            Caller, rt.access.requires(Perm.SURVEY_SUBMIT, body("commune_code,village_code"))
+        ],
         file: UploadFile = File(description="Households (CSV or XLSX; XLSX may hold both sheets)"),
         members: UploadFile | None = File(default=None, description="Members CSV, if separate"),
         report: Literal["json", "xlsx", "csv"] = Query(
@@ -80,33 +83,26 @@ def router(
     ) -> dict[str, Any] | Response:
         """Import a bulk file in the documented layout (see the template). Accepted households
         are stored even when other rows are rejected; every rejected row names the field and
-        the reason in Vietnamese and English. Re-uploading a file stores nothing twice."""
+        the reason in Vietnamese and English (rows outside the caller's area included).
+        Re-uploading a file stores nothing twice."""
         data = await _read_capped(file, limit)
         member_data = await _read_capped(members, limit) if members is not None else None
         try:
             result = await asyncio.to_thread(
                 import_bulk,
                 rt.engine,
-                registry,
+                caller_registry(caller, registry, Perm.SURVEY_SUBMIT),
                 data,
                 file.filename or "upload",
                 members=member_data,
                 channel="file",
                 correlation_id=x_correlation_id or str(uuid.uuid4()),
+                actor=caller.actor,
             )
         except BulkFileError as exc:
             metrics.rejected.labels("file").inc()
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                detail=[
-                    {
-                        "field": file.filename or "file",
-                        "type": p.key,
-                        "message_vi": p.vi,
-                        "message_en": p.en,
-                    }
-                    for p in exc.problems
-                ],
+            raise DomainError.of(
+                [Problem(file.filename or "file", p.vi, p.en, p.key) for p in exc.problems]
             ) from exc
         metrics.accepted.labels("file").inc(result.created)
         metrics.duplicates.labels("file").inc(result.duplicates)

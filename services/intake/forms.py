@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from services.intake.adapters.tables import submissions
 from services.intake.service import IntakeUnitOfWork, Receipt, accept_surveys
+from shared.access.model import Actor
 from shared.contracts.surveys import SurveyPayload
 from shared.db import upsert
 
@@ -46,6 +47,7 @@ def accept_form_submission(
     payload: SurveyPayload,
     correlation_id: str,
     now: datetime,
+    actor: Actor | None = None,
 ) -> FormReceipt:
     """Store a submission once. Steps are idempotent, so a crash between them is repaired by
     the tool's own retry: the survey id is the instance id, and storing it again is a
@@ -68,6 +70,7 @@ def accept_form_submission(
         channel="form",
         correlation_id=correlation_id,
         now=now,
+        actor=actor,
     )
     with engine.begin() as conn:
         if deprecated_id:

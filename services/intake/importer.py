@@ -40,6 +40,7 @@ from services.intake.service import (
     ReceiptStatus,
     accept_prepared,
 )
+from shared.access.model import Actor
 
 PARALLEL_FROM_BYTES: Final = 256 * 1024
 """Smaller files are parsed in-process: starting a worker would cost more than it saves."""
@@ -260,6 +261,7 @@ def import_bulk(
     chunk: int = 1000,
     workers: int | None = None,
     now: datetime | None = None,
+    actor: Actor | None = None,
 ) -> ImportReport:
     """Import a bulk file: accepted households stored with their events, rejected ones listed.
 
@@ -304,6 +306,7 @@ def import_bulk(
                     channel=channel,
                     correlation_id=correlation_id,
                     now=received,
+                    actor=actor,
                 )
                 accepted += len(receipts)
                 for receipt in receipts:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from services.intake.adapters.tables import households, plumbing, surveys
+from shared.access.model import Actor, Area
 from shared.contracts.envelope import Contract, Envelope
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
 from shared.db import SqlUnitOfWork, upsert
@@ -157,6 +158,7 @@ def accept_surveys(
     channel: str,
     correlation_id: str,
     now: datetime,
+    actor: Actor | None = None,
 ) -> list[Receipt]:
     """Store valid surveys and stage a ``HouseholdSurveyed`` for each new one, atomically."""
     return accept_prepared(
@@ -165,6 +167,7 @@ def accept_surveys(
         channel=channel,
         correlation_id=correlation_id,
         now=now,
+        actor=actor,
     )
 
 
@@ -175,6 +178,7 @@ def accept_prepared(
     channel: str,
     correlation_id: str,
     now: datetime,
+    actor: Actor | None = None,
 ) -> list[Receipt]:
     """:func:`accept_surveys` for surveys validated and serialised elsewhere (bulk imports).
 
@@ -226,5 +230,41 @@ def accept_prepared(
         uow.add_surveys(new_rows)
         uow.save_households(list(latest.values()))
         uow.stage_json(HOUSEHOLD_SURVEYED_STREAM, bodies)
+        if actor is not None and new_rows:
+            _audit_surveys(uow, actor, new_rows, channel, correlation_id)
         uow.commit()
     return receipts
+
+
+def _audit_surveys(
+    uow: IntakeUnitOfWork,
+    actor: Actor,
+    rows: list[dict[str, Any]],
+    channel: str,
+    correlation_id: str,
+) -> None:
+    """One audit entry per survey sent alone; one per upload (counts and communes) for many."""
+    communes = sorted({r["commune_code"] for r in rows})
+    if len(rows) == 1:
+        r = rows[0]
+        uow.audit(
+            actor,
+            "survey.submitted",
+            "household",
+            r["household_code"],
+            service=PRODUCER,
+            area=Area(commune=r["commune_code"]),
+            after={"survey_id": r["survey_id"], "version": r["version"], "channel": channel},
+            correlation_id=correlation_id,
+        )
+        return
+    uow.audit(
+        actor,
+        "surveys.imported",
+        "upload",
+        correlation_id,
+        service=PRODUCER,
+        area=Area(commune=communes[0]) if len(communes) == 1 else None,
+        after={"surveys": len(rows), "communes": ",".join(communes)[:500], "channel": channel},
+        correlation_id=correlation_id,
+    )

@@ -6,7 +6,7 @@ under a standard is that of its latest survey, whatever order events arrive in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -140,7 +140,14 @@ class StatusCount:
     persons: int
 
 
-def household_counts(engine: Engine, standard_id: str) -> list[StatusCount]:
+def _in(column: Any, communes: Collection[str] | None) -> Any:
+    """``column IN communes`` (no filter when ``communes`` is None: the whole province)."""
+    return sa.true() if communes is None else column.in_(sorted(communes))
+
+
+def household_counts(
+    engine: Engine, standard_id: str, communes: Collection[str] | None = None
+) -> list[StatusCount]:
     """Households and persons by commune and status under ``standard_id``."""
     q = (
         sa.select(
@@ -149,7 +156,7 @@ def household_counts(engine: Engine, standard_id: str) -> list[StatusCount]:
             sa.func.count(),
             sa.func.coalesce(sa.func.sum(statuses.c.member_count), 0),
         )
-        .where(statuses.c.standard_id == standard_id)
+        .where(statuses.c.standard_id == standard_id, _in(statuses.c.commune_code, communes))
         .group_by(statuses.c.commune_code, statuses.c.status)
         .order_by(statuses.c.commune_code, statuses.c.status)
     )
@@ -165,7 +172,7 @@ def event_tallies(engine: Engine) -> dict[str, dict[str, int]]:
         return out
 
 
-def support_totals(engine: Engine) -> list[dict[str, Any]]:
+def support_totals(engine: Engine, communes: Collection[str] | None = None) -> list[dict[str, Any]]:
     """Number and value of disbursements by commune and kind of support."""
     q = (
         sa.select(
@@ -175,6 +182,7 @@ def support_totals(engine: Engine) -> list[dict[str, Any]]:
             sa.func.sum(support.c.amount_vnd),
             sa.func.count(sa.distinct(support.c.household_code)),
         )
+        .where(_in(support.c.commune_code, communes))
         .group_by(support.c.commune_code, support.c.kind)
         .order_by(support.c.commune_code, support.c.kind)
     )
@@ -199,7 +207,10 @@ def _rate(part: int, whole: int) -> float:
 
 
 def poverty_summary(
-    engine: Engine, standard_id: str, review_year: int | None = None
+    engine: Engine,
+    standard_id: str,
+    review_year: int | None = None,
+    communes: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Year-end summary by commune and for the whole province: households, persons, poor and
     near-poor households and their rates (% of households); the multidimensional poverty rate
@@ -209,7 +220,7 @@ def poverty_summary(
         statuses.c.status,
         sa.func.count(),
         sa.func.coalesce(sa.func.sum(statuses.c.member_count), 0),
-    ).where(statuses.c.standard_id == standard_id)
+    ).where(statuses.c.standard_id == standard_id, _in(statuses.c.commune_code, communes))
     if review_year is not None:
         q = q.where(statuses.c.review_year == review_year)
     q = q.group_by(statuses.c.commune_code, statuses.c.status)
@@ -244,7 +255,10 @@ def poverty_summary(
 
 
 def change_table(
-    engine: Engine, standard_id: str, review_year: int | None = None
+    engine: Engine,
+    standard_id: str,
+    review_year: int | None = None,
+    communes: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Change tables of poor and near-poor households by commune: start of period (last
     recognised status before the review), the review's transitions, end of period."""
@@ -254,7 +268,7 @@ def change_table(
         statuses.c.status,
         statuses.c.transition,
         sa.func.count(),
-    ).where(statuses.c.standard_id == standard_id)
+    ).where(statuses.c.standard_id == standard_id, _in(statuses.c.commune_code, communes))
     if review_year is not None:
         q = q.where(statuses.c.review_year == review_year)
     q = q.group_by(

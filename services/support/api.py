@@ -1,11 +1,12 @@
 """Support's HTTP routes: record disbursements and training enrolments."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: FastAPI reads the route signatures' Annotated
+# dependencies (built per router) at definition time.
 
 import asyncio
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 
@@ -15,9 +16,11 @@ from services.support.service import (
     EnrolmentRequest,
     SupportUnitOfWork,
     UnknownHousehold,
+    household_area,
     record_disbursement,
     record_enrolment,
 )
+from shared.access import Caller, Perm, resource
 from shared.errors import DomainError, ErrorKind
 from shared.runtime import Runtime
 
@@ -34,14 +37,23 @@ def _unknown(exc: UnknownHousehold) -> DomainError:
 
 def router(rt: Runtime, metrics: SupportMetrics) -> APIRouter:
     api = APIRouter(tags=["support"])
+    write = rt.access.requires(Perm.SUPPORT_WRITE, resource("household"))
+
+    async def check_area(caller: Caller, household_code: str) -> None:
+        area = await asyncio.to_thread(household_area, rt.engine, household_code)
+        if area is None:
+            raise _unknown(UnknownHousehold(household_code))
+        caller.require(Perm.SUPPORT_WRITE, area)
 
     @api.post("/disbursements", status_code=status.HTTP_201_CREATED)
     async def post_disbursement(
         body: DisbursementRequest,
         response: Response,
-        x_correlation_id: str | None = Header(default=None),
+        caller: Annotated[Caller, write],
+        x_correlation_id: str | None = Header(default=None, max_length=128),
     ) -> dict[str, Any]:
         """Record support given to a classified household (cash, credit or in kind)."""
+        await check_area(caller, body.household_code)
         try:
             rec = await asyncio.to_thread(
                 record_disbursement,
@@ -49,6 +61,7 @@ def router(rt: Runtime, metrics: SupportMetrics) -> APIRouter:
                 body,
                 correlation_id=x_correlation_id or str(uuid.uuid4()),
                 now=datetime.now(UTC),
+                actor=caller.actor,
             )
         except UnknownHousehold as exc:
             raise _unknown(exc) from exc
@@ -64,15 +77,18 @@ def router(rt: Runtime, metrics: SupportMetrics) -> APIRouter:
     async def post_enrolment(
         body: EnrolmentRequest,
         response: Response,
-        x_correlation_id: str | None = Header(default=None),
+        caller: Annotated[Caller, write],
+        x_correlation_id: str | None = Header(default=None, max_length=128),
     ) -> dict[str, Any]:
         """Enrol a member of a classified household in vocational training."""
+        await check_area(caller, body.household_code)
         try:
             rec = await asyncio.to_thread(
                 record_enrolment,
                 SupportUnitOfWork(rt.engine),
                 body,
                 correlation_id=x_correlation_id or str(uuid.uuid4()),
+                actor=caller.actor,
             )
         except UnknownHousehold as exc:
             raise _unknown(exc) from exc

@@ -19,6 +19,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def create_runtime(settings: SupportSettings) -> tuple[Runtime, SupportMetrics]:
     rt = build_runtime(settings, metadata, plumbing, MIGRATIONS)
+    rt.document_audit()
     metrics = SupportMetrics(rt.registry)
     handlers.register(rt, metrics)
     rt.document_publisher(SupportDisbursed, "Support recorded for a classified household.")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from services.support.adapters.tables import disbursements, enrolments, known, plumbing
+from shared.access.model import Actor, Area
 from shared.contracts.classifications import HouseholdClassified, precedence
 from shared.contracts.support import DisbursementPayload, SupportDisbursed
 from shared.contracts.training import EnrolmentPayload, TrainingEnrolled
@@ -88,8 +89,22 @@ def register_classifications(
         return len(fresh)
 
 
+def household_area(engine: Engine, household_code: str) -> Area | None:
+    """The commune of a household in the register (None: not classified yet)."""
+    with engine.connect() as conn:
+        commune = conn.execute(
+            sa.select(known.c.commune_code).where(known.c.household_code == household_code)
+        ).scalar_one_or_none()
+    return None if commune is None else Area(commune=commune)
+
+
 def record_disbursement(
-    uow: SupportUnitOfWork, request: DisbursementRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: DisbursementRequest,
+    *,
+    correlation_id: str,
+    now: datetime,
+    actor: Actor | None = None,
 ) -> Recorded:
     """Record support for a known household; a repeated disbursement id changes nothing."""
     with uow:
@@ -118,12 +133,31 @@ def record_disbursement(
             ],
         )
         uow.stage([event])
+        if actor is not None:
+            uow.audit(
+                actor,
+                "support.disbursed",
+                "household",
+                payload.household_code,
+                service=PRODUCER,
+                area=Area(commune=payload.commune_code),
+                after={
+                    "disbursement_id": payload.disbursement_id,
+                    "kind": payload.kind.value,
+                    "amount_vnd": payload.amount_vnd,
+                },
+                correlation_id=correlation_id,
+            )
         uow.commit()
     return Recorded(payload.disbursement_id, created=True)
 
 
 def record_enrolment(
-    uow: SupportUnitOfWork, request: EnrolmentRequest, *, correlation_id: str
+    uow: SupportUnitOfWork,
+    request: EnrolmentRequest,
+    *,
+    correlation_id: str,
+    actor: Actor | None = None,
 ) -> Recorded:
     """Enrol a member of a known household in training; a repeated enrolment id is harmless."""
     with uow:
@@ -148,5 +182,16 @@ def record_enrolment(
             ],
         )
         uow.stage([event])
+        if actor is not None:
+            uow.audit(
+                actor,
+                "training.enrolled",
+                "household",
+                payload.household_code,
+                service=PRODUCER,
+                area=Area(commune=payload.commune_code),
+                after={"enrolment_id": payload.enrolment_id, "member_no": payload.member_no},
+                correlation_id=correlation_id,
+            )
         uow.commit()
     return Recorded(payload.enrolment_id, created=True)

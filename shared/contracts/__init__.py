@@ -6,6 +6,7 @@ any language can read them with nothing but a Redis client.
 
 from typing import Any
 
+from shared.contracts.audit import AUDIT_RECORDED_STREAM, AuditRecorded
 from shared.contracts.classifications import HOUSEHOLD_CLASSIFIED_STREAM, HouseholdClassified
 from shared.contracts.envelope import Envelope, dead_letter_stream
 from shared.contracts.support import SUPPORT_DISBURSED_STREAM, SupportDisbursed
@@ -17,14 +18,17 @@ ALL_STREAMS: dict[str, type[Envelope[Any]]] = {
     HOUSEHOLD_CLASSIFIED_STREAM: HouseholdClassified,
     SUPPORT_DISBURSED_STREAM: SupportDisbursed,
     TRAINING_ENROLLED_STREAM: TrainingEnrolled,
+    AUDIT_RECORDED_STREAM: AuditRecorded,
 }
 
 __all__ = [
     "ALL_STREAMS",
+    "AUDIT_RECORDED_STREAM",
     "HOUSEHOLD_CLASSIFIED_STREAM",
     "HOUSEHOLD_SURVEYED_STREAM",
     "SUPPORT_DISBURSED_STREAM",
     "TRAINING_ENROLLED_STREAM",
+    "AuditRecorded",
     "Envelope",
     "HouseholdClassified",
     "HouseholdSurveyed",

@@ -20,16 +20,18 @@ from tests.integration.test_bulk_import import _write as write_sample_file
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def client_for(redis_url: str, database_url: str, **settings: object) -> TestClient:
+def client_for(
+    redis_url: str, database_url: str, admin_headers: dict[str, str], **settings: object
+) -> TestClient:
     cfg = IntakeSettings(redis_url=redis_url, database_url=database_url, **settings)
-    return TestClient(create_app(cfg))
+    return TestClient(create_app(cfg), headers=admin_headers)
 
 
 async def test_upload_stores_good_households_and_names_the_field_of_each_bad_row(
-    tmp_path: Path, redis_url: str, database_url: str
+    tmp_path: Path, redis_url: str, database_url: str, admin_headers: dict[str, str]
 ) -> None:
     path = write_sample_file(tmp_path, "xlsx")
-    with client_for(redis_url, database_url) as client:
+    with client_for(redis_url, database_url, admin_headers) as client:
         response = client.post("/surveys/files", files={"file": (path.name, path.read_bytes())})
         stream = redis.Redis.from_url(redis_url)
         await eventually(lambda: stream.xlen(HOUSEHOLD_SURVEYED_STREAM) == 3)
@@ -43,10 +45,10 @@ async def test_upload_stores_good_households_and_names_the_field_of_each_bad_row
 
 
 def test_upload_returns_the_error_report_in_the_file_layout_when_asked(
-    tmp_path: Path, redis_url: str, database_url: str
+    tmp_path: Path, redis_url: str, database_url: str, admin_headers: dict[str, str]
 ) -> None:
     path = write_sample_file(tmp_path, "xlsx")
-    with client_for(redis_url, database_url) as client:
+    with client_for(redis_url, database_url, admin_headers) as client:
         response = client.post(
             "/surveys/files?report=xlsx", files={"file": (path.name, path.read_bytes())}
         )
@@ -59,9 +61,9 @@ def test_upload_returns_the_error_report_in_the_file_layout_when_asked(
 
 
 def test_upload_of_a_file_that_is_not_csv_or_xlsx_is_refused_with_a_reason(
-    redis_url: str, database_url: str
+    redis_url: str, database_url: str, admin_headers: dict[str, str]
 ) -> None:
-    with client_for(redis_url, database_url) as client:
+    with client_for(redis_url, database_url, admin_headers) as client:
         response = client.post(
             "/surveys/files", files={"file": ("anh.xlsx", b"\x89PNG\r\n\x1a\n" + b"0" * 200)}
         )
@@ -71,8 +73,10 @@ def test_upload_of_a_file_that_is_not_csv_or_xlsx_is_refused_with_a_reason(
     assert problem["message_en"]
 
 
-def test_upload_larger_than_the_limit_is_refused(redis_url: str, database_url: str) -> None:
-    with client_for(redis_url, database_url, max_upload_mb=1) as client:
+def test_upload_larger_than_the_limit_is_refused(
+    redis_url: str, database_url: str, admin_headers: dict[str, str]
+) -> None:
+    with client_for(redis_url, database_url, admin_headers, max_upload_mb=1) as client:
         response = client.post("/surveys/files", files={"file": ("big.csv", b"a," * (600 * 1024))})
     assert response.status_code == 413
     assert "MB" in response.json()["detail"][0]["message_en"]

@@ -31,11 +31,11 @@ def edited(original: dict[str, Any], new_instance: str) -> dict[str, Any]:
 
 
 async def test_a_retried_submission_is_stored_once_and_an_edit_supersedes_it(
-    redis_url: str, database_url: str
+    redis_url: str, database_url: str, admin_headers: dict[str, str]
 ) -> None:
     settings = IntakeSettings(redis_url=redis_url, database_url=database_url)
     original = submission()
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         first = client.post("/forms/kobo", json=original)
         retry = client.post("/forms/kobo", json=original)
         edit = client.post("/forms/kobo", json=edited(original, "uuid:edited-1"))
@@ -55,12 +55,12 @@ async def test_a_retried_submission_is_stored_once_and_an_edit_supersedes_it(
 
 
 async def test_a_submission_with_a_wrong_answer_names_the_question(
-    redis_url: str, database_url: str
+    redis_url: str, database_url: str, admin_headers: dict[str, str]
 ) -> None:
     settings = IntakeSettings(redis_url=redis_url, database_url=database_url)
     bad = submission()
     bad["household/members"][0]["household/members/age"] = "200"
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         response = client.post("/forms/kobo", json=bad)
     assert response.status_code == 422
     (error,) = response.json()["detail"]

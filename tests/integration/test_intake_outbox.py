@@ -27,13 +27,13 @@ def _wait(check: object, timeout: float = 30) -> None:
 
 
 def test_surveys_accepted_while_redis_is_down_reach_the_stream_when_it_returns(
-    tmp_path: Path, database_url: str
+    tmp_path: Path, database_url: str, admin_headers: dict[str, str]
 ) -> None:
     # a real Redis we are allowed to stop: the embedded server, with its append-only file
     server = EmbeddedRedis(tmp_path / "redis").start()
     settings = IntakeSettings(redis_url=server.url, database_url=database_url)
     try:
-        with TestClient(create_app(settings)) as client:
+        with TestClient(create_app(settings), headers=admin_headers) as client:
             assert client.post("/surveys", json=_body(1)).status_code == 201
             stream = redis.Redis.from_url(server.url)
             _wait(lambda: stream.xlen(HOUSEHOLD_SURVEYED_STREAM) == 1)
@@ -55,9 +55,11 @@ def test_surveys_accepted_while_redis_is_down_reach_the_stream_when_it_returns(
     assert codes == [f"HH-{i:07d}" for i in range(1, 12)]
 
 
-def test_resubmitting_a_survey_id_stores_nothing_new(redis_url: str, database_url: str) -> None:
+def test_resubmitting_a_survey_id_stores_nothing_new(
+    redis_url: str, database_url: str, admin_headers: dict[str, str]
+) -> None:
     settings = IntakeSettings(redis_url=redis_url, database_url=database_url)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         first = client.post("/surveys", json=_body(1))
         again = client.post("/surveys", json=_body(1))
         changed = _body(1) | {"uses_telecom": False}

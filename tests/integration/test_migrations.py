@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from shared.db import create_db_engine
 from shared.migrations import upgrade
 
-SERVICES = ("intake", "assessment", "support", "reporting")
+SERVICES = ("intake", "assessment", "support", "reporting", "access")
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -29,10 +29,10 @@ DISBURSEMENT = {
 
 
 async def test_support_for_an_unclassified_household_is_refused_with_the_reason(
-    redis_url: str, database_url: str
+    redis_url: str, database_url: str, admin_headers: dict[str, str]
 ) -> None:
     settings = SupportSettings(redis_url=redis_url, database_url=database_url, poll_ms=50)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
         response = client.post("/disbursements", json=DISBURSEMENT)
     assert response.status_code == 404
     (detail,) = response.json()["detail"]
@@ -41,12 +41,12 @@ async def test_support_for_an_unclassified_household_is_refused_with_the_reason(
 
 
 async def test_support_is_recorded_once_and_published_for_a_classified_household(
-    redis_url: str, database_url: str
+    redis_url: str, database_url: str, admin_headers: dict[str, str]
 ) -> None:
     client_redis = redis.Redis.from_url(redis_url)
     client_redis.xadd(HOUSEHOLD_CLASSIFIED_STREAM, classified_event(1).to_wire())
     settings = SupportSettings(redis_url=redis_url, database_url=database_url, poll_ms=50)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=admin_headers) as client:
 
         def registered() -> bool:
             return client.post("/disbursements", json=DISBURSEMENT).status_code in (200, 201)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from services.cli import ServiceName, settings_class
@@ -35,7 +36,8 @@ def test_every_environment_variable_in_compose_is_read_by_the_service_settings()
 def test_every_service_uses_the_compose_redis_and_its_own_postgres_database() -> None:
     for name in APP_SERVICES:
         env = COMPOSE["services"][name]["environment"]
-        assert env["REDIS_URL"].startswith("redis://redis:")
+        assert env["REDIS_URL"].startswith("redis://:${REDIS_PASSWORD")
+        assert env["REDIS_URL"].endswith("@redis:6379/0")
         assert env[f"{name.upper()}_DATABASE_URL"].endswith(f"@postgres:5432/{name}")
 
 
@@ -63,3 +65,49 @@ def test_every_service_has_a_healthcheck() -> None:
     for name in APP_SERVICES | {"redis", "postgres"}:
         svc = COMPOSE["services"][name]
         assert "healthcheck" in svc or "<<" in svc or "healthcheck" in COMPOSE["x-service"]
+
+
+def test_redis_requires_the_password_every_service_connects_with() -> None:
+    command = COMPOSE["services"]["redis"]["command"]
+    assert command[command.index("--requirepass") + 1].startswith("${REDIS_PASSWORD:?")
+
+
+def test_every_service_waits_for_the_secrets_check_and_trusts_the_access_keys() -> None:
+    preflight = COMPOSE["services"]["preflight"]
+    assert preflight["command"] == ["check-secrets"]
+    assert preflight["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    for name in APP_SERVICES:
+        svc = {**COMPOSE["x-service"], **COMPOSE["services"][name]}
+        assert svc["depends_on"]["preflight"]["condition"] == "service_completed_successfully"
+        assert svc["environment"]["AUTH_JWKS_URL"] == "http://access:8000/.well-known/jwks.json"
+
+
+@pytest.mark.parametrize(
+    ("postgres", "redis", "refused"),
+    [
+        ("", "a-real-long-secret", True),
+        ("change-me", "a-real-long-secret", True),
+        ("short", "a-real-long-secret", True),
+        ("a-real-long-secret", "change-me", True),
+        ("a-real-long-secret", "another-long-secret", False),
+    ],
+)
+def test_secrets_check_refuses_missing_example_or_short_passwords(
+    postgres: str, redis: str, refused: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from services.cli import app
+
+    monkeypatch.setenv("POSTGRES_PASSWORD", postgres)
+    monkeypatch.setenv("REDIS_PASSWORD", redis)
+    result = CliRunner().invoke(app, ["check-secrets"])
+    assert (result.exit_code == 2) is refused, result.output
+
+
+def test_a_service_refuses_to_start_with_an_example_database_password() -> None:
+    from pydantic import ValidationError
+
+    settings = settings_class("intake")
+    with pytest.raises(ValidationError, match="example password"):
+        settings(database_url="postgresql://giamngheo:change-me@postgres:5432/intake")

@@ -84,6 +84,8 @@ class RecognitionDecision(AssessmentModel, table=True):
     decision_no: str = Field(max_length=64)
     decided_on: date
     status: str = Field(max_length=16)
+    decided_by: str | None = Field(default=None, max_length=128)  # user id
+    decided_by_name: str | None = Field(default=None, max_length=128)
 
 
 plumbing = plumbing_tables(metadata)

@@ -103,12 +103,25 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
+@dataclass(frozen=True, slots=True)
+class Allowed:
+    """Communes and villages a caller may submit for (their grants' areas)."""
+
+    communes: frozenset[str] = frozenset()
+    villages: frozenset[str] = frozenset()
+
+    def admits(self, commune_code: str, village_code: str) -> bool:
+        return commune_code in self.communes or village_code in self.villages
+
+
 @dataclass(frozen=True)
 class AreaRegistry:
     """Communes and villages by code. Village codes are unique across the registry."""
 
     communes: Mapping[str, Commune] = field(default_factory=dict)
     villages: Mapping[str, Village] = field(default_factory=dict)
+    allowed: Allowed | None = None
+    """When set, :meth:`resolve` refuses areas outside it (a caller's assigned area)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "communes", MappingProxyType(dict(self.communes)))
@@ -116,9 +129,13 @@ class AreaRegistry:
 
     def __reduce__(
         self,
-    ) -> tuple[type[AreaRegistry], tuple[dict[str, Commune], dict[str, Village]]]:
+    ) -> tuple[type[AreaRegistry], tuple[dict[str, Commune], dict[str, Village], Allowed | None]]:
         """Picklable (read-only mappings are not), so a parser process can be given one."""
-        return AreaRegistry, (dict(self.communes), dict(self.villages))
+        return AreaRegistry, (dict(self.communes), dict(self.villages), self.allowed)
+
+    def restricted(self, allowed: Allowed | None) -> AreaRegistry:
+        """The same registry, resolving only areas within ``allowed`` (None: everything)."""
+        return AreaRegistry(self.communes, self.villages, allowed)
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, str | None]]) -> AreaRegistry:
@@ -180,6 +197,12 @@ class AreaRegistry:
                     actual=village.commune_code,
                     commune=commune.code,
                 ),
+            )
+        if self.allowed is not None and not self.allowed.admits(commune.code, village.code):
+            by_village = bool(self.allowed.villages) and not self.allowed.communes
+            raise AreaLookupError(
+                "village_code" if by_village else "commune_code",
+                message("area_not_allowed", value=village.code if by_village else commune.code),
             )
         return AreaInfo(commune.province_code, commune.province_name, commune, village)
 

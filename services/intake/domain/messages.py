@@ -111,6 +111,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Mã thôn '{value}' không có trong danh mục",
         "Village code '{value}' is not in the list of administrative areas",
     ),
+    "area_not_allowed": (
+        "Bạn không được gửi phiếu cho địa bàn '{value}' (ngoài địa bàn được giao)",
+        "You may not submit surveys for area '{value}' (outside your assigned area)",
+    ),
     "village_not_in_commune": (
         "Thôn '{value}' thuộc xã '{actual}', không thuộc xã '{commune}'",
         "Village '{value}' belongs to commune '{actual}', not to commune '{commune}'",

@@ -1,0 +1,352 @@
+"""Area rules of routes whose area comes from the body or a stored record, on a real Redis and
+database: a caller allowed in one commune is refused (403) or filtered everywhere else, and
+nothing is written for a refused request. ``tests/unit/test_access_rules.py`` requires a
+scenario here for every such route."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from services.access.adapters.keys import Signer
+from services.access.app import create_app as access_app
+from services.access.service import AccessService
+from services.access.settings import AccessSettings
+from services.assessment.app import create_app as assessment_app
+from services.assessment.app import create_runtime as assessment_runtime
+from services.assessment.service import AssessmentUnitOfWork, assess_surveys
+from services.assessment.settings import AssessmentSettings
+from services.intake.adapters.tables import surveys
+from services.intake.app import create_app as intake_app
+from services.intake.domain.layout import HOUSEHOLDS, MEMBERS
+from services.intake.settings import IntakeSettings
+from services.reporting.app import create_app as reporting_app
+from services.reporting.service import ReportingUnitOfWork, apply_classifications
+from services.reporting.settings import ReportingSettings
+from services.support.app import create_app as support_app
+from services.support.service import SupportUnitOfWork, register_classifications
+from services.support.settings import SupportSettings
+from shared.contracts.audit import AuditPayload, AuditRecorded
+from shared.db import create_db_engine
+from shared.migrations import upgrade
+from tests.factories import classified_event, surveyed_event
+from tests.tokens import Minter
+from tests.unit.intake.builders import family, household
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "survey.json"
+KOBO = Path(__file__).resolve().parents[1] / "unit" / "intake" / "data" / "kobo-submission.json"
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def survey_body(n: int, commune: str, village: str) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    body.update(
+        survey_id=f"AC-{n}", household_code=f"AC-HH-{n}", commune_code=commune, village_code=village
+    )
+    return body
+
+
+def stored_surveys(database_url: str) -> int:
+    engine = create_db_engine(database_url)
+    with engine.connect() as conn:
+        n = int(conn.execute(sa.select(sa.func.count()).select_from(surveys)).scalar_one())
+    engine.dispose()
+    return n
+
+
+# intake ----------------------------------------------------------------------------------------
+
+
+def test_survey_for_another_commune_is_forbidden(
+    redis_url: str, database_url: str, minter: Minter
+) -> None:
+    officer = minter.headers("commune_officer", ["commune:04570"])
+    collector = minter.headers("village_collector", ["village:04570-01"])
+    settings = IntakeSettings(redis_url=redis_url, database_url=database_url)
+    with TestClient(intake_app(settings)) as client:
+        elsewhere = client.post(
+            "/surveys", json=survey_body(1, "04681", "04681-01"), headers=officer
+        )
+        other_village = client.post(
+            "/surveys", json=survey_body(2, "04570", "04570-02"), headers=collector
+        )
+        mine = client.post("/surveys", json=survey_body(3, "04570", "04570-01"), headers=collector)
+    assert elsewhere.status_code == 403
+    (problem,) = elsewhere.json()["detail"]
+    assert problem["type"] == "area_not_allowed"
+    assert "04681" in problem["message_vi"]
+    assert other_village.status_code == 403
+    assert mine.status_code == 201
+    assert stored_surveys(database_url) == 1
+
+
+def test_batch_items_outside_the_area_are_rejected(
+    redis_url: str, database_url: str, minter: Minter
+) -> None:
+    officer = minter.headers("commune_officer", ["commune:04570"])
+    settings = IntakeSettings(redis_url=redis_url, database_url=database_url)
+    items = [survey_body(1, "04570", "04570-01"), survey_body(2, "04681", "04681-01")]
+    with TestClient(intake_app(settings)) as client:
+        answer = client.post("/surveys/batch", json=items, headers=officer)
+    body = answer.json()
+    assert answer.status_code == 200
+    assert body["counts"] == {"created": 1, "duplicate": 0, "conflict": 0, "rejected": 1}
+    assert body["results"][1]["errors"][0]["type"] == "area_not_allowed"
+    assert stored_surveys(database_url) == 1
+
+
+def _csv(records: list[dict[str, Any]], spec: Any) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.vi for c in spec.columns])
+    for r in records:
+        writer.writerow([r.get(c.key, "") for c in spec.columns])
+    return out.getvalue().encode("utf-8")
+
+
+def test_file_rows_outside_the_area_are_rejected(
+    redis_url: str, database_url: str, minter: Minter
+) -> None:
+    officer = minter.headers("commune_officer", ["commune:04570"])
+    households = [
+        household("F-1"),
+        household("F-2", commune_code="04681", village_code="04681-01"),
+    ]
+    members = [*family("F-1"), *family("F-2")]
+    settings = IntakeSettings(redis_url=redis_url, database_url=database_url)
+    with TestClient(intake_app(settings)) as client:
+        answer = client.post(
+            "/surveys/files",
+            files={
+                "file": ("ho.csv", _csv(households, HOUSEHOLDS)),
+                "members": ("thanh-vien.csv", _csv(members, MEMBERS)),
+            },
+            headers=officer,
+        )
+    body = answer.json()
+    assert answer.status_code == 200, body
+    assert (body["created"], body["rejected"]) == (1, 1)
+    assert {e["type"] for e in body["errors"]} == {"area_not_allowed"}
+    assert stored_surveys(database_url) == 1
+
+
+def test_form_token_only_posts_its_form_in_its_area(
+    redis_url: str, database_url: str, minter: Minter
+) -> None:
+    submission = json.loads(KOBO.read_text(encoding="utf-8"))  # commune 04570, village 04570-02
+    right = minter.headers("form_webhook", ["commune:04570"], form="giamngheo_phieu_b")
+    other_form = minter.headers("form_webhook", ["commune:04570"], form="another_form")
+    other_area = minter.headers("form_webhook", ["commune:04681"], form="giamngheo_phieu_b")
+    officer = minter.headers("commune_officer", ["commune:04570"])  # a person, not the form
+    settings = IntakeSettings(redis_url=redis_url, database_url=database_url)
+    with TestClient(intake_app(settings)) as client:
+        assert client.post("/forms/kobo", json=submission, headers=other_form).status_code == 403
+        assert client.post("/forms/kobo", json=submission, headers=other_area).status_code == 403
+        assert client.post("/forms/kobo", json=submission, headers=officer).status_code == 403
+        assert stored_surveys(database_url) == 0
+        assert client.post("/forms/kobo", json=submission, headers=right).status_code == 201
+
+
+# assessment ------------------------------------------------------------------------------------
+
+
+def _assessed(redis_url: str, database_url: str) -> AssessmentSettings:
+    """Two households surveyed: HH-1 in commune 04570, HH-2 in commune 04681."""
+    settings = AssessmentSettings(redis_url=redis_url, database_url=database_url)
+    rt, rules, _ = assessment_runtime(settings)
+    upgrade(rt.engine, rt.migrations)
+    events = [
+        surveyed_event(1),
+        surveyed_event(2, commune_code="04681", village_code="04681-01"),
+    ]
+    assess_surveys(AssessmentUnitOfWork(rt.engine), events, rules, NOW)
+    rt.engine.dispose()
+    return settings
+
+
+def test_household_of_another_commune_is_forbidden(
+    redis_url: str, database_url: str, minter: Minter
+) -> None:
+    settings = _assessed(redis_url, database_url)
+    officer = minter.headers("commune_officer", ["commune:04570"])
+    with TestClient(assessment_app(settings)) as client:
+        assert client.get("/households/HH-0000001", headers=officer).status_code == 200
+        assert client.get("/households/HH-0000002", headers=officer).status_code == 403
+        assert client.get("/households/HH-0009999", headers=officer).status_code == 404
+
+
+def test_review_of_another_commune_is_forbidden(
+    redis_url: str, database_url: str, minter: Minter
+) -> None:
+    settings = _assessed(redis_url, database_url)
+    officer = minter.headers("commune_officer", ["commune:04570"])
+    vote = {"held_on": "2026-11-10", "attendees": 20, "agreeing": 15}
+    decision = {"decision_no": "12/QĐ-UBND", "decided_on": "2026-11-15"}
+    with TestClient(assessment_app(settings)) as client:
+        theirs = client.post("/households/HH-0000002/meetings", json=vote, headers=officer)
+        batch = client.post(
+            "/meetings",
+            json=[{**vote, "household_code": c} for c in ("HH-0000001", "HH-0000002")],
+            headers=officer,
+        )
+        recognition = client.post(
+            "/households/HH-0000002/recognition", json=decision, headers=officer
+        )
+        mine = client.post("/households/HH-0000001/meetings", json=vote, headers=officer)
+        recognised = client.post(
+            "/households/HH-0000001/recognition", json=decision, headers=officer
+        )
+    assert theirs.status_code == 403
+    assert batch.status_code == 403  # one household elsewhere: nothing recorded
+    assert recognition.status_code == 403
+    assert mine.status_code == 200
+    assert recognised.status_code == 200
+    engine = create_db_engine(database_url)
+    with engine.connect() as conn:
+        meetings = conn.execute(sa.text("SELECT household_code FROM village_meeting")).all()
+        decided = conn.execute(
+            sa.text("SELECT decision_no, decided_by_name FROM recognition_decision")
+        ).all()
+    engine.dispose()
+    assert [m[0] for m in meetings] == ["HH-0000001"]
+    assert [tuple(d) for d in decided] == [("12/QĐ-UBND", "tester")]
+
+
+def test_whatif_without_a_commune_covers_only_my_communes(
+    redis_url: str, database_url: str, minter: Minter
+) -> None:
+    settings = _assessed(redis_url, database_url)
+    officer = minter.headers("commune_officer", ["commune:04570"])
+    analyst = minter.headers("province_analyst", ["province:15"])
+    with TestClient(assessment_app(settings)) as client:
+        mine = client.get("/whatif", headers=officer).json()
+        everything = client.get("/whatif", headers=analyst).json()
+    assert mine["households"] == 1
+    assert everything["households"] == 2
+
+
+# support ---------------------------------------------------------------------------------------
+
+
+def test_support_for_a_household_elsewhere_is_forbidden(
+    redis_url: str, database_url: str, minter: Minter
+) -> None:
+    settings = SupportSettings(redis_url=redis_url, database_url=database_url)
+    app = support_app(settings)
+    with TestClient(app) as client:
+        register_classifications(
+            SupportUnitOfWork(app.state.runtime.engine),
+            [classified_event(1), classified_event(2, commune_code="04681")],
+            NOW,
+        )
+        officer = minter.headers("support_officer", ["commune:04570"])
+        base = {
+            "kind": "production",
+            "programme_code": "NTP-P3.1",
+            "funding_source": "central_budget",
+            "amount_vnd": 5_000_000,
+            "disbursed_on": "2026-11-05",
+        }
+        elsewhere = client.post(
+            "/disbursements",
+            json={**base, "disbursement_id": "D-2", "household_code": "HH-0000002"},
+            headers=officer,
+        )
+        enrol = client.post(
+            "/enrolments",
+            json={
+                "enrolment_id": "E-2",
+                "household_code": "HH-0000002",
+                "member_no": 1,
+                "course": "may công nghiệp",
+                "provider": "Trung tâm GDNN",
+                "starts_on": "2026-11-20",
+            },
+            headers=officer,
+        )
+        mine = client.post(
+            "/disbursements",
+            json={**base, "disbursement_id": "D-1", "household_code": "HH-0000001"},
+            headers=officer,
+        )
+    assert elsewhere.status_code == 403
+    assert enrol.status_code == 403
+    assert mine.status_code == 201
+
+
+# reporting -------------------------------------------------------------------------------------
+
+
+def test_reports_show_only_my_communes(redis_url: str, database_url: str, minter: Minter) -> None:
+    settings = ReportingSettings(redis_url=redis_url, database_url=database_url)
+    app = reporting_app(settings)
+    with TestClient(app) as client:
+        apply_classifications(
+            ReportingUnitOfWork(app.state.runtime.engine),
+            [classified_event(1), classified_event(2, commune_code="04681")],
+            NOW,
+        )
+        officer = minter.headers("commune_officer", ["commune:04570"])
+        analyst = minter.headers("province_analyst", ["province:15"])
+        for path in ("/reports/summary", "/reports/changes", "/reports/households"):
+            mine = client.get(path, headers=officer).json()["rows"]
+            everything = client.get(path, headers=analyst).json()["rows"]
+            assert {r["commune_code"] for r in mine} <= {"04570", "*"}, path
+            assert {"04570", "04681"} <= {r["commune_code"] for r in everything}, path
+        support = client.get("/reports/support", headers=officer)
+    assert support.status_code == 200
+
+
+# access ----------------------------------------------------------------------------------------
+
+
+def test_audit_trail_is_filtered_to_the_auditors_area(
+    redis_url: str, database_url: str, tmp_path: Path
+) -> None:
+    settings = AccessSettings(
+        redis_url=redis_url, database_url=database_url, keys_dir=str(tmp_path / "keys")
+    )
+    app = access_app(settings)
+    with TestClient(app) as client:
+        svc = AccessService(app.state.runtime.engine, None, settings)  # type: ignore[arg-type]
+        events = [
+            AuditRecorded.create(
+                AuditPayload(
+                    actor_id="u1",
+                    actor_name="can-bo",
+                    actor_roles="commune_officer",
+                    service="assessment",
+                    action="recognition.decided",
+                    target_kind="household",
+                    target_id=f"HH-{commune}",
+                    commune_code=commune,
+                ),
+                producer="assessment",
+            )
+            for commune in ("04570", "04681")
+        ]
+        svc.append_events(events, NOW)
+        signer = Signer.load_or_create(tmp_path / "keys", "giamngheo", "giamngheo")
+
+        def auditor(area: str) -> dict[str, str]:  # the access service trusts its own key only
+            grants = [{"role": "auditor", "areas": [area]}]
+            token = signer.sign("aud-1", ttl_s=600, claims={"name": "kiem-toan", "grants": grants})
+            return {"Authorization": f"Bearer {token}"}
+
+        province = auditor("province:15")
+        commune = auditor("commune:04570")
+        answer = client.get("/audit", headers=province)
+        assert answer.status_code == 200, answer.text
+        all_entries = answer.json()["entries"]
+        mine = client.get("/audit", headers=commune).json()["entries"]
+        asked_elsewhere = client.get("/audit?commune=04681", headers=commune).json()["entries"]
+    assert {e["commune_code"] for e in all_entries} >= {"04570", "04681"}
+    assert {e["commune_code"] for e in mine} == {"04570"}
+    assert asked_elsewhere == []
