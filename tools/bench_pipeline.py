@@ -152,8 +152,11 @@ def raw_redis_rates(url: str, n: int, size: int) -> tuple[float, float]:
     return add_rate, read_rate
 
 
-async def _push(base: str, n: int, run: str, concurrency: int = 4, chunk: int = 500) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+async def _push(
+    base: str, n: int, run: str, token: str, concurrency: int = 4, chunk: int = 500
+) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, timeout=120, headers=headers) as client:
         queue: asyncio.Queue[int] = asyncio.Queue()
         for start in range(0, n, chunk):
             queue.put_nowait(start)
@@ -181,7 +184,7 @@ def run_bench(
 ) -> dict[str, float]:
     work = data_dir or Path(tempfile.mkdtemp(prefix="giamngheo-bench-"))
     ports = free_service_ports()
-    with Stack(work, redis_url=redis_url, ports=ports) as stack:
+    with Stack(work, redis_url=redis_url, ports=ports, admin_must_change=False) as stack:
         assert stack.redis_url
         size = len(orjson.dumps(synthetic_body(0)))  # survey JSON; the envelope adds ~300 B
         add_rate, read_rate = raw_redis_rates(stack.redis_url, min(n, 200_000), size + 300)
@@ -189,9 +192,13 @@ def run_bench(
             f"raw Redis ({size + 300} B entries): XADD {add_rate:,.0f}/s pipelined, "
             f"XREADGROUP+XACK {read_rate:,.0f}/s"
         )
-        with httpx.Client(base_url=stack.url("reporting"), timeout=30) as reporting:
+        token = stack.token()
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(
+            base_url=stack.url("reporting"), timeout=30, headers=headers
+        ) as reporting:
             start = time.perf_counter()
-            asyncio.run(_push(stack.url("intake"), n, run=f"r{int(time.time())}"))
+            asyncio.run(_push(stack.url("intake"), n, run=f"r{int(time.time())}", token=token))
             accepted = time.perf_counter()
             while _applied(reporting) < n:
                 time.sleep(0.25)

@@ -21,8 +21,19 @@ GOVERNING = "vn-2022-2025"
 def stack(tmp_path: Path, redis_url: str) -> Iterator[Stack]:
     ports = free_service_ports()
     env = {"ASSESSMENT_CLAIM_IDLE_MS": "1500", "ASSESSMENT_CLAIM_INTERVAL_S": "0.5"}
-    with Stack(tmp_path / "platform", redis_url=redis_url, ports=ports, extra_env=env) as s:
+    with Stack(
+        tmp_path / "platform",
+        redis_url=redis_url,
+        ports=ports,
+        extra_env=env,
+        admin_must_change=False,
+    ) as s:
         yield s
+
+
+def signed_in(stack: Stack) -> dict[str, str]:
+    """Signed in through the stack's own access service (access control is on)."""
+    return {"Authorization": f"Bearer {stack.token()}"}
 
 
 def survey_body(i: int) -> dict[str, Any]:
@@ -37,9 +48,12 @@ def survey_body(i: int) -> dict[str, Any]:
     ).model_dump(mode="json", exclude={"area_type", "province_code"})
 
 
-async def submit(base: str, bodies: list[dict[str, Any]]) -> list[int]:
+async def submit(stack: Stack, bodies: list[dict[str, Any]]) -> list[int]:
     limit = asyncio.Semaphore(16)
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+    headers = signed_in(stack)
+    async with httpx.AsyncClient(
+        base_url=stack.url("intake"), timeout=30, headers=headers
+    ) as client:
 
         async def one(body: dict[str, Any]) -> int:
             async with limit:
@@ -49,7 +63,10 @@ async def submit(base: str, bodies: list[dict[str, Any]]) -> list[int]:
 
 
 async def reporting_counts(stack: Stack) -> tuple[int, int]:
-    async with httpx.AsyncClient(base_url=stack.url("reporting"), timeout=10) as client:
+    headers = signed_in(stack)
+    async with httpx.AsyncClient(
+        base_url=stack.url("reporting"), timeout=10, headers=headers
+    ) as client:
         events = (await client.get("/reports/events")).json()["applied"]
         households = await client.get("/reports/households", params={"standard": GOVERNING})
     applied = events.get("HouseholdClassified", {}).get(GOVERNING, 0)
@@ -57,7 +74,7 @@ async def reporting_counts(stack: Stack) -> tuple[int, int]:
 
 
 async def test_reporting_counts_each_of_1000_surveys_exactly_once(stack: Stack) -> None:
-    statuses = await submit(stack.url("intake"), [survey_body(i) for i in range(1, 1001)])
+    statuses = await submit(stack, [survey_body(i) for i in range(1, 1001)])
     assert statuses == [201] * 1000
 
     async def all_counted() -> bool:
@@ -69,9 +86,9 @@ async def test_reporting_counts_each_of_1000_surveys_exactly_once(stack: Stack) 
 
 
 async def test_surveys_survive_an_assessment_replica_killed_mid_stream(stack: Stack) -> None:
-    await submit(stack.url("intake"), [survey_body(i) for i in range(1, 401)])
+    await submit(stack, [survey_body(i) for i in range(1, 401)])
     stack.kill("assessment")  # SIGKILL, wherever it was: no graceful shutdown, no ack
-    await submit(stack.url("intake"), [survey_body(i) for i in range(401, 801)])
+    await submit(stack, [survey_body(i) for i in range(401, 801)])
     stack.spawn("assessment", stack.ports["assessment"])
 
     async def all_counted() -> bool:
