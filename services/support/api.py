@@ -1,4 +1,4 @@
-"""Support's HTTP routes: record disbursements and training enrolments."""
+"""Support's HTTP routes: record support and training enrolments."""
 
 from __future__ import annotations
 
@@ -9,49 +9,32 @@ from typing import Any
 
 from fastapi import APIRouter, Header, Response, status
 
+from services.support.adapters.uow import SupportUnitOfWork
+from services.support.domain.catalogue import Catalogue
 from services.support.metrics import SupportMetrics
-from services.support.service import (
-    DisbursementRequest,
-    EnrolmentRequest,
-    SupportUnitOfWork,
-    UnknownHousehold,
-    record_disbursement,
-    record_enrolment,
-)
-from shared.errors import DomainError, ErrorKind
+from services.support.usecases.records import SupportRequest, record_support
+from services.support.usecases.training import EnrolmentRequest, enrol_training
 from shared.runtime import Runtime
 
 
-def _unknown(exc: UnknownHousehold) -> DomainError:
-    return DomainError(
-        "household_code",
-        f"Không tìm thấy hộ {exc.household_code} trong danh sách hộ đã rà soát.",
-        f"Household {exc.household_code} has not been classified by a review.",
-        ErrorKind.NOT_FOUND,
-        code="unknown_household",
-    )
-
-
-def router(rt: Runtime, metrics: SupportMetrics) -> APIRouter:
+def router(rt: Runtime, metrics: SupportMetrics, catalogue: Catalogue) -> APIRouter:
     api = APIRouter(tags=["support"])
 
     @api.post("/disbursements", status_code=status.HTTP_201_CREATED)
     async def post_disbursement(
-        body: DisbursementRequest,
+        body: SupportRequest,
         response: Response,
         x_correlation_id: str | None = Header(default=None),
     ) -> dict[str, Any]:
-        """Record support given to a classified household (cash, credit or in kind)."""
-        try:
-            rec = await asyncio.to_thread(
-                record_disbursement,
-                SupportUnitOfWork(rt.engine),
-                body,
-                correlation_id=x_correlation_id or str(uuid.uuid4()),
-                now=datetime.now(UTC),
-            )
-        except UnknownHousehold as exc:
-            raise _unknown(exc) from exc
+        """Record support given to a registered household under a catalogue programme."""
+        rec = await asyncio.to_thread(
+            record_support,
+            SupportUnitOfWork(rt.engine),
+            catalogue,
+            body,
+            correlation_id=x_correlation_id or str(uuid.uuid4()),
+            now=datetime.now(UTC),
+        )
         if rec.created:
             metrics.disbursed.labels(body.kind.value).inc()
             metrics.disbursed_vnd.labels(body.kind.value).inc(body.amount_vnd)
@@ -66,16 +49,15 @@ def router(rt: Runtime, metrics: SupportMetrics) -> APIRouter:
         response: Response,
         x_correlation_id: str | None = Header(default=None),
     ) -> dict[str, Any]:
-        """Enrol a member of a classified household in vocational training."""
-        try:
-            rec = await asyncio.to_thread(
-                record_enrolment,
-                SupportUnitOfWork(rt.engine),
-                body,
-                correlation_id=x_correlation_id or str(uuid.uuid4()),
-            )
-        except UnknownHousehold as exc:
-            raise _unknown(exc) from exc
+        """Enrol a working-age member of a registered household in vocational training."""
+        rec = await asyncio.to_thread(
+            enrol_training,
+            SupportUnitOfWork(rt.engine),
+            catalogue,
+            body,
+            correlation_id=x_correlation_id or str(uuid.uuid4()),
+            now=datetime.now(UTC),
+        )
         if rec.created:
             metrics.enrolled.inc()
             rt.relay.notify()

@@ -420,3 +420,24 @@ def forbid_future(on: date, today: date, field: str = "on") -> None:
             ErrorKind.INVALID,
             code="future_date",
         )
+
+
+class LoanReason(StrEnum):
+    """Causes recorded for an extension or a write-off (the objective causes of Decision
+    50/2010/QĐ-TTg as amended by Decision 08/2021/QĐ-TTg, and the borrower's death or
+    disappearance for a write-off)."""
+
+    NATURAL_DISASTER = "natural_disaster"
+    EPIDEMIC = "epidemic"
+    CROP_OR_LIVESTOCK_DISEASE = "crop_or_livestock_disease"
+    FIRE = "fire"
+    ILLNESS = "illness"
+    DEATH = "death"
+    MISSING = "missing"
+    OTHER = "other"
+
+
+def default_every_months(term_months: int, grace_months: int) -> int:
+    """Instalment period when none is given: one payment at maturity for loans up to a year,
+    yearly instalments after the grace period for longer ones (VBSP practice)."""
+    return term_months - grace_months if term_months <= 12 else 12
