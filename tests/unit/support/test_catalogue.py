@@ -51,7 +51,8 @@ def test_sub_projects_inherit_the_programme_period_when_they_do_not_state_it() -
 )
 def test_unconfirmed_programmes_are_flagged_for_an_officer(code: str) -> None:
     p = national().find(code)
-    assert p is not None and p.confirmed is False
+    assert p is not None
+    assert p.confirmed is False
 
 
 def test_credit_programmes_carry_rate_limit_and_term_from_their_legal_basis() -> None:
@@ -62,7 +63,8 @@ def test_credit_programmes_carry_rate_limit_and_term_from_their_legal_basis() ->
     ]
     assert poor.credit.max_term_months == 120
     cap = poor.cap(SupportKind.CREDIT, None, frozenset({TargetGroup.POOR}), date(2024, 5, 1))
-    assert cap is not None and cap.max_vnd == 100_000_000
+    assert cap is not None
+    assert cap.max_vnd == 100_000_000
     assert poor.credit.days_in_year == 365
 
 
@@ -83,7 +85,8 @@ def test_unknown_programme_is_refused_with_the_code_in_both_languages() -> None:
         national().programme("ANYTHING", date(2024, 1, 1))
     assert err.value.kind is ErrorKind.INVALID
     assert err.value.field == "programme_code"
-    assert "ANYTHING" in err.value.message_vi and "ANYTHING" in err.value.message_en
+    assert "ANYTHING" in err.value.message_vi
+    assert "ANYTHING" in err.value.message_en
 
 
 def test_programme_outside_its_period_is_refused_with_its_validity() -> None:
@@ -191,5 +194,5 @@ def test_invalid_override_names_the_section_to_correct(
 def test_a_syntax_error_in_an_override_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[[programmes]\n", encoding="utf-8")
-    with pytest.raises(CatalogueDataError, match="bad.toml"):
+    with pytest.raises(CatalogueDataError, match=r"bad\.toml"):
         load_catalogue([bad])

@@ -41,7 +41,8 @@ def test_schedule_splits_the_principal_equally_the_last_instalment_taking_the_re
 def test_schedule_starts_after_the_grace_period_and_clamps_to_the_month_end() -> None:
     s = schedule(loan(1_200_000, term=180, every=12, grace=60, on=date(2024, 1, 31)))
     assert s[0].due_on == date(2030, 1, 31)
-    assert len(s) == 10 and s[-1].due_on == date(2039, 1, 31)
+    assert len(s) == 10
+    assert s[-1].due_on == date(2039, 1, 31)
     feb = schedule(loan(1_000_000, term=1, every=1, on=date(2024, 1, 31)))
     assert feb[0].due_on == date(2024, 2, 29)
 
@@ -73,7 +74,8 @@ def test_early_repayment_settles_the_next_instalments_and_lowers_interest_from_t
         (date(2024, 10, 15), 3_000_000),
         (date(2025, 1, 15), 3_000_000),
     ]
-    assert state.overdue_vnd == 0 and state.bucket is OverdueBucket.CURRENT
+    assert state.overdue_vnd == 0
+    assert state.bucket is OverdueBucket.CURRENT
 
 
 def test_full_early_repayment_closes_the_loan_and_stops_interest() -> None:

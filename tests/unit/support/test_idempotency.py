@@ -34,6 +34,8 @@ def test_the_same_id_with_other_content_is_a_conflict_naming_the_fields() -> Non
             {"amount_vnd": 7, "kind": "y"},
         )
     e = err.value
-    assert e.kind is ErrorKind.CONFLICT and e.status == 409
+    assert e.kind is ErrorKind.CONFLICT
+    assert e.status == 409
     assert [p.field for p in e.problems] == ["amount_vnd", "kind"]
-    assert "D-1" in e.message_vi and "'amount_vnd'" in e.message_en
+    assert "D-1" in e.message_vi
+    assert "'amount_vnd'" in e.message_en

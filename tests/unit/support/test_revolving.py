@@ -122,7 +122,8 @@ def test_repayments_may_be_partial_and_never_above_what_is_owed() -> None:
         1_000_000,
         ObligationStatus.OPEN,
     )
-    assert h.overdue_on(date(2026, 3, 11)) and not h.overdue_on(date(2026, 3, 10))
+    assert h.overdue_on(date(2026, 3, 11))
+    assert not h.overdue_on(date(2026, 3, 10))
     with pytest.raises(DomainError):
         repay(h, 2_000_001, "O-2")
     assert repay(h, 2_000_000, "O-2").status is ObligationStatus.FULFILLED
@@ -137,14 +138,16 @@ def test_chains_follow_each_pass_on_from_the_household_that_received_from_the_fu
         ChainNode("X", "HH-X", date(2023, 2, 1), None),
     ]
     first, second = build_chains(nodes)
-    assert first.root_record_id == "A" and second.root_record_id == "X"
+    assert first.root_record_id == "A"
+    assert second.root_record_id == "X"
     assert [(lk.household_code, lk.generation) for lk in first.links] == [
         ("HH-A", 0),
         ("HH-B", 1),
         ("HH-C", 2),
         ("HH-D", 1),
     ]
-    assert first.generations == 3 and second.generations == 1
+    assert first.generations == 3
+    assert second.generations == 1
 
 
 def test_a_cycle_in_stored_links_does_not_loop() -> None:
