@@ -321,6 +321,10 @@ class HouseholdInfo(View):
     recognised_on: date | None
     newly_escaped_until: date | None
     members: int
+    causes: list[str]
+    """Causes of poverty recorded on the latest survey."""
+    needs: list[str]
+    """Support needs recorded on the latest survey (codes of the support kinds)."""
 
 
 class HouseholdHistory(View):

@@ -109,3 +109,20 @@ def test_support_carries_former_disbursements_and_enrolments_into_the_ledger(
     engine.dispose()
     assert tuple(rec) == ("NTP-P3.1", 6_000_000, "open", True)
     assert tuple(enr) == (2, "May", "enrolled")
+
+
+def test_support_downgrades_to_the_former_schema_and_upgrades_again(database_url: str) -> None:
+    from alembic import command
+
+    from services.support.app import MIGRATIONS
+    from shared.migrations import alembic_config
+
+    engine = create_db_engine(database_url)
+    upgrade(engine, MIGRATIONS)
+    command.downgrade(alembic_config(MIGRATIONS, engine), "0001")
+    upgrade(engine, MIGRATIONS)
+    tables = importlib.import_module("services.support.adapters.tables")
+    with engine.connect() as conn:
+        drift = compare_metadata(MigrationContext.configure(conn), tables.metadata)
+    engine.dispose()
+    assert drift == []

@@ -30,6 +30,10 @@ class Registered:
     head_ethnicity: str | None
     members: tuple[MemberFacts, ...]
     history: tuple[RecognisedEntry, ...]
+    causes: tuple[str, ...] = ()
+    """Causes of poverty recorded on the latest survey."""
+    needs: tuple[str, ...] = ()
+    """Support needs recorded on the latest survey."""
 
 
 class RegisterRepository:
@@ -100,4 +104,6 @@ class RegisterRepository:
                 )
                 for h in hist
             ),
+            causes=tuple(c for c in (m["causes"] or "").split(",") if c),
+            needs=tuple(n for n in (m["needs"] or "").split(",") if n),
         )

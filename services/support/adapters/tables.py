@@ -64,6 +64,10 @@ class KnownHousehold(SupportModel, table=True):
     head_ethnicity: str | None = Field(default=None, max_length=32)
     head_sex: str | None = Field(default=None, max_length=8)
     low_income_worker: bool | None = None
+    causes: str | None = Field(default=None, max_length=255)
+    """Causes of poverty recorded on the survey, comma-separated codes."""
+    needs: str | None = Field(default=None, max_length=255)
+    """Support needs recorded on the survey, comma-separated codes."""
 
 
 class HouseholdMember(SupportModel, table=True):

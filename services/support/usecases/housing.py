@@ -25,6 +25,7 @@ from services.support.usecases.common import (
     Request,
     Vnd,
     admit,
+    check_source,
     disbursed,
     emit,
     household,
@@ -107,6 +108,8 @@ def start_housing(
         )
         check_split(split)
         programme = catalogue.programme(request.programme_code, on)
+        for _part, source, _amount in split.support_parts():
+            check_source(programme, source)
         verdict, st = admit(
             catalogue,
             hh,

@@ -54,6 +54,8 @@ def household_history(uow: SupportUnitOfWork, household_code: str, on: date) -> 
                 recognised_on=entry.effective_on if entry else None,
                 newly_escaped_until=entry.newly_escaped_until if entry else None,
                 members=len(hh.members),
+                causes=list(hh.causes),
+                needs=list(hh.needs),
             ),
             records=views,
             totals=totals_of(views),

@@ -46,6 +46,8 @@ def register_classifications(
                 "head_ethnicity": p.head_ethnicity,
                 "head_sex": p.head_sex.value if p.head_sex else None,
                 "low_income_worker": p.low_income_worker_household,
+                "causes": ",".join(c.value for c in p.causes)[:255],
+                "needs": ",".join(n.value for n in p.needs)[:255],
             }
             roster = [
                 {
