@@ -4,6 +4,7 @@ portfolio, revolving support, housing, insurance, training, pairing and the read
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -375,6 +376,13 @@ def test_portfolio_per_commune_ages_overdue_principal_into_buckets(ledger: Ledge
     assert a.buckets["current"].loans == 1
     assert rows["04681"].buckets["current"].loans == 1
     assert rows["*"].outstanding_vnd == 33_000_000
+    details = [
+        ledger.do(credit.loan_detail, n, date(2024, 7, 1)).loan for n in ("L-1", "L-2", "L-3")
+    ]
+    assert rows["*"].overdue_vnd == sum(d.overdue_vnd for d in details)  # same as loan by loan
+    assert {b: f.loans for b, f in rows["*"].buckets.items() if f.loans} == dict(
+        Counter(d.bucket for d in details)
+    )
     only = ledger.do(credit.loan_portfolio, date(2024, 7, 1), ("04681",))
     assert [r.commune_code for r in only.rows] == ["04681", "*"]
 
@@ -860,3 +868,29 @@ def test_locate_gives_the_area_of_what_a_request_names(ledger: Ledger) -> None:
     with pytest.raises(DomainError) as err:
         ledger.do(reads.locate, reads.Entity.PAIRING, "nope")
     assert err.value.kind is ErrorKind.NOT_FOUND
+
+
+def test_a_batch_records_what_is_valid_and_says_why_the_rest_is_refused(ledger: Ledger) -> None:
+    ledger.household("HH-1", "poor")
+    ledger.do(records.record_support, support("D-0"))
+    batch = [
+        support("D-1"),
+        support("D-2", programme_code="ANYTHING"),
+        support("D-3", household="HH-404"),
+        support("D-1"),  # the same record twice in one sync: a repeat
+        support("D-1", amount_vnd=1),  # the same id with other content: a conflict
+        support("D-0"),  # already recorded before
+    ]
+    out = ledger.do(records.record_support_batch, batch)
+    assert [o.created if not isinstance(o, DomainError) else o.problems[0].code for o in out] == [
+        True,
+        "unknown_programme",
+        "unknown_household",
+        False,
+        "conflict",
+        False,
+    ]
+    assert [e.payload.disbursement_id for e in ledger.events(SupportDisbursed)] == ["D-0", "D-1"]
+    with pytest.raises(DomainError) as err:
+        ledger.do(records.record_support_batch, [support(f"X-{i}") for i in range(1001)])
+    assert err.value.kind is ErrorKind.TOO_LARGE

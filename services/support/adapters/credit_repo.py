@@ -4,21 +4,20 @@ portfolio per commune."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.support.adapters.sums import joined, split_sum
+from services.support.adapters.sums import summed
 from services.support.adapters.tables import instalments, loan_facts, loans
 from services.support.domain.credit import (
     FactKind,
     LoanFact,
     LoanState,
     LoanTerms,
-    bucket_due_dates,
 )
 from services.support.views import BucketFigures, LoanFactView, Portfolio, PortfolioRow
 from shared.contracts.codes import LoanStatus, OverdueBucket
@@ -53,19 +52,33 @@ class CreditRepository:
         return [_stored(r) for r in self.conn.execute(q).mappings()]
 
     def facts(self, loan_id: str) -> list[LoanFact]:
-        q = sa.select(loan_facts).where(loan_facts.c.loan_id == loan_id).order_by(loan_facts.c.seq)
-        return [
-            LoanFact(
-                r["fact_id"],
-                FactKind(r["kind"]),
-                r["on"],
-                r["principal_vnd"],
-                r["interest_vnd"],
-                r["instalment_due_on"],
-                r["new_due_on"],
+        return self.facts_of([loan_id]).get(loan_id, [])
+
+    def facts_of(self, loan_ids: list[str]) -> dict[str, list[LoanFact]]:
+        """The facts of several loans in one query, each loan's in recording order."""
+        out: dict[str, list[LoanFact]] = {}
+        if not loan_ids:
+            return out
+        f = loan_facts.c
+        q = (
+            sa.select(
+                f.loan_id,
+                f.fact_id,
+                f.kind,
+                f.on,
+                f.principal_vnd,
+                f.interest_vnd,
+                f.instalment_due_on,
+                f.new_due_on,
             )
-            for r in self.conn.execute(q).mappings()
-        ]
+            .where(f.loan_id.in_(loan_ids))
+            .order_by(f.loan_id, f.seq)
+        )
+        for loan_id, fid, kind, on, principal, interest, due, new_due in self.conn.execute(q):
+            out.setdefault(loan_id, []).append(
+                LoanFact(fid, FactKind(kind), on, principal, interest, due, new_due)
+            )
+        return out
 
     def fact_views(self, loan_id: str) -> list[LoanFactView]:
         q = sa.select(loan_facts).where(loan_facts.c.loan_id == loan_id).order_by(loan_facts.c.seq)
@@ -73,7 +86,7 @@ class CreditRepository:
 
     def add_loan(self, row: dict[str, Any], state: LoanState) -> None:
         self.conn.execute(sa.insert(loans), [{**row, **_state_columns(state)}])
-        self._instalments(row["loan_id"], row["commune_code"], state)
+        self._instalments(row["loan_id"], state)
 
     def add_fact(self, row: dict[str, Any]) -> None:
         seq = self.conn.execute(
@@ -87,17 +100,12 @@ class CreditRepository:
         self.conn.execute(
             sa.update(loans).where(loans.c.loan_id == loan.loan_id).values(**_state_columns(state))
         )
-        self._instalments(loan.loan_id, loan.commune_code, state)
+        self._instalments(loan.loan_id, state)
 
-    def _instalments(self, loan_id: str, commune_code: str, state: LoanState) -> None:
+    def _instalments(self, loan_id: str, state: LoanState) -> None:
         self.conn.execute(sa.delete(instalments).where(instalments.c.loan_id == loan_id))
         rows = [
-            {
-                "loan_id": loan_id,
-                "due_on": i.due_on,
-                "commune_code": commune_code,
-                "unpaid_vnd": i.principal_vnd,
-            }
+            {"loan_id": loan_id, "due_on": i.due_on, "unpaid_vnd": i.principal_vnd}
             for i in state.open_instalments
         ]
         if rows:
@@ -108,86 +116,109 @@ class CreditRepository:
     ) -> Portfolio:
         """Active loans per commune on ``as_of``: outstanding, overdue principal and ageing
         buckets (by the oldest unpaid instalment), from the stored state (every repayment
-        recorded so far) aged at ``as_of``."""
-        ranges = bucket_due_dates(as_of)
-        oldest = loans.c.oldest_unpaid_due_on
-        hi30 = ranges[OverdueBucket.DAYS_1_30][1]
-        hi90 = ranges[OverdueBucket.DAYS_31_90][1]
-        bucket = sa.case(
-            (oldest.is_(None), OverdueBucket.CURRENT.value),
-            (oldest <= ranges[OverdueBucket.OVER_90][1], OverdueBucket.OVER_90.value),
-            (oldest <= hi90, OverdueBucket.DAYS_31_90.value),
-            (oldest <= hi30, OverdueBucket.DAYS_1_30.value),
-            else_=OverdueBucket.CURRENT.value,
-        ).label("bucket")
-        cond: list[Any] = [loans.c.status == LoanStatus.ACTIVE.value]
+        recorded so far) aged at ``as_of``.
+
+        Two queries, each on its own index: the loans not past due, grouped by commune and
+        programme (covering index on status, commune, programme, …), and the loans past due
+        with their past-due instalments (index on status and oldest unpaid due date, so only
+        the few late loans are read), aged in SQL by comparing dates."""
+        lc, ic = loans.c, instalments.c
+        cond: list[Any] = [lc.status == LoanStatus.ACTIVE.value]
         if commune_codes:
-            cond.append(loans.c.commune_code.in_(commune_codes))
+            cond.append(lc.commune_code.in_(commune_codes))
         if programme_code:
-            cond.append(loans.c.programme_code == programme_code)
-        per_loan = self.conn.execute(
+            cond.append(lc.programme_code == programme_code)
+        oldest = lc.oldest_unpaid_due_on
+        current, read = summed(
+            self.conn,
+            lambda s: (
+                sa.select(
+                    lc.commune_code,
+                    lc.programme_code,
+                    sa.func.count().label("n"),
+                    *s(lc.outstanding_vnd, "o"),
+                )
+                .where(*cond, sa.or_(oldest.is_(None), oldest >= as_of))
+                .group_by(lc.commune_code, lc.programme_code)
+            ),
+        )
+        age = sa.case(
+            (oldest <= as_of - timedelta(days=91), OverdueBucket.OVER_90.value),
+            (oldest <= as_of - timedelta(days=31), OverdueBucket.DAYS_31_90.value),
+            else_=OverdueBucket.DAYS_1_30.value,
+        ).label("bucket")
+        late = self.conn.execute(
             sa.select(
-                loans.c.commune_code,
-                loans.c.programme_code,
-                bucket,
-                sa.func.count().label("n"),
-                *split_sum(loans.c.outstanding_vnd, "o"),
+                lc.loan_id,
+                lc.commune_code,
+                lc.programme_code,
+                lc.outstanding_vnd,
+                age,
+                ic.unpaid_vnd,
             )
-            .where(*cond)
-            .group_by(loans.c.commune_code, loans.c.programme_code, bucket)
-        ).all()
-        overdue = self.conn.execute(
-            sa.select(loans.c.commune_code, bucket, *split_sum(instalments.c.unpaid_vnd, "u"))
-            .select_from(instalments.join(loans, loans.c.loan_id == instalments.c.loan_id))
-            .where(instalments.c.due_on < as_of, *cond)
-            .group_by(loans.c.commune_code, bucket)
-        ).all()
-        rows: dict[str, dict[str, Any]] = {}
-
-        def acc(commune: str) -> dict[str, Any]:
-            return rows.setdefault(
-                commune,
-                {
-                    "loans": 0,
-                    "outstanding": 0,
-                    "overdue": 0,
-                    "buckets": {b.value: [0, 0, 0] for b in OverdueBucket},
-                    "programmes": {},
-                },
+            .select_from(
+                loans.join(instalments, sa.and_(ic.loan_id == lc.loan_id, ic.due_on < as_of))
             )
+            .where(*cond, oldest < as_of)
+        ).all()
+        rows: dict[str, _Acc] = {}
 
-        for r in per_loan:
-            out = joined(r, "o")
-            for key in (r.commune_code, "*"):
-                a = acc(key)
-                a["loans"] += r.n
-                a["outstanding"] += out
-                a["buckets"][r.bucket][0] += r.n
-                a["buckets"][r.bucket][2] += out
-                a["programmes"][r.programme_code] = a["programmes"].get(r.programme_code, 0) + out
-        for r in overdue:
-            amount = joined(r, "u")
-            for key in (r.commune_code, "*"):
-                a = acc(key)
-                a["overdue"] += amount
-                a["buckets"][r.bucket][1] += amount
+        def add(commune: str, programme: str, bucket: str, n: int, out: int, due: int) -> None:
+            for key in (commune, "*"):
+                a = rows.get(key) or rows.setdefault(key, _Acc())
+                a.loans += n
+                a.outstanding += out
+                a.overdue += due
+                figures = a.buckets[bucket]
+                figures[0] += n
+                figures[1] += due
+                figures[2] += out
+                a.programmes[programme] = a.programmes.get(programme, 0) + out
+
+        for r in current:
+            add(r.commune_code, r.programme_code, OverdueBucket.CURRENT.value, r.n, read(r, "o"), 0)
+        seen: set[str] = set()
+        for r in late:  # one row per past-due instalment of a late loan
+            first = r.loan_id not in seen
+            seen.add(r.loan_id)
+            add(
+                r.commune_code,
+                r.programme_code,
+                r.bucket,
+                int(first),
+                r.outstanding_vnd if first else 0,
+                r.unpaid_vnd,
+            )
         return Portfolio(
             as_of=as_of,
             rows=[
                 PortfolioRow(
                     commune_code=k,
-                    loans=v["loans"],
-                    outstanding_vnd=v["outstanding"],
-                    overdue_vnd=v["overdue"],
+                    loans=v.loans,
+                    outstanding_vnd=v.outstanding,
+                    overdue_vnd=v.overdue,
                     buckets={
-                        b: BucketFigures(loans=n, overdue_vnd=o, outstanding_vnd=s)
-                        for b, (n, o, s) in v["buckets"].items()
+                        name: BucketFigures(loans=n, overdue_vnd=o, outstanding_vnd=s)
+                        for name, (n, o, s) in v.buckets.items()
                     },
-                    by_programme=dict(sorted(v["programmes"].items())),
+                    by_programme=dict(sorted(v.programmes.items())),
                 )
                 for k, v in sorted(rows.items(), key=lambda kv: (kv[0] == "*", kv[0]))
             ],
         )
+
+
+class _Acc:
+    """Running figures of one commune while the grouped rows are read."""
+
+    __slots__ = ("buckets", "loans", "outstanding", "overdue", "programmes")
+
+    def __init__(self) -> None:
+        self.loans = 0
+        self.outstanding = 0
+        self.overdue = 0
+        self.buckets: dict[str, list[int]] = {b.value: [0, 0, 0] for b in OverdueBucket}
+        self.programmes: dict[str, int] = {}
 
 
 def _stored(m: Any) -> StoredLoan:

@@ -82,7 +82,8 @@ def _where(f: RecordFilter) -> list[Any]:
 
 
 def _view(row: Any) -> RecordView:
-    return RecordView.model_validate(dict(row._mapping))
+    """Rows written by the ledger are valid by construction: built without re-validation."""
+    return RecordView.model_construct(**row._mapping)
 
 
 class LedgerRepository:
@@ -97,6 +98,19 @@ class LedgerRepository:
         if row is None:
             return None
         return decode(row[0]) or {}
+
+    def stored_requests(
+        self, table: sa.Table, key: str, values: Sequence[str]
+    ) -> dict[str, dict[str, Any]]:
+        """The canonical requests stored with each of ``values`` that exists."""
+        out: dict[str, dict[str, Any]] = {}
+        unique = sorted(set(values))
+        for i in range(0, len(unique), 500):
+            q = sa.select(table.c[key], table.c.request).where(
+                table.c[key].in_(unique[i : i + 500])
+            )
+            out.update({k: decode(raw) or {} for k, raw in self.conn.execute(q)})
+        return out
 
     def exists(self, table: sa.Table, key: str, value: str) -> bool:
         q = sa.select(sa.literal(1)).select_from(table).where(table.c[key] == value)

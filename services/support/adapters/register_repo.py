@@ -71,30 +71,40 @@ class RegisterRepository:
         upsert_latest(self.conn, recognised_latest, latest, keys=["household_code"])
 
     def household(self, code: str) -> Registered | None:
-        row = self.conn.execute(sa.select(known).where(known.c.household_code == code)).first()
-        if row is None:
-            return None
-        m = row._mapping
-        roster = self.conn.execute(
-            sa.select(members).where(members.c.household_code == code).order_by(members.c.member_no)
-        ).mappings()
-        hist = self.conn.execute(
-            sa.select(recognised).where(recognised.c.household_code == code)
-        ).mappings()
-        return Registered(
-            household_code=code,
-            commune_code=m["commune_code"],
-            village_code=m["village_code"] or "",
-            status=m["status"],
-            stage=m["stage"],
-            head_ethnicity=m["head_ethnicity"],
-            members=tuple(
+        return self.households([code]).get(code)
+
+    def households(self, codes: Sequence[str]) -> dict[str, Registered]:
+        """Registered households by code (three queries whatever their number)."""
+        out: dict[str, Registered] = {}
+        for i in range(0, len(codes), 500):
+            out.update(self._households(list(codes[i : i + 500])))
+        return out
+
+    def _households(self, codes: list[str]) -> dict[str, Registered]:
+        heads = {
+            r["household_code"]: r
+            for r in self.conn.execute(
+                sa.select(known).where(known.c.household_code.in_(codes))
+            ).mappings()
+        }
+        if not heads:
+            return {}
+        roster: dict[str, list[MemberFacts]] = {}
+        for r in self.conn.execute(
+            sa.select(members)
+            .where(members.c.household_code.in_(list(heads)))
+            .order_by(members.c.household_code, members.c.member_no)
+        ).mappings():
+            roster.setdefault(r["household_code"], []).append(
                 MemberFacts(
                     r["member_no"], r["age"], r["working_age"], r["able_to_work"], r["disability"]
                 )
-                for r in roster
-            ),
-            history=tuple(
+            )
+        history: dict[str, list[RecognisedEntry]] = {}
+        for h in self.conn.execute(
+            sa.select(recognised).where(recognised.c.household_code.in_(list(heads)))
+        ).mappings():
+            history.setdefault(h["household_code"], []).append(
                 RecognisedEntry(
                     h["effective_on"],
                     PovertyStatus(h["status"]),
@@ -102,8 +112,19 @@ class RegisterRepository:
                     h["low_income_worker"],
                     h["order_key"],
                 )
-                for h in hist
-            ),
-            causes=tuple(c for c in (m["causes"] or "").split(",") if c),
-            needs=tuple(n for n in (m["needs"] or "").split(",") if n),
-        )
+            )
+        return {
+            code: Registered(
+                household_code=code,
+                commune_code=m["commune_code"],
+                village_code=m["village_code"] or "",
+                status=m["status"],
+                stage=m["stage"],
+                head_ethnicity=m["head_ethnicity"],
+                members=tuple(roster.get(code, ())),
+                history=tuple(history.get(code, ())),
+                causes=tuple(c for c in (m["causes"] or "").split(",") if c),
+                needs=tuple(n for n in (m["needs"] or "").split(",") if n),
+            )
+            for code, m in heads.items()
+        }

@@ -174,6 +174,15 @@ class Loan(SupportModel, table=True):
             "oldest_unpaid_due_on",
             "outstanding_vnd",
         ),
+        sa.Index(
+            "ix_loan_late",
+            "status",
+            "oldest_unpaid_due_on",
+            "commune_code",
+            "programme_code",
+            "loan_id",
+            "outstanding_vnd",
+        ),
     )
 
     loan_id: str = Field(primary_key=True, max_length=64)
@@ -207,13 +216,9 @@ class LoanInstalment(SupportModel, table=True):
     """Unpaid principal of a loan by due date (settled instalments are removed)."""
 
     __tablename__ = "loan_instalment"
-    __table_args__ = (
-        sa.Index("ix_loan_instalment_due", "due_on", "commune_code", "loan_id", "unpaid_vnd"),
-    )
 
     loan_id: str = Field(primary_key=True, max_length=64)
     due_on: date = Field(primary_key=True)
-    commune_code: str = Field(max_length=16)
     unpaid_vnd: int = vnd()
 
 

@@ -59,16 +59,6 @@ def bucket_of(days_past_due: int) -> OverdueBucket:
     return OverdueBucket.OVER_90
 
 
-def bucket_due_dates(as_of: date) -> dict[OverdueBucket, tuple[date | None, date]]:
-    """For each overdue bucket, the range of oldest-unpaid due dates (inclusive; ``None``:
-    open) that puts a loan in it on ``as_of`` (lets a database group loans by comparing dates)."""
-    return {
-        OverdueBucket.DAYS_1_30: (as_of - timedelta(days=30), as_of - timedelta(days=1)),
-        OverdueBucket.DAYS_31_90: (as_of - timedelta(days=90), as_of - timedelta(days=31)),
-        OverdueBucket.OVER_90: (None, as_of - timedelta(days=91)),
-    }
-
-
 class FactKind(StrEnum):
     REPAYMENT = "repayment"
     EXTENSION = "extension"

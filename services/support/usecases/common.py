@@ -62,16 +62,20 @@ def not_future(day: date, now: datetime, field: str) -> None:
         )
 
 
+def unknown_household(code: str, field: str = "household_code") -> DomainError:
+    return DomainError(
+        field,
+        f"Không tìm thấy hộ {code} trong danh sách hộ đã rà soát.",
+        f"Household {code} has not been classified by a review.",
+        ErrorKind.NOT_FOUND,
+        code="unknown_household",
+    )
+
+
 def household(uow: SupportUnitOfWork, code: str, field: str = "household_code") -> Registered:
     found = uow.register.household(code)
     if found is None:
-        raise DomainError(
-            field,
-            f"Không tìm thấy hộ {code} trong danh sách hộ đã rà soát.",
-            f"Household {code} has not been classified by a review.",
-            ErrorKind.NOT_FOUND,
-            code="unknown_household",
-        )
+        raise unknown_household(code, field)
     return found
 
 

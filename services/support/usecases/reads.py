@@ -22,13 +22,15 @@ from services.support.adapters.tables import (
     trainings,
 )
 from services.support.adapters.uow import SupportUnitOfWork
+from services.support.domain.credit import evaluate
 from services.support.domain.groups import status_on
 from services.support.usecases.common import household, missing
-from services.support.usecases.credit import loan_view, state_of
+from services.support.usecases.credit import loan_view
 from services.support.views import (
     Area,
     HouseholdHistory,
     HouseholdInfo,
+    LoanView,
     Page,
     RecordView,
     Totals,
@@ -59,10 +61,7 @@ def household_history(uow: SupportUnitOfWork, household_code: str, on: date) -> 
             ),
             records=views,
             totals=totals_of(views),
-            loans=[
-                loan_view(ln, state_of(uow, ln, on))
-                for ln in uow.credit.of_household(household_code)
-            ],
+            loans=_loans(uow, household_code, on),
             obligations=[
                 obligation_view(o, on) for o in uow.revolving.of_household(household_code)
             ],
@@ -71,6 +70,23 @@ def household_history(uow: SupportUnitOfWork, household_code: str, on: date) -> 
             trainings=uow.cases.trainings_of(household_code),
             pairings=uow.sponsors.pairings_of_household(household_code),
         )
+
+
+def _loans(uow: SupportUnitOfWork, household_code: str, on: date) -> list[LoanView]:
+    stored = uow.credit.of_household(household_code)
+    facts = uow.credit.facts_of([ln.loan_id for ln in stored])
+    return [
+        loan_view(
+            ln,
+            evaluate(
+                ln.terms,
+                facts.get(ln.loan_id, []),
+                on,
+                max_extension_months=ln.max_extension_months,
+            ),
+        )
+        for ln in stored
+    ]
 
 
 def _check_page(page: int, page_size: int) -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import Field
 
+from services.support.adapters.codec import canonical, encode
+from services.support.adapters.register_repo import Registered
 from services.support.adapters.tables import records
 from services.support.adapters.uow import SupportUnitOfWork
 from services.support.domain.catalogue import Catalogue
+from services.support.domain.idempotency import check_replay
 from services.support.domain.sponsorship import check_within
 from services.support.usecases.common import (
     Code,
@@ -19,19 +24,18 @@ from services.support.usecases.common import (
     admit,
     check_source,
     disbursed,
-    household,
     member,
     missing,
     not_future,
     record_row,
-    replayed,
-    stored_json,
+    unknown_household,
 )
 from services.support.views import Recorded
 from shared.contracts.codes import FundingSource, RecordType, SupportKind
-from shared.errors import DomainError
+from shared.errors import DomainError, ErrorKind
 
 GIVEN = "given"
+MAX_BATCH = 1000
 
 
 class SupportRequest(Overridable):
@@ -75,42 +79,106 @@ def record_support(
     the date, fund the kind and source, and serve the household's recognised status on that
     date (or an authorised officer overrides with a reason); amounts within the programme's
     cap. A repeated id with the same content changes nothing; with other content: 409."""
-    with uow:
-        if replayed(
-            uow,
-            records,
-            "record_id",
-            request,
-            ("Khoản hỗ trợ", "Support record"),
-            key_value=request.disbursement_id,
-        ):
-            return _existing(uow, request.disbursement_id)
-        hh = household(uow, request.household_code)
-        on = request.disbursed_on
-        not_future(on, now, "disbursed_on")
-        programme = catalogue.programme(request.programme_code, on)
-        check_source(programme, request.funding_source)
-        if request.member_no is not None:
-            member(hh, request.member_no)
-        if request.pairing_id is not None:
-            pairing = uow.sponsors.pairing(request.pairing_id)
-            if pairing is None or pairing.household_code != hh.household_code:
-                raise missing("việc giúp đỡ", "pairing", request.pairing_id, "pairing_id")
-            check_within(pairing.pairing_id, pairing.starts_on, on, "disbursed_on")
-        verdict, _st = admit(
-            catalogue,
-            hh,
-            programme,
-            request.kind,
-            on,
-            amount_vnd=request.amount_vnd,
-            member_no=request.member_no,
-            override_reason=request.override_reason,
-            may_override=may_override,
-            actor=actor,
+    (outcome,) = record_support_batch(
+        uow,
+        catalogue,
+        [request],
+        may_override=may_override,
+        actor=actor,
+        correlation_id=correlation_id,
+        now=now,
+    )
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
+
+
+def record_support_batch(
+    uow: SupportUnitOfWork,
+    catalogue: Catalogue,
+    requests: Sequence[SupportRequest],
+    *,
+    may_override: bool = False,
+    actor: str | None = None,
+    correlation_id: str,
+    now: datetime,
+) -> list[Recorded | DomainError]:
+    """Several records (a tablet syncing, a file), each checked on its own as
+    :func:`record_support` does, all accepted ones written in one transaction. The outcome of
+    each request, in order: what was recorded (or found identical), or why it was refused. An
+    id repeated within the batch counts as a repeat of its first occurrence."""
+    if len(requests) > MAX_BATCH:
+        raise DomainError(
+            "(body)",
+            f"Mỗi lần gửi tối đa {MAX_BATCH} khoản hỗ trợ.",
+            f"At most {MAX_BATCH} records per batch.",
+            ErrorKind.TOO_LARGE,
         )
-        row = record_row(
-            record_id=request.disbursement_id,
+    with uow:
+        stored = uow.ledger.stored_requests(
+            records, "record_id", [r.disbursement_id for r in requests]
+        )
+        known = uow.register.households(sorted({r.household_code for r in requests}))
+        rows: list[dict[str, Any]] = []
+        outcomes: list[Recorded | DomainError] = []
+        for request in requests:
+            try:
+                outcomes.append(
+                    _one(uow, catalogue, request, stored, known, rows, may_override, actor, now)
+                )
+            except DomainError as exc:
+                outcomes.append(exc)
+        if rows:
+            uow.ledger.add(rows)
+            uow.stage([disbursed(row, correlation_id, now) for row in rows])
+            uow.commit()
+        return outcomes
+
+
+def _one(
+    uow: SupportUnitOfWork,
+    catalogue: Catalogue,
+    request: SupportRequest,
+    stored: dict[str, dict[str, Any]],
+    known: dict[str, Registered],
+    rows: list[dict[str, Any]],
+    may_override: bool,
+    actor: str | None,
+    now: datetime,
+) -> Recorded:
+    incoming = canonical(request)
+    rid = request.disbursement_id
+    if check_replay("Khoản hỗ trợ", "Support record", rid, stored.get(rid), incoming):
+        return _existing(uow, rid, rows)
+    hh = known.get(request.household_code)
+    if hh is None:
+        raise unknown_household(request.household_code)
+    on = request.disbursed_on
+    not_future(on, now, "disbursed_on")
+    programme = catalogue.programme(request.programme_code, on)
+    check_source(programme, request.funding_source)
+    if request.member_no is not None:
+        member(hh, request.member_no)
+    if request.pairing_id is not None:
+        pairing = uow.sponsors.pairing(request.pairing_id)
+        if pairing is None or pairing.household_code != hh.household_code:
+            raise missing("việc giúp đỡ", "pairing", request.pairing_id, "pairing_id")
+        check_within(pairing.pairing_id, pairing.starts_on, on, "disbursed_on")
+    verdict, _st = admit(
+        catalogue,
+        hh,
+        programme,
+        request.kind,
+        on,
+        amount_vnd=request.amount_vnd,
+        member_no=request.member_no,
+        override_reason=request.override_reason,
+        may_override=may_override,
+        actor=actor,
+    )
+    rows.append(
+        record_row(
+            record_id=rid,
             hh=hh,
             programme_code=programme.code,
             kind=request.kind,
@@ -121,7 +189,7 @@ def record_support(
             status=GIVEN,
             verdict=verdict,
             now=now,
-            request=stored_json(request),
+            request=encode(incoming),
             member_no=request.member_no,
             quantity=request.quantity,
             unit=request.unit,
@@ -131,24 +199,33 @@ def record_support(
             pairing_id=request.pairing_id,
             funding_detail=request.funding_detail,
         )
-        uow.ledger.add([row])
-        uow.stage([disbursed(row, correlation_id, now)])
-        uow.commit()
+    )
+    stored[rid] = incoming  # a later occurrence in the batch is a repeat of this one
+    return Recorded(
+        id=rid,
+        created=True,
+        commune_code=hh.commune_code,
+        village_code=hh.village_code,
+        overridden=verdict.overridden,
+        eligible_group=verdict.group.value if verdict.group else None,
+        events=1,
+    )
+
+
+def _existing(uow: SupportUnitOfWork, record_id: str, pending: list[dict[str, Any]]) -> Recorded:
+    row = next((r for r in pending if r["record_id"] == record_id), None)
+    if row is not None:
         return Recorded(
-            id=request.disbursement_id,
-            created=True,
-            commune_code=hh.commune_code,
-            village_code=hh.village_code,
-            overridden=verdict.overridden,
-            eligible_group=verdict.group.value if verdict.group else None,
-            events=1,
+            id=record_id,
+            created=False,
+            commune_code=row["commune_code"],
+            village_code=row["village_code"],
+            overridden=row["overridden"],
+            eligible_group=row["eligible_group"],
         )
-
-
-def _existing(uow: SupportUnitOfWork, record_id: str) -> Recorded:
     view = uow.ledger.get(record_id)
-    if view is None:  # pragma: no cover - replayed() found it in this transaction
-        raise DomainError("disbursement_id", "Không tìm thấy.", "Not found.")
+    if view is None:  # pragma: no cover - its request was read in this transaction
+        raise missing("khoản hỗ trợ", "support record", record_id, "disbursement_id")
     return Recorded(
         id=record_id,
         created=False,

@@ -138,6 +138,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('loan', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_loan_household_code'), ['household_code'], unique=False)
+        batch_op.create_index('ix_loan_late', ['status', 'oldest_unpaid_due_on', 'commune_code', 'programme_code', 'loan_id', 'outstanding_vnd'], unique=False)
         batch_op.create_index('ix_loan_portfolio', ['status', 'commune_code', 'programme_code', 'oldest_unpaid_due_on', 'outstanding_vnd'], unique=False)
 
     op.create_table('loan_fact',
@@ -164,13 +165,9 @@ def upgrade() -> None:
     op.create_table('loan_instalment',
     sa.Column('loan_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('due_on', sa.Date(), nullable=False),
-    sa.Column('commune_code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('unpaid_vnd', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('loan_id', 'due_on')
     )
-    with op.batch_alter_table('loan_instalment', schema=None) as batch_op:
-        batch_op.create_index('ix_loan_instalment_due', ['due_on', 'commune_code', 'loan_id', 'unpaid_vnd'], unique=False)
-
     op.create_table('obligation',
     sa.Column('obligation_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('model_code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -535,9 +532,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_obligation_household_code'))
 
     op.drop_table('obligation')
-    with op.batch_alter_table('loan_instalment', schema=None) as batch_op:
-        batch_op.drop_index('ix_loan_instalment_due')
-
     op.drop_table('loan_instalment')
     with op.batch_alter_table('loan_fact', schema=None) as batch_op:
         batch_op.drop_index('ix_loan_fact_loan')
@@ -545,6 +539,7 @@ def downgrade() -> None:
     op.drop_table('loan_fact')
     with op.batch_alter_table('loan', schema=None) as batch_op:
         batch_op.drop_index('ix_loan_portfolio')
+        batch_op.drop_index('ix_loan_late')
         batch_op.drop_index(batch_op.f('ix_loan_household_code'))
 
     op.drop_table('loan')
