@@ -25,9 +25,8 @@ from shared.errors import DomainError, ErrorKind, not_found
 
 PRODUCER = "support"
 
-Id = Annotated[
-    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/#\-]+$")
-]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+"""Ids and household codes as other systems write them (1 to 64 characters)."""
 Code = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Vnd = Annotated[int, Field(ge=0, le=MAX_VND, description="VND, at most 10^12.")]
 Quantity = Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY)]

@@ -40,14 +40,11 @@ from shared.contracts import housing as contract
 from shared.contracts.codes import HousingKind, RecordType, SupportKind
 from shared.errors import DomainError
 
-CaseId = Field(min_length=1, max_length=48, pattern=r"^[A-Za-z0-9._:/\-]+$")
-
 
 class HousingRequest(Overridable):
     case_id: str = Field(
         min_length=1,
         max_length=48,
-        pattern=r"^[A-Za-z0-9._:/\-]+$",
         description="Housing case id (at most 48 characters); idempotency key.",
     )
     household_code: Id
