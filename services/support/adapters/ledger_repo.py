@@ -112,6 +112,14 @@ class LedgerRepository:
             out.update({k: decode(raw) or {} for k, raw in self.conn.execute(q)})
         return out
 
+    def lock(self, table: sa.Table, key: str, value: str) -> None:
+        """Hold the row until commit (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite has one
+        writer at a time): two replicas changing one loan, obligation, fund, case or pairing
+        apply their facts one after the other, each on the state the other left."""
+        self.conn.execute(
+            sa.select(table.c[key]).where(table.c[key] == value).with_for_update()
+        ).first()
+
     def exists(self, table: sa.Table, key: str, value: str) -> bool:
         q = sa.select(sa.literal(1)).select_from(table).where(table.c[key] == value)
         return self.conn.execute(q).first() is not None

@@ -22,7 +22,6 @@ from services.support.domain.credit import (
     evaluate,
     schedule,
 )
-from services.support.domain.money import vnd
 from services.support.usecases.common import (
     Code,
     Id,
@@ -309,7 +308,9 @@ def _recorded(loan: StoredLoan | None, *, created: bool, events: int = 0) -> Rec
     )
 
 
-def _loan(uow: SupportUnitOfWork, loan_id: str) -> StoredLoan:
+def _loan(uow: SupportUnitOfWork, loan_id: str, *, lock: bool = True) -> StoredLoan:
+    if lock:
+        uow.ledger.lock(loans, "loan_id", loan_id)
     loan = uow.credit.get(loan_id)
     if loan is None:
         raise missing("khoản vay", "loan", loan_id, "loan_id")
@@ -585,7 +586,7 @@ def loan_detail(uow: SupportUnitOfWork, loan_id: str, on: date) -> LoanDetail:
     """A loan as of ``on``: balances, interest accrued, overdue and its bucket, its schedule
     and every fact recorded."""
     with uow:
-        loan = _loan(uow, loan_id)
+        loan = _loan(uow, loan_id, lock=False)
         return LoanDetail(
             loan=loan_view(loan, state_of(uow, loan, on)),
             facts=uow.credit.fact_views(loan_id),
@@ -602,18 +603,3 @@ def loan_portfolio(
     ageing buckets on ``on``, outstanding by programme."""
     with uow:
         return uow.credit.portfolio(on, commune_codes, programme_code)
-
-
-__all__ = [
-    "ExtensionRequest",
-    "LoanRequest",
-    "RepaymentRequest",
-    "WriteOffRequest",
-    "disburse_loan",
-    "extend_loan",
-    "loan_detail",
-    "loan_portfolio",
-    "record_repayment",
-    "vnd",
-    "write_off_loan",
-]

@@ -222,6 +222,7 @@ def complete_housing(
 ) -> Recorded:
     """The house is finished (handed over)."""
     with uow:
+        uow.ledger.lock(housing_cases, "case_id", request.case_id)
         case = uow.cases.housing(request.case_id)
         if case is None:
             raise missing("hồ sơ nhà ở", "housing case", request.case_id, "case_id")

@@ -23,7 +23,6 @@ from services.support.usecases.common import (
     emit,
     household,
     member,
-    not_future,
     record_row,
     replayed,
     stored_json,
@@ -184,6 +183,3 @@ def issue_card(
             eligible_group=basis,
             events=2,
         )
-
-
-__all__ = ["CardRequest", "issue_card", "not_future"]

@@ -10,12 +10,12 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from services.support.adapters.codec import canonical
 from services.support.adapters.register_repo import Registered
 from services.support.adapters.revolving_repo import StoredModel, StoredObligation, view
 from services.support.adapters.tables import (
     fund_entries,
     obligation_events,
+    obligations,
     records,
     revolving_models,
 )
@@ -48,7 +48,6 @@ from services.support.usecases.common import (
     record_row,
     replayed,
     stored_json,
-    today,
 )
 from services.support.views import ChainLinkView, ChainView, FundView, ObligationView, Recorded
 from shared.contracts import revolving as contract
@@ -60,7 +59,7 @@ from shared.contracts.codes import (
     RecordType,
     SupportKind,
 )
-from shared.errors import DomainError
+from shared.errors import DomainError, ErrorKind
 
 
 class ModelRequest(Request):
@@ -133,7 +132,9 @@ class RepayRequest(Request):
     amount_vnd: Vnd = Field(gt=0)
 
 
-def _model(uow: SupportUnitOfWork, code: str) -> StoredModel:
+def _model(uow: SupportUnitOfWork, code: str, *, lock: bool = False) -> StoredModel:
+    if lock:  # the fund's balance is checked, then changed
+        uow.ledger.lock(revolving_models, "model_code", code)
     m = uow.revolving.model(code)
     if m is None:
         raise missing("mô hình quay vòng", "revolving model", code, "model_code")
@@ -141,6 +142,7 @@ def _model(uow: SupportUnitOfWork, code: str) -> StoredModel:
 
 
 def _obligation(uow: SupportUnitOfWork, obligation_id: str) -> StoredObligation:
+    uow.ledger.lock(obligations, "obligation_id", obligation_id)
     o = uow.revolving.obligation(obligation_id)
     if o is None:
         raise missing("nghĩa vụ hoàn trả", "obligation", obligation_id, "obligation_id")
@@ -247,7 +249,7 @@ def add_fund_capital(
 ) -> Recorded:
     """Capital added to a model's fund."""
     with uow:
-        model = _model(uow, request.model_code)
+        model = _model(uow, request.model_code, lock=True)
         area = {"commune_code": model.commune_code, "village_code": model.village_code or ""}
         if replayed(uow, fund_entries, "entry_id", request, ("Khoản góp quỹ", "Fund entry")):
             return Recorded(id=request.entry_id, created=False, **area)
@@ -373,7 +375,7 @@ def give_revolving(
                 commune_code=v.commune_code if v else "",
                 village_code=v.village_code if v else "",
             )
-        model = _model(uow, request.model_code)
+        model = _model(uow, request.model_code, lock=request.from_fund)
         hh = household(uow, request.household_code)
         on = request.given_on
         not_future(on, now, "given_on")
@@ -583,8 +585,9 @@ def pass_on_support(
         if giver is None or uow.ledger.exists(records, "record_id", request.to_record_id):
             raise DomainError(
                 "to_record_id",
-                "Mã khoản hỗ trợ đã được dùng.",
-                "The record id is already used.",
+                f"Mã khoản hỗ trợ {request.to_record_id} đã được dùng.",
+                f"Record id {request.to_record_id} is already used.",
+                ErrorKind.CONFLICT,
                 code="conflict",
             )
         h = pass_on(o.holding, request.quantity, o.obligation_id)
@@ -674,6 +677,7 @@ def repay_obligation(
         if again:
             return again
         o = _obligation(uow, request.obligation_id)
+        _model(uow, o.model_code, lock=True)
         not_future(request.on, now, "on")
         h = repay(o.holding, request.amount_vnd, o.obligation_id)
         _settle(uow, o, h, request.on)
@@ -767,6 +771,3 @@ def fund_status(uow: SupportUnitOfWork, model_code: str, on: date) -> FundView:
 
 def obligations_of(uow: SupportUnitOfWork, household_code: str, on: date) -> list[ObligationView]:
     return [view(o, on) for o in uow.revolving.of_household(household_code)]
-
-
-__all__ = ["canonical", "today"]

@@ -108,7 +108,9 @@ def _organisation(uow: SupportUnitOfWork, code: str) -> OrganisationView:
     return org
 
 
-def _pairing(uow: SupportUnitOfWork, pairing_id: str) -> PairingView:
+def _pairing(uow: SupportUnitOfWork, pairing_id: str, *, lock: bool = False) -> PairingView:
+    if lock:
+        uow.ledger.lock(pairings, "pairing_id", pairing_id)
     p = uow.sponsors.pairing(pairing_id)
     if p is None:
         raise missing("việc giúp đỡ", "pairing", pairing_id, "pairing_id")
@@ -191,7 +193,7 @@ def record_visit(
 ) -> Recorded:
     """A follow-up visit (notes stay in the ledger)."""
     with uow:
-        p = _pairing(uow, request.pairing_id)
+        p = _pairing(uow, request.pairing_id, lock=True)
         area = {"commune_code": p.commune_code, "village_code": p.village_code}
         if replayed(uow, visits, "visit_id", request, ("Lần thăm", "Visit")):
             return Recorded(id=request.visit_id, created=False, **area)
@@ -226,7 +228,7 @@ def end_pairing(
 ) -> Recorded:
     """The pairing ends with its outcome for the household."""
     with uow:
-        p = _pairing(uow, request.pairing_id)
+        p = _pairing(uow, request.pairing_id, lock=True)
         area = {"commune_code": p.commune_code, "village_code": p.village_code}
         if replayed(
             uow,

@@ -199,6 +199,7 @@ def _existing(uow: SupportUnitOfWork, enrolment_id: str) -> Recorded:
 
 
 def _enrolment(uow: SupportUnitOfWork, enrolment_id: str) -> TrainingView:
+    uow.ledger.lock(trainings, "enrolment_id", enrolment_id)
     t = uow.cases.training(enrolment_id)
     if t is None:
         raise missing("khóa học", "enrolment", enrolment_id, "enrolment_id")
