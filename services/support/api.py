@@ -38,6 +38,8 @@ def router(rt: Runtime, metrics: SupportMetrics, catalogue: Catalogue) -> APIRou
         if rec.created:
             metrics.disbursed.labels(body.kind.value).inc()
             metrics.disbursed_vnd.labels(body.kind.value).inc(body.amount_vnd)
+            if rec.overridden:
+                metrics.overridden.labels(body.kind.value).inc()
             rt.relay.notify()
         else:
             response.status_code = status.HTTP_200_OK

@@ -894,3 +894,11 @@ def test_a_batch_records_what_is_valid_and_says_why_the_rest_is_refused(ledger: 
     with pytest.raises(DomainError) as err:
         ledger.do(records.record_support_batch, [support(f"X-{i}") for i in range(1001)])
     assert err.value.kind is ErrorKind.TOO_LARGE
+
+
+def test_a_loan_may_not_take_the_id_of_another_support_record(ledger: Ledger) -> None:
+    ledger.household("HH-1", "poor")
+    ledger.do(records.record_support, support("X-1"))
+    with pytest.raises(DomainError) as err:
+        ledger.do(credit.disburse_loan, loan("X-1"))
+    assert (err.value.kind, err.value.problems[0].code) == (ErrorKind.CONFLICT, "id_in_use")

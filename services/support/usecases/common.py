@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.support.adapters.codec import canonical, encode
 from services.support.adapters.register_repo import Registered
+from services.support.adapters.tables import records
 from services.support.adapters.uow import SupportUnitOfWork
 from services.support.domain.catalogue import Catalogue, Programme
 from services.support.domain.eligibility import Verdict, check_cap, decide
@@ -260,6 +261,20 @@ def disbursed(row: dict[str, Any], correlation_id: str, now: datetime) -> Suppor
 
 def emit(cls: type[Envelope[Any]], payload: BaseModel, correlation_id: str, now: datetime) -> Any:
     return cls.create(payload, producer=PRODUCER, correlation_id=correlation_id, occurred_at=now)
+
+
+def unused_record_ids(uow: SupportUnitOfWork, ids: list[str], field: str) -> None:
+    """409 if a support record already has one of ``ids`` (loans, cards, enrolments and
+    housing parts are records of the ledger too, so they share its ids)."""
+    for rid in ids:
+        if uow.ledger.exists(records, "record_id", rid):
+            raise DomainError(
+                field,
+                f"Mã {rid} đã được dùng cho một khoản hỗ trợ khác.",
+                f"Id {rid} is already used by another support record.",
+                ErrorKind.CONFLICT,
+                code="id_in_use",
+            )
 
 
 def missing(what_vi: str, what_en: str, value: str, field: str) -> DomainError:

@@ -40,6 +40,7 @@ from services.support.usecases.common import (
     replayed,
     stored_json,
     today,
+    unused_record_ids,
 )
 from services.support.views import (
     Instalment,
@@ -138,6 +139,7 @@ def disburse_loan(
         not_future(on, now, "disbursed_on")
         programme = catalogue.programme(request.programme_code, on)
         credit = _credit_terms(programme.code, programme.credit)
+        unused_record_ids(uow, [request.loan_id], "loan_id")
         check_source(programme, FundingSource.POLICY_CREDIT)
         if request.member_no is not None:
             member(hh, request.member_no)

@@ -34,6 +34,7 @@ from services.support.usecases.common import (
     record_row,
     replayed,
     stored_json,
+    unused_record_ids,
 )
 from services.support.views import Recorded
 from shared.contracts import housing as contract
@@ -104,6 +105,9 @@ def start_housing(
             request.labour_days,
         )
         check_split(split)
+        unused_record_ids(
+            uow, [f"{request.case_id}#{part}" for part, _s, _a in split.support_parts()], "case_id"
+        )
         programme = catalogue.programme(request.programme_code, on)
         for _part, source, _amount in split.support_parts():
             check_source(programme, source)

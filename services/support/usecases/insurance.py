@@ -26,6 +26,7 @@ from services.support.usecases.common import (
     record_row,
     replayed,
     stored_json,
+    unused_record_ids,
 )
 from services.support.views import Recorded
 from shared.contracts import insurance as contract
@@ -71,6 +72,7 @@ def issue_card(
                 village_code=v.village_code if v else "",
             )
         hh = household(uow, request.household_code)
+        unused_record_ids(uow, [request.card_id], "card_id")
         member(hh, request.member_no)
         on = request.valid_from
         check_period(on, request.valid_to)

@@ -34,6 +34,7 @@ from services.support.usecases.common import (
     record_row,
     replayed,
     stored_json,
+    unused_record_ids,
 )
 from services.support.views import CoverageRow, Recorded, TrainingView
 from shared.contracts import training as contract
@@ -94,6 +95,7 @@ def enrol_training(
         if replayed(uow, trainings, "enrolment_id", request, ("Khóa học", "Enrolment")):
             return _existing(uow, request.enrolment_id)
         hh = household(uow, request.household_code)
+        unused_record_ids(uow, [request.enrolment_id], "enrolment_id")
         check_trainee(hh.members, request.member_no, hh.household_code)
         on = request.starts_on
         programme = catalogue.programme(request.programme_code, on)
