@@ -457,6 +457,8 @@ def test_a_cow_bank_passes_calves_on_and_keeps_its_chain_and_fund(ledger: Ledger
         22_000_000,
     )
     assert (fund.owed_heads, fund.waived_heads, fund.open_obligations) == (0, 1, 0)
+    (given,) = ledger.do(revolving.obligations_of, "HH-A", date(2025, 3, 1))
+    assert (given.status, given.on_hand, given.passed_on) == ("fulfilled", 1, 1)
     history = ledger.do(reads.household_history, "HH-B", date(2025, 3, 1))
     assert history.records[0].passed_from_record_id == "RV-A"
     assert history.obligations[0].status == "waived"

@@ -770,4 +770,7 @@ def fund_status(uow: SupportUnitOfWork, model_code: str, on: date) -> FundView:
 
 
 def obligations_of(uow: SupportUnitOfWork, household_code: str, on: date) -> list[ObligationView]:
-    return [view(o, on) for o in uow.revolving.of_household(household_code)]
+    """What a household owes back under revolving models, and whether it is late on ``on``."""
+    with uow:
+        household(uow, household_code)
+        return [view(o, on) for o in uow.revolving.of_household(household_code)]
