@@ -119,9 +119,10 @@ class CreditRepository:
         recorded so far) aged at ``as_of``.
 
         Two queries, each on its own index: the loans not past due, grouped by commune and
-        programme (covering index on status, commune, programme, …), and the loans past due
-        with their past-due instalments (index on status and oldest unpaid due date, so only
-        the few late loans are read), aged in SQL by comparing dates."""
+        programme (covering index on status, commune, programme, …), and the loans past due,
+        one row each with the sum of its past-due instalments (index on status and oldest
+        unpaid due date, so only the few late loans are read; the sum by the instalments'
+        primary key), aged in SQL by comparing dates."""
         lc, ic = loans.c, instalments.c
         cond: list[Any] = [lc.status == LoanStatus.ACTIVE.value]
         if commune_codes:
@@ -147,19 +148,19 @@ class CreditRepository:
             (oldest <= as_of - timedelta(days=31), OverdueBucket.DAYS_31_90.value),
             else_=OverdueBucket.DAYS_1_30.value,
         ).label("bucket")
+        past_due = (
+            sa.select(sa.func.sum(ic.unpaid_vnd))  # one loan's: at most its principal
+            .where(ic.loan_id == lc.loan_id, ic.due_on < as_of)
+            .scalar_subquery()
+        )
         late = self.conn.execute(
             sa.select(
-                lc.loan_id,
                 lc.commune_code,
                 lc.programme_code,
                 lc.outstanding_vnd,
                 age,
-                ic.unpaid_vnd,
-            )
-            .select_from(
-                loans.join(instalments, sa.and_(ic.loan_id == lc.loan_id, ic.due_on < as_of))
-            )
-            .where(*cond, oldest < as_of)
+                sa.func.coalesce(past_due, 0).label("past_due"),
+            ).where(*cond, oldest < as_of)
         ).all()
         rows: dict[str, _Acc] = {}
 
@@ -177,18 +178,8 @@ class CreditRepository:
 
         for r in current:
             add(r.commune_code, r.programme_code, OverdueBucket.CURRENT.value, r.n, read(r, "o"), 0)
-        seen: set[str] = set()
-        for r in late:  # one row per past-due instalment of a late loan
-            first = r.loan_id not in seen
-            seen.add(r.loan_id)
-            add(
-                r.commune_code,
-                r.programme_code,
-                r.bucket,
-                int(first),
-                r.outstanding_vnd if first else 0,
-                r.unpaid_vnd,
-            )
+        for r in late:  # one row per late loan, with its past-due principal
+            add(r.commune_code, r.programme_code, r.bucket, 1, r.outstanding_vnd, int(r.past_due))
         return Portfolio(
             as_of=as_of,
             rows=[
