@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from shared.contracts.classifications import (
     ClassificationPayload,
     HouseholdClassified,
+    MemberProfile,
     survey_order_key,
 )
 from shared.contracts.codes import (
@@ -84,7 +85,7 @@ def surveyed_event(n: int = 1, **overrides: Any) -> HouseholdSurveyed:
 
 
 def classified_event(
-    n: int = 1,
+    n: int | str = 1,
     *,
     status: str = "poor",
     standard_id: str = "vn-2022-2025",
@@ -93,9 +94,10 @@ def classified_event(
     **overrides: Any,
 ) -> HouseholdClassified:
     """A proposed classification of household ``HH-{n}`` under ``standard_id``."""
+    hh = n if isinstance(n, str) else f"HH-{n:07d}"
     fields: dict[str, Any] = {
-        "survey_id": f"S-{n:07d}",
-        "household_code": f"HH-{n:07d}",
+        "survey_id": f"S-{n}" if isinstance(n, str) else f"S-{n:07d}",
+        "household_code": hh,
         "province_code": "15",
         "commune_code": commune_code,
         "village_code": f"{commune_code}-01",
@@ -124,3 +126,59 @@ def classified_event(
         survey_order_key(2026, fields["surveyed_at"], 0, fields["survey_id"]),
     )
     return HouseholdClassified.create(ClassificationPayload(**fields), producer="assessment")
+
+
+def member_profile(member_no: int = 1, **overrides: Any) -> MemberProfile:
+    """A working-age man able to work, insured, without disability."""
+    fields: dict[str, Any] = {
+        "member_no": member_no,
+        "age": 35,
+        "sex": Sex.MALE,
+        "working_age": True,
+        "able_to_work": True,
+        "health_insured": True,
+        "attending_school": False,
+        "disability": False,
+    }
+    fields.update(overrides)
+    return MemberProfile(**fields)
+
+
+def recognised_event(
+    code: str,
+    status: str = "poor",
+    *,
+    recognised_on: date,
+    commune_code: str = "04570",
+    village_code: str | None = None,
+    review_year: int | None = None,
+    members: list[MemberProfile] | None = None,
+    **overrides: Any,
+) -> HouseholdClassified:
+    """The commune's recognition of ``status`` for household ``code``, decided (and published)
+    on ``recognised_on``; two working-age members by default."""
+    year = review_year or recognised_on.year
+    surveyed = datetime(year, min(recognised_on.month, 10), 1, 9, 0, tzinfo=UTC)
+    roster = (
+        members
+        if members is not None
+        else [
+            member_profile(1),
+            member_profile(2, sex=Sex.FEMALE, age=33),
+        ]
+    )
+    fields: dict[str, Any] = {
+        "survey_id": f"{code}-{year}",
+        "commune_code": commune_code,
+        "village_code": village_code or f"{commune_code}-01",
+        "surveyed_at": surveyed,
+        "review_year": year,
+        "stage": ReviewStage.RECOGNISED,
+        "status": status,
+        "members": roster,
+        "member_count": len(roster) or 1,
+    }
+    fields.update(overrides)
+    event = classified_event(code, **fields)
+    noon = datetime.combine(recognised_on, time(12, 0), tzinfo=UTC)
+    return event.model_copy(update={"occurred_at": noon})

@@ -1,4 +1,4 @@
-"""Support's HTTP routes: record disbursements and training enrolments."""
+"""Support's HTTP routes: record support and training enrolments."""
 
 # No `from __future__ import annotations` here: FastAPI reads the route signatures' Annotated
 # dependencies (built per router) at definition time.
@@ -10,64 +10,52 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 
+from services.support.adapters.uow import SupportUnitOfWork
+from services.support.domain.catalogue import Catalogue
 from services.support.metrics import SupportMetrics
-from services.support.service import (
-    DisbursementRequest,
-    EnrolmentRequest,
-    SupportUnitOfWork,
-    UnknownHousehold,
-    household_area,
-    record_disbursement,
-    record_enrolment,
-)
-from shared.access import Caller, Perm, resource
-from shared.errors import DomainError, ErrorKind
+from services.support.usecases.reads import Entity, locate
+from services.support.usecases.records import SupportRequest, record_support
+from services.support.usecases.training import EnrolmentRequest, enrol_training
+from shared.access import Area, Caller, Perm, resource
 from shared.runtime import Runtime
 
 
-def _unknown(exc: UnknownHousehold) -> DomainError:
-    return DomainError(
-        "household_code",
-        f"Không tìm thấy hộ {exc.household_code} trong danh sách hộ đã rà soát.",
-        f"Household {exc.household_code} has not been classified by a review.",
-        ErrorKind.NOT_FOUND,
-        code="unknown_household",
-    )
-
-
-def router(rt: Runtime, metrics: SupportMetrics) -> APIRouter:
+def router(rt: Runtime, metrics: SupportMetrics, catalogue: Catalogue) -> APIRouter:
     api = APIRouter(tags=["support"])
     write = rt.access.requires(Perm.SUPPORT_WRITE, resource("household"))
 
     async def check_area(caller: Caller, household_code: str) -> None:
-        area = await asyncio.to_thread(household_area, rt.engine, household_code)
-        if area is None:
-            raise _unknown(UnknownHousehold(household_code))
-        caller.require(Perm.SUPPORT_WRITE, area)
+        """The household is registered (404) and in the caller's area (403)."""
+        found = await asyncio.to_thread(
+            locate, SupportUnitOfWork(rt.engine), Entity.HOUSEHOLD, household_code
+        )
+        caller.require(
+            Perm.SUPPORT_WRITE,
+            Area(commune=found.commune_code, village=found.village_code or None),
+        )
 
     @api.post("/disbursements", status_code=status.HTTP_201_CREATED)
     async def post_disbursement(
-        body: DisbursementRequest,
+        body: SupportRequest,
         response: Response,
         caller: Annotated[Caller, write],
         x_correlation_id: str | None = Header(default=None, max_length=128),
     ) -> dict[str, Any]:
-        """Record support given to a classified household (cash, credit or in kind)."""
+        """Record support given to a registered household under a catalogue programme."""
         await check_area(caller, body.household_code)
-        try:
-            rec = await asyncio.to_thread(
-                record_disbursement,
-                SupportUnitOfWork(rt.engine),
-                body,
-                correlation_id=x_correlation_id or str(uuid.uuid4()),
-                now=datetime.now(UTC),
-                actor=caller.actor,
-            )
-        except UnknownHousehold as exc:
-            raise _unknown(exc) from exc
+        rec = await asyncio.to_thread(
+            record_support,
+            SupportUnitOfWork(rt.engine),
+            catalogue,
+            body,
+            correlation_id=x_correlation_id or str(uuid.uuid4()),
+            now=datetime.now(UTC),
+        )
         if rec.created:
             metrics.disbursed.labels(body.kind.value).inc()
             metrics.disbursed_vnd.labels(body.kind.value).inc(body.amount_vnd)
+            if rec.overridden:
+                metrics.overridden.labels(body.kind.value).inc()
             rt.relay.notify()
         else:
             response.status_code = status.HTTP_200_OK
@@ -80,18 +68,16 @@ def router(rt: Runtime, metrics: SupportMetrics) -> APIRouter:
         caller: Annotated[Caller, write],
         x_correlation_id: str | None = Header(default=None, max_length=128),
     ) -> dict[str, Any]:
-        """Enrol a member of a classified household in vocational training."""
+        """Enrol a working-age member of a registered household in vocational training."""
         await check_area(caller, body.household_code)
-        try:
-            rec = await asyncio.to_thread(
-                record_enrolment,
-                SupportUnitOfWork(rt.engine),
-                body,
-                correlation_id=x_correlation_id or str(uuid.uuid4()),
-                actor=caller.actor,
-            )
-        except UnknownHousehold as exc:
-            raise _unknown(exc) from exc
+        rec = await asyncio.to_thread(
+            enrol_training,
+            SupportUnitOfWork(rt.engine),
+            catalogue,
+            body,
+            correlation_id=x_correlation_id or str(uuid.uuid4()),
+            now=datetime.now(UTC),
+        )
         if rec.created:
             metrics.enrolled.inc()
             rt.relay.notify()

@@ -2,31 +2,72 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from services.support import api, handlers
+from services.support.adapters.catalogue_repo import load_catalogue
 from services.support.adapters.tables import metadata, plumbing
+from services.support.domain.catalogue import Catalogue
 from services.support.metrics import SupportMetrics
 from services.support.settings import SupportSettings
+from shared.contracts import credit, housing, insurance, revolving, sponsorship, training
 from shared.contracts.support import SupportDisbursed
-from shared.contracts.training import TrainingEnrolled
 from shared.runtime import Runtime, build_runtime, http_app
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
+PUBLISHED = (
+    (SupportDisbursed, "Every entry of the support ledger (any kind, programme and source)."),
+    (training.TrainingEnrolled, "A household member enrolled in vocational training."),
+    (training.TrainingCompleted, "A trainee completed a course (certificate, occupation)."),
+    (training.TrainingDropped, "A trainee left a course before completing it."),
+    (training.TraineePlaced, "A trained worker found work (local job, own business, abroad)."),
+    (credit.LoanDisbursed, "A policy loan was disbursed, with its schedule."),
+    (credit.LoanRepaid, "A repayment was made on a loan; the loan's state afterwards."),
+    (credit.LoanExtended, "An instalment was extended; the loan's state afterwards."),
+    (credit.LoanWrittenOff, "Part or all of a loan was written off; its state afterwards."),
+    (revolving.RevolvingModelCreated, "A revolving model and its fund were set up."),
+    (revolving.FundCapitalised, "Capital was added to a revolving fund."),
+    (revolving.ObligationCreated, "A household owes animals or money back for support."),
+    (revolving.LivestockRecorded, "Animals under an obligation were born, died, sold, bought."),
+    (revolving.PassedOn, "Animals were passed on to the next household."),
+    (revolving.ObligationRepaid, "Money was returned to a revolving fund."),
+    (housing.HousingStarted, "Works started on a supported house, with its cost by source."),
+    (housing.HousingCompleted, "A supported house was completed."),
+    (insurance.CardIssued, "A health-insurance card paid wholly or partly by the state."),
+    (sponsorship.OrganisationRegistered, "An organisation able to sponsor households."),
+    (sponsorship.PairingStarted, "An organisation was assigned to help a household."),
+    (sponsorship.PairingVisited, "A sponsor visited the household it helps."),
+    (sponsorship.PairingEnded, "A pairing ended, with its outcome."),
+)
 
-def create_runtime(settings: SupportSettings) -> tuple[Runtime, SupportMetrics]:
+
+@dataclass(frozen=True)
+class SupportParts:
+    """What support's routes need besides the runtime."""
+
+    metrics: SupportMetrics
+    catalogue: Catalogue
+
+
+def create_runtime(settings: SupportSettings) -> tuple[Runtime, SupportParts]:
+    catalogue = load_catalogue(settings.catalogue_overrides)
     rt = build_runtime(settings, metadata, plumbing, MIGRATIONS)
     rt.document_audit()
     metrics = SupportMetrics(rt.registry)
     handlers.register(rt, metrics)
-    rt.document_publisher(SupportDisbursed, "Support recorded for a classified household.")
-    rt.document_publisher(TrainingEnrolled, "A household member enrolled in vocational training.")
-    return rt, metrics
+    for event_type, description in PUBLISHED:
+        rt.document_publisher(event_type, description)
+    return rt, SupportParts(metrics, catalogue)
 
 
 def create_app(settings: SupportSettings | None = None) -> FastAPI:
-    rt, metrics = create_runtime(settings or SupportSettings())
-    return http_app(rt, title="Giảm nghèo — support", routers=[api.router(rt, metrics)])
+    rt, parts = create_runtime(settings or SupportSettings())
+    return http_app(
+        rt,
+        title="Giảm nghèo — support",
+        routers=[api.router(rt, parts.metrics, parts.catalogue)],
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from services.support.adapters.uow import SupportUnitOfWork
 from services.support.metrics import SupportMetrics
-from services.support.service import SupportUnitOfWork, register_classifications
+from services.support.usecases.register import register_classifications
 from shared.contracts.classifications import HouseholdClassified
 from shared.runtime import Runtime
 
@@ -21,5 +22,6 @@ def register(rt: Runtime, metrics: SupportMetrics) -> None:
     rt.subscribe(
         HouseholdClassified,
         on_household_classified,
-        description="Keeps support's register of classified households (latest survey wins).",
+        description="Keeps support's register of households: latest survey (with its member "
+        "roster) and every recognised status with the day it took effect.",
     )

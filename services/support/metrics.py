@@ -19,6 +19,12 @@ class SupportMetrics:
             ["kind"],
             registry=registry,
         )
+        self.overridden = Counter(
+            "giamngheo_support_overrides",
+            "Support recorded by an officer overriding a programme's rules.",
+            ["kind"],
+            registry=registry,
+        )
         self.enrolled = Counter(
             "giamngheo_training_enrolments", "Training enrolments recorded.", registry=registry
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic import Field
@@ -16,3 +17,7 @@ class SupportSettings(ServiceSettings):
 
     database_url: str = Field(default="sqlite:///./data/support.db")
     http_port: int = Field(default=8003, ge=0, le=65535)
+    catalogue_overrides: list[Path] = Field(
+        default_factory=list,
+        description="Province override files (TOML) adding or replacing catalogue programmes.",
+    )

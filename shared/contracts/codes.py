@@ -175,6 +175,26 @@ class SupportKind(StrEnum):
     OTHER = "other"
 
 
+class RecordType(StrEnum):
+    """What a support record is part of."""
+
+    SUPPORT = "support"
+    LOAN = "loan"
+    REVOLVING = "revolving"
+    PASS_ON = "pass_on"  # noqa: S105  (an animal passed on)
+    HOUSING = "housing"
+    INSURANCE = "insurance"
+    TRAINING = "training"
+
+
+class EmploymentOutcome(StrEnum):
+    """Where a trained worker found work."""
+
+    LOCAL_JOB = "local_job"
+    OWN_BUSINESS = "own_business"
+    CONTRACT_ABROAD = "contract_abroad"
+
+
 class FundingSource(StrEnum):
     CENTRAL_BUDGET = "central_budget"
     LOCAL_BUDGET = "local_budget"
@@ -212,3 +232,59 @@ class Transition(StrEnum):
     FELL_BACK_POOR = "fell_back_poor"
     FELL_BACK_NEAR_POOR = "fell_back_near_poor"
     NOT_LISTED = "not_listed"
+
+
+class LoanStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+    WRITTEN_OFF = "written_off"
+
+
+class OverdueBucket(StrEnum):
+    """Ageing of a loan by the days its oldest unpaid instalment is past due."""
+
+    CURRENT = "current"
+    DAYS_1_30 = "1-30"
+    DAYS_31_90 = "31-90"
+    OVER_90 = "over-90"
+
+
+class AssetKind(StrEnum):
+    """What revolving support gives: animals passed on, or cash/goods partly returned."""
+
+    LIVESTOCK = "livestock"
+    CASH = "cash"
+
+
+class ObligationStatus(StrEnum):
+    OPEN = "open"
+    FULFILLED = "fulfilled"
+    WAIVED = "waived"
+
+
+class HerdEventKind(StrEnum):
+    BIRTH = "birth"
+    DEATH = "death"
+    SALE = "sale"
+    PURCHASE = "purchase"
+
+
+class HousingKind(StrEnum):
+    BUILD = "build"
+    REPAIR = "repair"
+
+
+class OrganisationKind(StrEnum):
+    AGENCY = "agency"
+    ENTERPRISE = "enterprise"
+    MASS_ORGANISATION = "mass_organisation"
+    INDIVIDUAL_DONOR = "individual_donor"
+
+
+class PairingOutcome(StrEnum):
+    ESCAPED_POVERTY = "escaped_poverty"
+    ESCAPED_NEAR_POVERTY = "escaped_near_poverty"
+    IMPROVED = "improved"
+    UNCHANGED = "unchanged"
+    MOVED_AWAY = "moved_away"
+    WITHDRAWN = "withdrawn"

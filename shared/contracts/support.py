@@ -1,4 +1,10 @@
-"""Stream ``support.disbursed``: support given to a household (cash, credit, in kind)."""
+"""Stream ``support.disbursed``: support given to a household (cash, credit, in kind).
+
+Every entry of support's ledger is published here, whatever it is part of (a loan's
+principal, a housing case's share from one source, a health-insurance card, a training fee, an
+animal passed on); the facts specific to each (repayments, completion …) have their own
+streams.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from shared.contracts.codes import FundingSource, SupportKind
+from shared.contracts.codes import FundingSource, RecordType, SupportKind
 from shared.contracts.envelope import Contract, Envelope
 
 SUPPORT_DISBURSED_STREAM = "support.disbursed"
@@ -34,6 +40,40 @@ class DisbursementPayload(Contract):
         default=None, max_length=128, description="Organisation assigned to help the household."
     )
     disbursed_on: date = Field(description="Date of disbursement.")
+    village_code: str | None = Field(default=None, description="Village of the household.")
+    member_no: int | None = Field(
+        default=None, ge=1, description="Member the support is for (training, insurance card)."
+    )
+    record_type: RecordType | None = Field(
+        default=None, description="What the record is part of (plain support, loan, housing …)."
+    )
+    case_id: str | None = Field(
+        default=None,
+        description="Loan, housing case, card, enrolment or revolving obligation it belongs to.",
+    )
+    funding_detail: str | None = Field(
+        default=None,
+        max_length=32,
+        description="Finer source within funding_source (e.g. 'fund_for_the_poor').",
+    )
+    revolving_model: str | None = Field(
+        default=None, description="Revolving model the support was given under, if any."
+    )
+    passed_from_record_id: str | None = Field(
+        default=None, description="For a pass-on: the record of the household that passed it."
+    )
+    pairing_id: str | None = Field(
+        default=None, description="Sponsor pairing the support was given through, if any."
+    )
+    eligible_group: str | None = Field(
+        default=None,
+        description="Target group through which the household qualified (POOR, NEAR, ESC …).",
+    )
+    overridden: bool = Field(
+        default=False,
+        description="Recorded by an authorised officer although the programme's rules refused "
+        "it (the reason stays in support's ledger).",
+    )
 
 
 class SupportDisbursed(Envelope[DisbursementPayload]):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,14 @@ from services.intake.settings import IntakeSettings
 from services.reporting.app import create_app as reporting_app
 from services.reporting.service import ReportingUnitOfWork, apply_classifications
 from services.reporting.settings import ReportingSettings
+from services.support.adapters.uow import SupportUnitOfWork
 from services.support.app import create_app as support_app
-from services.support.service import SupportUnitOfWork, register_classifications
 from services.support.settings import SupportSettings
+from services.support.usecases.register import register_classifications
 from shared.contracts.audit import AuditPayload, AuditRecorded
 from shared.db import create_db_engine
 from shared.migrations import upgrade
-from tests.factories import classified_event, surveyed_event
+from tests.factories import classified_event, recognised_event, surveyed_event
 from tests.tokens import Minter
 from tests.unit.intake.builders import family, household
 
@@ -243,13 +244,18 @@ def test_support_for_a_household_elsewhere_is_forbidden(
     with TestClient(app) as client:
         register_classifications(
             SupportUnitOfWork(app.state.runtime.engine),
-            [classified_event(1), classified_event(2, commune_code="04681")],
+            [
+                recognised_event("HH-0000001", recognised_on=date(2026, 10, 20)),
+                recognised_event(
+                    "HH-0000002", recognised_on=date(2026, 10, 20), commune_code="04681"
+                ),
+            ],
             NOW,
         )
         officer = minter.headers("support_officer", ["commune:04570"])
         base = {
             "kind": "production",
-            "programme_code": "NTP-P3.1",
+            "programme_code": "NTP2026.C1",
             "funding_source": "central_budget",
             "amount_vnd": 5_000_000,
             "disbursed_on": "2026-11-05",
@@ -267,6 +273,7 @@ def test_support_for_a_household_elsewhere_is_forbidden(
                 "member_no": 1,
                 "course": "may công nghiệp",
                 "provider": "Trung tâm GDNN",
+                "programme_code": "VT46",
                 "starts_on": "2026-11-20",
             },
             headers=officer,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import redis
 from fastapi.testclient import TestClient
 
@@ -9,14 +11,14 @@ from services.support.app import create_app
 from services.support.settings import SupportSettings
 from shared.contracts import HOUSEHOLD_CLASSIFIED_STREAM, SUPPORT_DISBURSED_STREAM
 from shared.contracts.support import SupportDisbursed
-from tests.factories import classified_event
+from tests.factories import recognised_event
 from tests.helpers import eventually
 
 DISBURSEMENT = {
     "disbursement_id": "D-1",
     "household_code": "HH-0000001",
     "kind": "production",
-    "programme_code": "NTP-P3.1",
+    "programme_code": "NTP2026.C1",
     "funding_source": "central_budget",
     "amount_vnd": 6_000_000,
     "quantity": "2",
@@ -44,7 +46,8 @@ async def test_support_is_recorded_once_and_published_for_a_classified_household
     redis_url: str, database_url: str, admin_headers: dict[str, str]
 ) -> None:
     client_redis = redis.Redis.from_url(redis_url)
-    client_redis.xadd(HOUSEHOLD_CLASSIFIED_STREAM, classified_event(1).to_wire())
+    recognised = recognised_event("HH-0000001", "poor", recognised_on=date(2026, 10, 20))
+    client_redis.xadd(HOUSEHOLD_CLASSIFIED_STREAM, recognised.to_wire())
     settings = SupportSettings(redis_url=redis_url, database_url=database_url, poll_ms=50)
     with TestClient(create_app(settings), headers=admin_headers) as client:
 

@@ -19,6 +19,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from services.access.adapters.keys import Signer
 from services.cli import SETTINGS, build_app, settings_class
 from shared.access.model import Perm, role_table
 from tests.tokens import Minter
@@ -168,6 +169,10 @@ def test_a_token_with_the_role_but_no_permission_is_forbidden(
     apps: dict[str, FastAPI], minter: Minter
 ) -> None:
     client = TestClient(apps["access"])
-    sponsor = minter.headers("sponsor", ["org:hoi-phu-nu"])
+    keys = Path(apps["access"].state.runtime.settings.auth_jwks_file).parent
+    signer = Signer.load_or_create(keys, "giamngheo", "giamngheo")
+    grants = [{"role": "sponsor", "areas": ["org:hoi-phu-nu"]}]
+    token = signer.sign("s-1", ttl_s=600, claims={"name": "hoi", "grants": grants})
+    sponsor = {"Authorization": f"Bearer {token}"}
     assert client.get("/users", headers=sponsor).status_code == 403
     assert client.get("/audit", headers=sponsor).status_code == 403

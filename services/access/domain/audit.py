@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 GENESIS = "0" * 64

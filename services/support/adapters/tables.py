@@ -1,8 +1,16 @@
-"""Support's tables: the register of classified households, disbursements and enrolments."""
+"""Support's tables: the register of classified households (latest survey, recognised statuses
+with their dates, member roster) and the ledger (support records, loans, revolving models and
+obligations, housing cases, insurance cards, training, organisations and pairings).
+
+Amounts in VND are BIGINT. Every table written by a request keeps the request's canonical JSON
+(``request``) so that a repeated id is compared field by field (same: no-op; different: 409).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
@@ -18,8 +26,28 @@ class SupportModel(SQLModel, registry=mapper_registry):
     pass
 
 
+def vnd(*, nullable: bool = False, default: int | None = None) -> Any:
+    """A VND amount column: BIGINT."""
+    return Field(default=default, sa_type=sa.BigInteger, nullable=nullable)
+
+
+def blob(*, nullable: bool = False) -> Any:
+    return Field(default=None, sa_type=sa.LargeBinary, nullable=nullable)
+
+
+def moment() -> Any:
+    return Field(sa_type=sa.DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+def text(*, nullable: bool = True) -> Any:
+    return Field(default=None, sa_type=sa.Text, nullable=nullable)
+
+
+# ------------------------------------------------------------------------------ register
+
+
 class KnownHousehold(SupportModel, table=True):
-    """Latest governing classification of each household, as far as support needs it."""
+    """Latest governing classification of each household (latest survey wins)."""
 
     __tablename__ = "known_household"
 
@@ -28,31 +56,440 @@ class KnownHousehold(SupportModel, table=True):
     status: str = Field(max_length=16)
     stage: str = Field(max_length=16)
     order_key: str = Field(max_length=96)
+    village_code: str | None = Field(default=None, max_length=32)
+    review_year: int | None = None
+    survey_id: str | None = Field(default=None, max_length=64)
+    member_count: int | None = None
+    worker_count: int | None = None
+    head_ethnicity: str | None = Field(default=None, max_length=32)
+    head_sex: str | None = Field(default=None, max_length=8)
+    low_income_worker: bool | None = None
+    causes: str | None = Field(default=None, max_length=255)
+    """Causes of poverty recorded on the survey, comma-separated codes."""
+    needs: str | None = Field(default=None, max_length=255)
+    """Support needs recorded on the survey, comma-separated codes."""
 
 
-class DisbursementRow(SupportModel, table=True):
-    __tablename__ = "disbursement"
+class HouseholdMember(SupportModel, table=True):
+    """The member roster of each household's latest survey (no names or identifiers)."""
 
-    disbursement_id: str = Field(primary_key=True, max_length=64)
-    household_code: str = Field(index=True, max_length=64)
+    __tablename__ = "household_member"
+
+    household_code: str = Field(primary_key=True, max_length=64)
+    member_no: int = Field(primary_key=True)
+    age: int
+    sex: str = Field(max_length=8)
+    working_age: bool
+    able_to_work: bool
+    health_insured: bool
+    disability: bool
+    attending_school: bool
+
+
+class RecognisedStatus(SupportModel, table=True):
+    """Every status the commune recognised for a household, with the day it took effect."""
+
+    __tablename__ = "recognised_status"
+    __table_args__ = (sa.Index("ix_recognised_status_household", "household_code", "effective_on"),)
+
+    household_code: str = Field(primary_key=True, max_length=64)
+    survey_id: str = Field(primary_key=True, max_length=64)
+    effective_on: date
+    status: str = Field(max_length=16)
+    transition: str = Field(max_length=32)
+    newly_escaped_until: date | None = None
+    low_income_worker: bool
+    review_year: int
+    order_key: str = Field(max_length=200)
+
+
+class RecognisedHousehold(SupportModel, table=True):
+    """Each household's latest recognised status (for lists and coverage)."""
+
+    __tablename__ = "recognised_household"
+
+    household_code: str = Field(primary_key=True, max_length=64)
     commune_code: str = Field(max_length=16, index=True)
+    village_code: str = Field(max_length=32)
+    status: str = Field(max_length=16)
+    effective_on: date
+    newly_escaped_until: date | None = None
+    order_key: str = Field(max_length=200)
+
+
+# ------------------------------------------------------------------------------ ledger
+
+
+class SupportRecord(SupportModel, table=True):
+    """One entry of support received by a household (or one of its members)."""
+
+    __tablename__ = "support_record"
+    __table_args__ = (
+        sa.Index("ix_support_record_household", "household_code", "given_on"),
+        sa.Index("ix_support_record_commune", "commune_code", "given_on"),
+        sa.Index("ix_support_record_village", "village_code", "given_on"),
+        sa.Index("ix_support_record_programme", "programme_code", "given_on"),
+    )
+
+    record_id: str = Field(primary_key=True, max_length=64)
+    household_code: str = Field(max_length=64)
+    commune_code: str = Field(max_length=16)
+    village_code: str = Field(max_length=32)
+    member_no: int | None = None
+    programme_code: str = Field(max_length=32)
     kind: str = Field(max_length=32)
-    amount_vnd: int
+    funding_source: str = Field(max_length=32)
+    funding_detail: str | None = Field(default=None, max_length=32)
+    amount_vnd: int = vnd()
+    quantity: Decimal | None = Field(default=None, max_digits=18, decimal_places=3)
+    unit: str | None = Field(default=None, max_length=32)
+    item: str | None = Field(default=None, max_length=128)
+    given_on: date
+    record_type: str = Field(max_length=16)
+    case_id: str | None = Field(default=None, max_length=64, index=True)
+    status: str = Field(max_length=16)
+    repayable: bool
+    revolving_model: str | None = Field(default=None, max_length=32)
+    passed_from_record_id: str | None = Field(default=None, max_length=64)
+    pairing_id: str | None = Field(default=None, max_length=64, index=True)
+    helping_organisation: str | None = Field(default=None, max_length=128)
+    eligible_group: str | None = Field(default=None, max_length=16)
+    overridden: bool
+    override_reason: str | None = text()
+    overridden_by: str | None = Field(default=None, max_length=128)
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class Loan(SupportModel, table=True):
+    """A policy loan: its terms and its state after every recorded fact."""
+
+    __tablename__ = "loan"
+    __table_args__ = (
+        sa.Index(
+            "ix_loan_portfolio",
+            "status",
+            "commune_code",
+            "programme_code",
+            "oldest_unpaid_due_on",
+            "outstanding_vnd",
+        ),
+        sa.Index(
+            "ix_loan_late",
+            "status",
+            "oldest_unpaid_due_on",
+            "commune_code",
+            "programme_code",
+            "loan_id",
+            "outstanding_vnd",
+        ),
+    )
+
+    loan_id: str = Field(primary_key=True, max_length=64)
+    household_code: str = Field(max_length=64, index=True)
+    commune_code: str = Field(max_length=16)
+    village_code: str = Field(max_length=32)
+    programme_code: str = Field(max_length=32)
+    principal_vnd: int = vnd()
+    rate_pct: Decimal = Field(max_digits=7, decimal_places=4)
+    term_months: int
+    grace_months: int
+    every_months: int
+    days_in_year: int
+    overdue_rate_factor: Decimal = Field(max_digits=5, decimal_places=3)
+    max_extension_months: int
     disbursed_on: date
-    payload: bytes = Field(sa_type=sa.LargeBinary)
-    recorded_at: datetime = Field(sa_type=sa.DateTime(timezone=True))  # type: ignore[call-overload]
+    maturity_on: date
+    status: str = Field(max_length=16)
+    outstanding_vnd: int = vnd()
+    principal_paid_vnd: int = vnd()
+    principal_written_off_vnd: int = vnd()
+    interest_paid_vnd: int = vnd()
+    interest_written_off_vnd: int = vnd()
+    oldest_unpaid_due_on: date | None = None
+    closed_on: date | None = None
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
 
 
-class EnrolmentRow(SupportModel, table=True):
-    __tablename__ = "enrolment"
+class LoanInstalment(SupportModel, table=True):
+    """Unpaid principal of a loan by due date (settled instalments are removed)."""
+
+    __tablename__ = "loan_instalment"
+
+    loan_id: str = Field(primary_key=True, max_length=64)
+    due_on: date = Field(primary_key=True)
+    unpaid_vnd: int = vnd()
+
+
+class LoanFactRow(SupportModel, table=True):
+    """A repayment, extension or write-off of a loan."""
+
+    __tablename__ = "loan_fact"
+    __table_args__ = (sa.Index("ix_loan_fact_loan", "loan_id", "seq"),)
+
+    fact_id: str = Field(primary_key=True, max_length=64)
+    loan_id: str = Field(max_length=64)
+    seq: int
+    kind: str = Field(max_length=16)
+    on: date
+    principal_vnd: int = vnd()
+    interest_vnd: int = vnd()
+    instalment_due_on: date | None = None
+    new_due_on: date | None = None
+    reason_code: str | None = Field(default=None, max_length=32)
+    decision_no: str | None = Field(default=None, max_length=64)
+    loss_pct: Decimal | None = Field(default=None, max_digits=5, decimal_places=2)
+    note: str | None = text()
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class RevolvingModelRow(SupportModel, table=True):
+    """A revolving model (a village cow bank, a rotating production fund …)."""
+
+    __tablename__ = "revolving_model"
+
+    model_code: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=128)
+    programme_code: str = Field(max_length=32)
+    commune_code: str = Field(max_length=16, index=True)
+    village_code: str | None = Field(default=None, max_length=32)
+    asset: str = Field(max_length=16)
+    species: str | None = Field(default=None, max_length=32)
+    pass_on_per_head: int
+    pass_on_due_months: int
+    repay_share_pct: Decimal = Field(max_digits=5, decimal_places=2)
+    repay_due_months: int
+    started_on: date
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class FundEntry(SupportModel, table=True):
+    """A movement of a revolving fund's cash: capital, given out, returned."""
+
+    __tablename__ = "fund_entry"
+
+    entry_id: str = Field(primary_key=True, max_length=64)
+    model_code: str = Field(max_length=32, index=True)
+    kind: str = Field(max_length=16)
+    amount_vnd: int = vnd()
+    on: date
+    ref: str | None = Field(default=None, max_length=64)
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class Obligation(SupportModel, table=True):
+    """What a household owes back for one receipt of revolving support, and its herd."""
+
+    __tablename__ = "obligation"
+
+    obligation_id: str = Field(primary_key=True, max_length=64)
+    model_code: str = Field(max_length=32, index=True)
+    record_id: str = Field(max_length=64, index=True)
+    household_code: str = Field(max_length=64, index=True)
+    commune_code: str = Field(max_length=16)
+    village_code: str = Field(max_length=32)
+    generation: int
+    received: int
+    value_per_head_vnd: int = vnd()
+    quantity_due: int
+    amount_due_vnd: int = vnd()
+    due_on: date
+    born: int
+    bought: int
+    died: int
+    sold: int
+    passed_on: int
+    repaid_vnd: int = vnd()
+    waived: int
+    converted_vnd: int = vnd()
+    quantity_owed: int
+    amount_owed_vnd: int = vnd()
+    status: str = Field(max_length=16)
+    settled_on: date | None = None
+
+
+class ObligationEvent(SupportModel, table=True):
+    """A birth, death, sale, purchase, pass-on or repayment under an obligation."""
+
+    __tablename__ = "obligation_event"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    obligation_id: str = Field(max_length=64, index=True)
+    kind: str = Field(max_length=16)
+    on: date
+    count: int
+    amount_vnd: int = vnd()
+    objective: bool | None = None
+    cause: str | None = text()
+    to_record_id: str | None = Field(default=None, max_length=64)
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class HousingCase(SupportModel, table=True):
+    """A house built or repaired with support, its cost by source and its dates."""
+
+    __tablename__ = "housing_case"
+
+    case_id: str = Field(primary_key=True, max_length=48)
+    household_code: str = Field(max_length=64, index=True)
+    commune_code: str = Field(max_length=16, index=True)
+    village_code: str = Field(max_length=32)
+    programme_code: str = Field(max_length=32)
+    kind: str = Field(max_length=16)
+    status: str = Field(max_length=16)
+    started_on: date
+    completed_on: date | None = None
+    central_budget_vnd: int = vnd()
+    local_budget_vnd: int = vnd()
+    fund_for_the_poor_vnd: int = vnd()
+    other_mobilisation_vnd: int = vnd()
+    household_vnd: int = vnd()
+    labour_days: int
+    floor_area_m2: float | None = None
+    loan_id: str | None = Field(default=None, max_length=64)
+    eligible_group: str | None = Field(default=None, max_length=16)
+    overridden: bool
+    override_reason: str | None = text()
+    overridden_by: str | None = Field(default=None, max_length=128)
+    request: bytes | None = blob(nullable=True)
+    completion_request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class InsuranceCard(SupportModel, table=True):
+    """A health-insurance card paid wholly or partly by the state."""
+
+    __tablename__ = "insurance_card"
+    __table_args__ = (sa.Index("ix_insurance_card_member", "household_code", "member_no"),)
+
+    card_id: str = Field(primary_key=True, max_length=64)
+    household_code: str = Field(max_length=64)
+    commune_code: str = Field(max_length=16)
+    village_code: str = Field(max_length=32)
+    member_no: int
+    programme_code: str = Field(max_length=32)
+    basis_group: str | None = Field(default=None, max_length=16)
+    state_share_pct: Decimal = Field(max_digits=5, decimal_places=2)
+    valid_from: date
+    valid_to: date
+    premium_vnd: int | None = vnd(nullable=True)
+    state_paid_vnd: int | None = vnd(nullable=True)
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class TrainingEnrolment(SupportModel, table=True):
+    """A member's course: enrolment, completion or drop-out, employment outcome."""
+
+    __tablename__ = "training_enrolment"
+    __table_args__ = (
+        sa.Index("ix_training_member", "household_code", "member_no"),
+        sa.Index("ix_training_commune", "commune_code", "status"),
+    )
 
     enrolment_id: str = Field(primary_key=True, max_length=64)
-    household_code: str = Field(index=True, max_length=64)
+    household_code: str = Field(max_length=64)
+    commune_code: str = Field(max_length=16)
+    village_code: str = Field(max_length=32)
     member_no: int
-    payload: bytes = Field(sa_type=sa.LargeBinary)
+    programme_code: str = Field(max_length=32)
+    course: str = Field(max_length=128)
+    provider: str = Field(max_length=128)
+    starts_on: date
+    job_linkage: bool
+    fee_support_vnd: int = vnd()
+    status: str = Field(max_length=16)
+    completed_on: date | None = None
+    certificate: str | None = Field(default=None, max_length=64)
+    occupation: str | None = Field(default=None, max_length=128)
+    dropped_on: date | None = None
+    drop_reason_code: str | None = Field(default=None, max_length=32)
+    outcome: str | None = Field(default=None, max_length=16)
+    employed_on: date | None = None
+    request: bytes | None = blob(nullable=True)
+    finish_request: bytes | None = blob(nullable=True)
+    employment_request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class Organisation(SupportModel, table=True):
+    """An organisation (or individual donor) that may sponsor households."""
+
+    __tablename__ = "organisation"
+
+    organisation_code: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=24)
+    commune_code: str | None = Field(default=None, max_length=16)
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class Pairing(SupportModel, table=True):
+    """An organisation assigned to help a household for a period."""
+
+    __tablename__ = "pairing"
+
+    pairing_id: str = Field(primary_key=True, max_length=64)
+    organisation_code: str = Field(max_length=32, index=True)
+    household_code: str = Field(max_length=64, index=True)
+    commune_code: str = Field(max_length=16)
+    village_code: str = Field(max_length=32)
+    starts_on: date
+    ends_on: date | None = None
+    target_year: int | None = None
+    commitments: str = Field(sa_type=sa.Text)
+    status: str = Field(max_length=16)
+    ended_on: date | None = None
+    outcome: str | None = Field(default=None, max_length=32)
+    outcome_note: str | None = text()
+    request: bytes | None = blob(nullable=True)
+    end_request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class PairingVisit(SupportModel, table=True):
+    """A follow-up visit of a pairing (notes stay here, never on a stream)."""
+
+    __tablename__ = "pairing_visit"
+    __table_args__ = (sa.Index("ix_pairing_visit_pairing", "pairing_id", "visited_on"),)
+
+    visit_id: str = Field(primary_key=True, max_length=64)
+    pairing_id: str = Field(max_length=64)
+    visited_on: date
+    visitor: str | None = Field(default=None, max_length=128)
+    notes: str | None = text()
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
 
 
 plumbing = plumbing_tables(metadata)
-known = KnownHousehold.__table__  # type: ignore[attr-defined]
-disbursements = DisbursementRow.__table__  # type: ignore[attr-defined]
-enrolments = EnrolmentRow.__table__  # type: ignore[attr-defined]
+
+
+def _t(model: type[SupportModel]) -> sa.Table:
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+known = _t(KnownHousehold)
+members = _t(HouseholdMember)
+recognised = _t(RecognisedStatus)
+recognised_latest = _t(RecognisedHousehold)
+records = _t(SupportRecord)
+loans = _t(Loan)
+instalments = _t(LoanInstalment)
+loan_facts = _t(LoanFactRow)
+revolving_models = _t(RevolvingModelRow)
+fund_entries = _t(FundEntry)
+obligations = _t(Obligation)
+obligation_events = _t(ObligationEvent)
+housing_cases = _t(HousingCase)
+cards = _t(InsuranceCard)
+trainings = _t(TrainingEnrolment)
+organisations = _t(Organisation)
+pairings = _t(Pairing)
+visits = _t(PairingVisit)

@@ -1,0 +1,130 @@
+"""The register of classified households: latest survey (with its roster) and the dated
+history of recognised statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from services.support.adapters.tables import known, members, recognised, recognised_latest
+from services.support.domain.groups import MemberFacts, RecognisedEntry
+from shared.contracts.codes import PovertyStatus
+from shared.db import upsert_latest
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """What support knows of a household: where it lives, its latest survey's roster and the
+    statuses the commune recognised for it, with their dates."""
+
+    household_code: str
+    commune_code: str
+    village_code: str
+    status: str
+    """Status of the latest survey (proposed or recognised)."""
+    stage: str
+    head_ethnicity: str | None
+    members: tuple[MemberFacts, ...]
+    history: tuple[RecognisedEntry, ...]
+    causes: tuple[str, ...] = ()
+    """Causes of poverty recorded on the latest survey."""
+    needs: tuple[str, ...] = ()
+    """Support needs recorded on the latest survey."""
+
+
+class RegisterRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def save_latest(self, rows: Sequence[dict[str, Any]]) -> None:
+        upsert_latest(self.conn, known, rows, keys=["household_code"])
+
+    def winning_keys(self, codes: Sequence[str]) -> dict[str, str]:
+        """Order key now stored for each household (after this transaction's upserts; the rows
+        are locked by them on PostgreSQL until commit)."""
+        out: dict[str, str] = {}
+        for i in range(0, len(codes), 500):
+            q = sa.select(known.c.household_code, known.c.order_key).where(
+                known.c.household_code.in_(codes[i : i + 500])
+            )
+            out.update({c: k for c, k in self.conn.execute(q)})
+        return out
+
+    def replace_rosters(self, rosters: dict[str, list[dict[str, Any]]]) -> None:
+        codes = list(rosters)
+        for i in range(0, len(codes), 500):
+            self.conn.execute(
+                sa.delete(members).where(members.c.household_code.in_(codes[i : i + 500]))
+            )
+        rows = [r for rs in rosters.values() for r in rs]
+        if rows:
+            self.conn.execute(sa.insert(members), rows)
+
+    def save_recognised(
+        self, history: Sequence[dict[str, Any]], latest: Sequence[dict[str, Any]]
+    ) -> None:
+        upsert_latest(self.conn, recognised, history, keys=["household_code", "survey_id"])
+        upsert_latest(self.conn, recognised_latest, latest, keys=["household_code"])
+
+    def household(self, code: str) -> Registered | None:
+        return self.households([code]).get(code)
+
+    def households(self, codes: Sequence[str]) -> dict[str, Registered]:
+        """Registered households by code (three queries whatever their number)."""
+        out: dict[str, Registered] = {}
+        for i in range(0, len(codes), 500):
+            out.update(self._households(list(codes[i : i + 500])))
+        return out
+
+    def _households(self, codes: list[str]) -> dict[str, Registered]:
+        heads = {
+            r["household_code"]: r
+            for r in self.conn.execute(
+                sa.select(known).where(known.c.household_code.in_(codes))
+            ).mappings()
+        }
+        if not heads:
+            return {}
+        roster: dict[str, list[MemberFacts]] = {}
+        for r in self.conn.execute(
+            sa.select(members)
+            .where(members.c.household_code.in_(list(heads)))
+            .order_by(members.c.household_code, members.c.member_no)
+        ).mappings():
+            roster.setdefault(r["household_code"], []).append(
+                MemberFacts(
+                    r["member_no"], r["age"], r["working_age"], r["able_to_work"], r["disability"]
+                )
+            )
+        history: dict[str, list[RecognisedEntry]] = {}
+        for h in self.conn.execute(
+            sa.select(recognised).where(recognised.c.household_code.in_(list(heads)))
+        ).mappings():
+            history.setdefault(h["household_code"], []).append(
+                RecognisedEntry(
+                    h["effective_on"],
+                    PovertyStatus(h["status"]),
+                    h["newly_escaped_until"],
+                    h["low_income_worker"],
+                    h["order_key"],
+                )
+            )
+        return {
+            code: Registered(
+                household_code=code,
+                commune_code=m["commune_code"],
+                village_code=m["village_code"] or "",
+                status=m["status"],
+                stage=m["stage"],
+                head_ethnicity=m["head_ethnicity"],
+                members=tuple(roster.get(code, ())),
+                history=tuple(history.get(code, ())),
+                causes=tuple(c for c in (m["causes"] or "").split(",") if c),
+                needs=tuple(n for n in (m["needs"] or "").split(",") if n),
+            )
+            for code, m in heads.items()
+        }
