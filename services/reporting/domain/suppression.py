@@ -138,18 +138,22 @@ def protect(
 
     spread(list(hidden))
     while True:
-        exposed = determined(hidden, [equations[i] for i in _touching(hidden, of)])
+        touching = [equations[i] for i in _touching(hidden, of)]
+        exposed = determined(hidden, touching)
         if not exposed:
             return hidden
         added = False
         for v in sorted(exposed):
             picks = [o for o in (cheapest(equations[i]) for i in of.get(v, ())) if o is not None]
+            if not picks:  # every equation of v is hidden: open one of those that determine it
+                used = _explain(hidden, touching, v)
+                picks = [o for o in (cheapest(touching[i]) for i in used) if o is not None]
             if picks:
                 extra = min(picks, key=lambda x: _cost(x, figures[x]))
                 hidden.add(extra)
                 spread([extra])
                 added = True
-        if not added:  # every equation of an exposed figure is fully hidden: cannot happen
+        if not added:  # only hidden zeros that the published zeros imply: nothing to protect
             return hidden
 
 
@@ -157,51 +161,73 @@ def _touching(hidden: set[Var], of: Mapping[Var, list[int]]) -> list[int]:
     return sorted({i for v in hidden for i in of.get(v, ())})
 
 
-def determined(hidden: set[Var], equations: Iterable[Mapping[Var, int]]) -> set[Var]:
-    """Hidden figures that the equations determine once the published figures are known:
-    those whose reduced row (over the hidden figures only) has no other hidden figure."""
+def _reduce(
+    hidden: set[Var], equations: Sequence[Mapping[Var, int]], track: bool
+) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, int]], dict[int, Var]]:
+    """Reduced row-echelon form (mod PRIME) of the equations restricted to hidden figures:
+    pivot column -> row, and (when ``track``) pivot column -> which equations it combines."""
     ids: dict[Var, int] = {}
     pivots: dict[int, dict[int, int]] = {}
+    combos: dict[int, dict[int, int]] = {}
     where: dict[int, set[int]] = {}  # column -> pivot rows holding it
-    for eq in equations:
+
+    def axpy(into: dict[int, int], f: int, row: Mapping[int, int], q: int | None) -> None:
+        for k, c in row.items():
+            nv = (into.get(k, 0) - f * c) % PRIME
+            if nv:
+                if q is not None and k not in into:
+                    where.setdefault(k, set()).add(q)
+                into[k] = nv
+            elif k in into:
+                del into[k]
+                if q is not None:
+                    where.get(k, set()).discard(q)
+
+    for n, eq in enumerate(equations):
         row: dict[int, int] = {}
         for v, c in eq.items():
-            if v in hidden:
-                i = ids.setdefault(v, len(ids))
-                row[i] = c % PRIME
-        row = {k: c for k, c in row.items() if c}
+            if v in hidden and c % PRIME:
+                row[ids.setdefault(v, len(ids))] = c % PRIME
+        combo = {n: 1} if track else {}
         for p in [k for k in row if k in pivots]:
             f = row.get(p)
-            if not f:
-                continue
-            for k, c in pivots[p].items():
-                nv = (row.get(k, 0) - f * c) % PRIME
-                if nv:
-                    row[k] = nv
-                else:
-                    row.pop(k, None)
+            if f:
+                axpy(row, f, pivots[p], None)
+                if track:
+                    axpy(combo, f, combos[p], None)
         if not row:
             continue
         p = min(row)
         inv = pow(row[p], PRIME - 2, PRIME)
         row = {k: c * inv % PRIME for k, c in row.items()}
+        combo = {k: c * inv % PRIME for k, c in combo.items()}
         for q in list(where.get(p, ())):
-            qrow = pivots[q]
-            f = qrow[p]
-            for k, c in row.items():
-                nv = (qrow.get(k, 0) - f * c) % PRIME
-                if nv:
-                    if k not in qrow:
-                        where.setdefault(k, set()).add(q)
-                    qrow[k] = nv
-                else:
-                    qrow.pop(k, None)
-                    where.get(k, set()).discard(q)
+            f = pivots[q][p]
+            axpy(pivots[q], f, row, q)
+            if track:
+                axpy(combos[q], f, combo, None)
         pivots[p] = row
+        combos[p] = combo
         for k in row:
             where.setdefault(k, set()).add(p)
     names = {i: v for v, i in ids.items()}
+    return pivots, combos, names
+
+
+def determined(hidden: set[Var], equations: Sequence[Mapping[Var, int]]) -> set[Var]:
+    """Hidden figures that the equations determine once the published figures are known:
+    those whose reduced row (over the hidden figures only) has no other hidden figure."""
+    pivots, _, names = _reduce(hidden, equations, track=False)
     return {names[p] for p, row in pivots.items() if len(row) == 1}
+
+
+def _explain(hidden: set[Var], equations: Sequence[Mapping[Var, int]], v: Var) -> list[int]:
+    """Indices of the equations whose combination gives hidden figure ``v``."""
+    pivots, combos, names = _reduce(hidden, equations, track=True)
+    for p, row in pivots.items():
+        if len(row) == 1 and names[p] == v:
+            return sorted(combos[p])
+    return []
 
 
 def suppress_tables(tables: Sequence[Table], threshold: int = DEFAULT_THRESHOLD) -> list[Table]:
