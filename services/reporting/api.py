@@ -54,8 +54,8 @@ def summary_rows(table: Table) -> list[dict[str, Any]]:
         row = _area(r)
         for col in table.columns:
             c = r.values[col.key]
-            row[col.key] = c.households if c else None
-            row[f"{col.key}_persons"] = c.persons if c else None
+            row[col.key] = c.households if c is not None else None
+            row[f"{col.key}_persons"] = c.persons if c is not None else None
         row["persons"] = row.pop("households_persons")
         for rc in table.rates:
             rates = r.rate(rc)
@@ -69,7 +69,7 @@ def change_rows(poor: Table, near_poor: Table) -> list[dict[str, Any]]:
     for rp, rn in zip(poor.rows, near_poor.rows, strict=True):
         row = _area(rp)
         for name, r in (("poor", rp), ("near_poor", rn)):
-            v = {k: (c.households if c else None) for k, c in r.values.items()}
+            v = {k: (c.households if c is not None else None) for k, c in r.values.items()}
             start, end = v["start"], v["end"]
             row[name] = {
                 "start": start,

@@ -92,6 +92,7 @@ def apply_classifications(
     """Project a batch of classifications (returns how many were new)."""
     d = definitions or ReportDefinitions()
     with uow:
+        uow.households.lock(sorted({_key(e) for e in events}))
         fresh = [e for e in uow.unseen(events) if isinstance(e, HouseholdClassified)]
         newest: dict[tuple[int, str, str, str], HouseholdClassified] = {}
         tally: dict[tuple[str, str], int] = {}
@@ -100,7 +101,7 @@ def apply_classifications(
             p = e.payload
             tk = (e.event_type, p.standard_id)
             tally[tk] = tally.get(tk, 0) + 1
-            key = (p.review_year, p.standard_id, p.stage.value, p.household_code)
+            key = _key(e)
             cur = newest.get(key)
             if cur is None or p.survey_order_key >= cur.payload.survey_order_key:
                 newest[key] = e
@@ -109,7 +110,6 @@ def apply_classifications(
                     IndicatorRef(i.code, i.dimension) for i in p.indicators
                 ]
         keys = sorted(newest)
-        uow.households.lock(keys)
         stored = uow.households.get(keys)
         changed: list[HouseholdFacts] = []
         deltas: dict[CellKey, Counts] = {}
@@ -135,6 +135,11 @@ def apply_classifications(
         uow.mark_processed(fresh, now)
         uow.commit()
         return len(fresh)
+
+
+def _key(e: HouseholdClassified) -> tuple[int, str, str, str]:
+    p = e.payload
+    return (p.review_year, p.standard_id, p.stage.value, p.household_code)
 
 
 def _add(deltas: dict[CellKey, Counts], f: HouseholdFacts, sign: int) -> None:

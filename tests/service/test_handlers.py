@@ -13,8 +13,8 @@ from faststream.redis import TestRedisBroker
 
 from services.assessment.app import create_runtime as assessment_runtime
 from services.assessment.settings import AssessmentSettings
-from services.reporting.app import create_runtime as reporting_runtime
 from services.reporting.adapters.repository import ReportingUnitOfWork
+from services.reporting.app import create_runtime as reporting_runtime
 from services.reporting.service import event_tallies, household_counts
 from services.reporting.settings import ReportingSettings
 from services.support.app import create_runtime as support_runtime

@@ -243,8 +243,10 @@ def test_thuong_bang_la_meets_its_2023_targets_of_minus_1_93_and_minus_0_73_poin
     poor = next(r for r in rows if r.result.target.measure.value == "poor_rate")
     assert poor.area.name_vi == "Thượng Bằng La"
     assert poor.previous_year == 2022
-    assert poor.result.start is not None and poor.result.start.percent() == 4.90
-    assert poor.result.end is not None and poor.result.end.percent() == 2.97
+    assert poor.result.start is not None
+    assert poor.result.start.percent() == 4.90
+    assert poor.result.end is not None
+    assert poor.result.end.percent() == 2.97
 
 
 @pytest.mark.timeout(600)

@@ -73,10 +73,16 @@ class Households:
         self.conn = conn
 
     def lock(self, keys: Sequence[tuple[int, str, str, str]]) -> None:
-        """Serialise writers of the same household keys until commit (PostgreSQL advisory
-        locks, taken in one sorted order so two batches cannot deadlock). SQLite has one
-        writer at a time already."""
-        if self.conn.dialect.name != "postgresql" or not keys:
+        """Serialise writers of the same household keys until commit, before anything is
+        read: PostgreSQL advisory locks, taken in one sorted order so two batches cannot
+        deadlock; on SQLite the database's write lock (a write that changes nothing; the
+        driver starts no transaction on a read)."""
+        if self.conn.dialect.name != "postgresql":
+            self.conn.execute(
+                sa.update(rounds).where(rounds.c.review_year < 0).values(stage=rounds.c.stage)
+            )
+            return
+        if not keys:
             return
         names = sorted({f"{y}|{s}|{g}|{h}" for y, s, g, h in keys})
         self.conn.execute(
@@ -257,7 +263,7 @@ class Cells:
                 "persons": d.persons,
             }
             for (y, s, g, m, c, v, cat), d in deltas.items()
-            if d
+            if not d.is_zero
         ]
         if not rows:
             return
@@ -578,20 +584,17 @@ class Signoffs:
         exists = self.conn.execute(sa.select(sa.func.count()).select_from(signoffs).where(*where))
         if exists.scalar_one():
             return False
-        ins = _insert(self.conn, signoffs).on_conflict_do_nothing()
-        inserted = self.conn.execute(
-            ins,
-            [
-                {
-                    "review_year": after.review_year,
-                    "standard_id": after.standard_id,
-                    "commune_code": after.commune_code,
-                    "submitted_content": content,
-                    **values,
-                }
-            ],
+        ins = _insert(self.conn, signoffs).values(
+            {
+                "review_year": after.review_year,
+                "standard_id": after.standard_id,
+                "commune_code": after.commune_code,
+                "submitted_content": content,
+                **values,
+            }
         )
-        return inserted.rowcount == 1
+        stmt = ins.on_conflict_do_nothing().returning(signoffs.c.review_year)
+        return self.conn.execute(stmt).first() is not None
 
     def add_version(
         self, s: Signoff, content_hash: str, content: str, approver: Actor, at: datetime

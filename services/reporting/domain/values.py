@@ -32,8 +32,9 @@ class Counts:
     def __neg__(self) -> Counts:
         return Counts(-self.households, -self.persons)
 
-    def __bool__(self) -> bool:
-        return bool(self.households or self.persons)
+    @property
+    def is_zero(self) -> bool:
+        return self.households == 0 and self.persons == 0
 
 
 ZERO = Counts()

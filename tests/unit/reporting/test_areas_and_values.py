@@ -22,9 +22,11 @@ def test_sample_registry_has_names_and_former_districts_when_read_from_intakes_c
         "140",
     )
     district = t.get("140")
-    assert district is not None and district.name_vi == "Huyện Văn Chấn"
+    assert district is not None
+    assert district.name_vi == "Huyện Văn Chấn"
     village = t.get("04570-01")
-    assert village is not None and (village.level, village.parent_code) == (
+    assert village is not None
+    assert (village.level, village.parent_code) == (
         AreaLevel.VILLAGE,
         "04570",
     )

@@ -3,7 +3,7 @@ reporting-and-mpi.md §3 computed by hand."""
 
 from __future__ import annotations
 
-from fractions import Fraction as F
+from fractions import Fraction
 
 import pytest
 
@@ -16,6 +16,7 @@ from services.reporting.domain.values import Counts
 from shared.errors import DomainError
 from tests.unit.reporting.builders import CODES_2022, INDICATORS_2022, facts, tree
 
+F = Fraction
 STRUCTURE_2022 = structure_of([IndicatorRef(c, d) for c, d in INDICATORS_2022])
 
 WORKED = {  # household: deprivation vector over indicators 1-12

@@ -31,7 +31,6 @@ from services.reporting.domain.values import Counts
 from tests.unit.reporting.builders import facts
 from tests.unit.reporting.test_tables import _facts, _rows, households
 
-
 cohorts = st.lists(
     st.tuples(households.map(lambda rows: rows[0]), st.integers(1, 12)),
     min_size=1,
@@ -100,7 +99,8 @@ def test_suppressed_cells_cannot_be_recovered_by_subtraction_from_published_tota
             for col in t.columns:
                 v = r.values[col.key]
                 src = r.values[col.contributors or col.key]
-                assert v is not None and src is not None
+                assert v is not None
+                assert src is not None
                 if 0 < src.households < threshold:
                     assert (r.area.code, col.quantity) in hidden
     # no published equation leaves exactly one hidden figure

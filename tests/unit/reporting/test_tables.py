@@ -277,4 +277,5 @@ def test_ethnicity_table_splits_kinh_and_minorities_and_each_group() -> None:
     assert v["households.dao"] == Counts(2, 4)
     rate = next(rc for rc in t.rates if rc.key == "poor_rate.minority")
     got = t.row("04570").rate(rate)
-    assert got is not None and got[0].percent() == 66.67
+    assert got is not None
+    assert got[0].percent() == 66.67

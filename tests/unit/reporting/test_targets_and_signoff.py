@@ -135,7 +135,8 @@ def test_a_step_is_refused_when_the_role_state_or_reason_does_not_allow_it(
     with pytest.raises(DomainError) as err:
         take_step(current, step, actor, now=NOW, content_hash="h", reason=reason)
     assert err.value.status == status
-    assert err.value.message_vi and err.value.message_en
+    assert err.value.message_vi
+    assert err.value.message_en
 
 
 def test_nothing_can_be_submitted_when_the_commune_has_no_figures() -> None:
