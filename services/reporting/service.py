@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from services.reporting.adapters.repository import (
+    WHOLE_COMMUNE,
     CellKey,
     FrozenVersion,
     ReportingUnitOfWork,
@@ -112,7 +113,7 @@ def apply_classifications(
         keys = sorted(newest)
         stored = uow.households.get(keys)
         changed: list[HouseholdFacts] = []
-        deltas: dict[CellKey, Counts] = {}
+        deltas: dict[CellKey, list[int]] = {}
         provinces: dict[str, str] = {}
         for key in keys:
             f = household_facts(newest[key].payload, d)
@@ -125,7 +126,7 @@ def apply_classifications(
             _add(deltas, f, 1)
             provinces[f.commune_code] = f.province_code
         uow.households.save(changed)
-        uow.cells.add(deltas, provinces)
+        uow.cells.add(_with_communes(deltas), provinces)
         uow.rounds.add(
             RoundKey(f.review_year, f.standard_id, ReviewStage(f.stage)) for f in changed
         )
@@ -142,13 +143,34 @@ def _key(e: HouseholdClassified) -> tuple[int, str, str, str]:
     return (p.review_year, p.standard_id, p.stage.value, p.household_code)
 
 
-def _add(deltas: dict[CellKey, Counts], f: HouseholdFacts, sign: int) -> None:
-    head = (f.review_year, f.standard_id, f.stage)
-    for measure, category, c in contributions(f):
-        k = (*head, measure, f.commune_code, f.village_code, category)
-        d = c if sign > 0 else -c
-        cur = deltas.get(k)
-        deltas[k] = d if cur is None else cur + d
+def _add(deltas: dict[CellKey, list[int]], f: HouseholdFacts, sign: int) -> None:
+    """Add (sign 1) or take away (-1) the household's contributions to its village's cells
+    (accumulated as [households, persons]; :func:`_with_communes` adds the communes')."""
+    y, s, g, c, v = f.review_year, f.standard_id, f.stage, f.commune_code, f.village_code
+    for measure, category, counts in contributions(f):
+        k = (y, s, g, measure, c, v, category)
+        acc = deltas.get(k)
+        if acc is None:
+            deltas[k] = [sign * counts.households, sign * counts.persons]
+        else:
+            acc[0] += sign * counts.households
+            acc[1] += sign * counts.persons
+
+
+def _with_communes(deltas: Mapping[CellKey, list[int]]) -> dict[CellKey, Counts]:
+    """The village deltas and, summed from them, the deltas of their communes' own cells."""
+    out = {k: Counts(h, p) for k, (h, p) in deltas.items()}
+    communes: dict[CellKey, list[int]] = {}
+    for (y, s, g, m, c, _v, cat), (h, p) in deltas.items():
+        k = (y, s, g, m, c, WHOLE_COMMUNE, cat)
+        acc = communes.get(k)
+        if acc is None:
+            communes[k] = [h, p]
+        else:
+            acc[0] += h
+            acc[1] += p
+    out.update({k: Counts(h, p) for k, (h, p) in communes.items()})
+    return out
 
 
 def apply_support(

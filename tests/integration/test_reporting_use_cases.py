@@ -83,9 +83,10 @@ def cells_from_households(engine: Engine) -> dict[tuple[Any, ...], tuple[int, in
         for row in conn.execute(sa.select(households)):
             f = _facts(row._mapping)
             for m, cat, c in contributions(f):
-                k = (f.review_year, f.standard_id, f.stage, m, f.commune_code, f.village_code, cat)
-                h, p = out.get(k, (0, 0))
-                out[k] = (h + c.households, p + c.persons)
+                for village in (f.village_code, "*"):  # the village's cells and the commune's
+                    k = (f.review_year, f.standard_id, f.stage, m, f.commune_code, village, cat)
+                    h, p = out.get(k, (0, 0))
+                    out[k] = (h + c.households, p + c.persons)
     return out
 
 

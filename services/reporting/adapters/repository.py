@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.reporting.adapters.tables import (
     PROJECTIONS,
+    area_registry,
     areas,
     cells,
     households,
@@ -48,6 +49,10 @@ from shared.runtime import STREAM_OF
 CellKey = tuple[int, str, str, str, str, str, str]
 """(year, standard, stage, measure, commune, village, category): a cell's primary key."""
 
+WHOLE_COMMUNE = "*"
+"""The village code of a commune's own cells: the sum of its villages', kept so that reports
+by commune read one row per commune instead of one per village."""
+
 AreaCellSums = Mapping[Leaf, Mapping[str, Mapping[str, Counts]]]
 """Cells summed per leaf: measure → category → counts."""
 
@@ -56,6 +61,28 @@ _CHUNK = 500
 
 def _insert(conn: Connection, table: sa.Table) -> Any:
     return postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+
+
+_COMPILED: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _executemany(conn: Connection, name: str, build: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Run one statement for many rows straight on the driver: compiled once per dialect,
+    rows of plain ints and strings passed as they are. SQLAlchemy's per-row processing costs
+    more than the database's work in the bulk writes of a replay."""
+    if not rows:
+        return
+    key = (conn.dialect.name, name)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = build().compile(dialect=conn.dialect)
+        order = tuple(compiled.positiontup) if compiled.positional else None
+        found = _COMPILED[key] = (str(compiled), order)
+    sql, order = found
+    if order is None:
+        conn.exec_driver_sql(sql, list(rows))
+    else:
+        conn.exec_driver_sql(sql, [tuple(r[k] for k in order) for r in rows])
 
 
 def _csv(values: Iterable[str]) -> str:
@@ -267,15 +294,18 @@ class Cells:
         ]
         if not rows:
             return
-        ins = _insert(self.conn, cells)
-        stmt = ins.on_conflict_do_update(
-            index_elements=list(self.KEY),
-            set_={
-                "households": cells.c.households + ins.excluded.households,
-                "persons": cells.c.persons + ins.excluded.persons,
-            },
-        )
-        self.conn.execute(stmt, rows)
+
+        def increment() -> Any:
+            ins = _insert(self.conn, cells)
+            return ins.on_conflict_do_update(
+                index_elements=list(self.KEY),
+                set_={
+                    "households": cells.c.households + ins.excluded.households,
+                    "persons": cells.c.persons + ins.excluded.persons,
+                },
+            )
+
+        _executemany(self.conn, "cells.add", increment, rows)
         shrunk = [
             {f"k_{k}": r[k] for k in self.KEY}
             for r in rows
@@ -299,31 +329,31 @@ class Cells:
         by_village: bool,
         communes: Sequence[str] | None = None,
     ) -> AreaCellSums:
-        """Cells of ``measures`` summed per commune (or per village), for some communes."""
+        """Cells of ``measures`` per commune (or per village), for some communes."""
         t = cells
-        group = [t.c.province_code, t.c.commune_code]
-        if by_village:
-            group.append(t.c.village_code)
         q = sa.select(
-            *group,
+            t.c.province_code,
+            t.c.commune_code,
+            t.c.village_code,
             t.c.measure,
             t.c.category,
-            sa.func.sum(t.c.households),
-            sa.func.sum(t.c.persons),
+            t.c.households,
+            t.c.persons,
         ).where(
             t.c.review_year == key.review_year,
             t.c.standard_id == key.standard_id,
             t.c.stage == key.stage.value,
             t.c.measure.in_(list(measures)),
+            t.c.village_code != WHOLE_COMMUNE if by_village else t.c.village_code == WHOLE_COMMUNE,
         )
         if communes is not None:
             q = q.where(t.c.commune_code.in_(list(communes)))
-        q = q.group_by(*group, t.c.measure, t.c.category)
         out: dict[Leaf, dict[str, dict[str, Counts]]] = {}
-        for row in self.conn.execute(q):
-            v = row[2] if by_village else None
-            m, cat, h, n = row[-4:]
-            leaf = Leaf(row[0], row[1], v)
+        leaves: dict[tuple[str, str, str], Leaf] = {}
+        for p, c, v, m, cat, h, n in self.conn.execute(q):
+            leaf = leaves.get((p, c, v))
+            if leaf is None:
+                leaf = leaves[(p, c, v)] = Leaf(p, c, v if by_village else None)
             out.setdefault(leaf, {}).setdefault(m, {})[cat] = Counts(int(h), int(n))
         return out
 
@@ -337,6 +367,7 @@ class Cells:
             t.c.standard_id == key.standard_id,
             t.c.stage == key.stage.value,
             t.c.commune_code == commune_code,
+            t.c.village_code != WHOLE_COMMUNE,
         )
         return [(m, v, c, int(h), int(p)) for m, v, c, h, p in self.conn.execute(q)]
 
@@ -349,6 +380,7 @@ class Cells:
                 t.c.standard_id == key.standard_id,
                 t.c.stage == key.stage.value,
                 t.c.measure == "status",
+                t.c.village_code == WHOLE_COMMUNE,
             )
             .distinct()
         )
@@ -363,6 +395,7 @@ class Cells:
                 t.c.standard_id == key.standard_id,
                 t.c.stage == key.stage.value,
                 t.c.measure == "status",
+                t.c.village_code != WHOLE_COMMUNE,
             )
             .distinct()
         )
@@ -411,8 +444,12 @@ class Rounds:
         return {s: structure_of(r) for s, r in refs.items()}
 
 
+_TREES: dict[str, AreaTree] = {}
+"""Registries read, by fingerprint (values: safe to share between connections)."""
+
+
 class Areas:
-    """``area``: reporting's copy of the registry."""
+    """``area``: reporting's copy of the registry (and its fingerprint)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -432,10 +469,8 @@ class Areas:
             }
             for a in tree.areas.values()
         ]
-        keep = [r["code"] for r in rows]
-        stale = [
-            c for c in self.conn.execute(sa.select(areas.c.code)).scalars() if c not in set(keep)
-        ]
+        keep = {r["code"] for r in rows}
+        stale = [c for c in self.conn.execute(sa.select(areas.c.code)).scalars() if c not in keep]
         for i in range(0, len(stale), _CHUNK):
             self.conn.execute(sa.delete(areas).where(areas.c.code.in_(stale[i : i + _CHUNK])))
         upsert(
@@ -445,9 +480,22 @@ class Areas:
             keys=["code"],
             update=[k for k in rows[0] if k != "code"] if rows else None,
         )
+        upsert(
+            self.conn,
+            area_registry,
+            [{"id": 1, "content_hash": tree.fingerprint()}],
+            keys=["id"],
+            update=["content_hash"],
+        )
 
     def tree(self) -> AreaTree:
-        return AreaTree.of(
+        """The registry (read once per version and kept in memory)."""
+        version = self.conn.execute(
+            sa.select(area_registry.c.content_hash).where(area_registry.c.id == 1)
+        ).scalar_one_or_none()
+        if version is not None and version in _TREES:
+            return _TREES[version]
+        tree = AreaTree.of(
             Area(
                 r.code,
                 AreaLevel(r.level),
@@ -460,6 +508,11 @@ class Areas:
             )
             for r in self.conn.execute(sa.select(areas))
         )
+        if version is not None and version == tree.fingerprint():
+            if len(_TREES) > 8:
+                _TREES.clear()
+            _TREES[version] = tree
+        return tree
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,6 +121,16 @@ class AreaRow(ReportingModel, table=True):
     valid_to: date | None = None
 
 
+class AreaRegistryRow(ReportingModel, table=True):
+    """Fingerprint of the registry copy held in ``area`` (one row), so that readers can keep
+    the registry in memory until it changes."""
+
+    __tablename__ = "area_registry"
+
+    id: int = Field(primary_key=True)
+    content_hash: str = Field(max_length=64)
+
+
 class TargetRow(ReportingModel, table=True):
     """A planned reduction of a rate (hundredths of a percentage point) for an area and year."""
 
@@ -227,6 +237,7 @@ cells = CellRow.__table__  # type: ignore[attr-defined]
 rounds = RoundRow.__table__  # type: ignore[attr-defined]
 indicators = StandardIndicatorRow.__table__  # type: ignore[attr-defined]
 areas = AreaRow.__table__  # type: ignore[attr-defined]
+area_registry = AreaRegistryRow.__table__  # type: ignore[attr-defined]
 targets = TargetRow.__table__  # type: ignore[attr-defined]
 signoffs = SignoffRow.__table__  # type: ignore[attr-defined]
 signoff_versions = SignoffVersionRow.__table__  # type: ignore[attr-defined]

@@ -9,6 +9,8 @@ village. The registry is owned by intake; reporting keeps a copy (see ``apply_ar
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -123,6 +125,24 @@ class AreaTree:
 
     def get(self, code: str) -> Area | None:
         return self.areas.get(code)
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the registry's content (equal registries, equal fingerprints)."""
+        rows = [
+            [
+                a.code,
+                a.level.value,
+                a.name_vi,
+                a.name_en,
+                a.parent_code,
+                a.former_district_code,
+                a.valid_from.isoformat() if a.valid_from else None,
+                a.valid_to.isoformat() if a.valid_to else None,
+            ]
+            for a in self.areas.values()
+        ]
+        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def __len__(self) -> int:
         return len(self.areas)

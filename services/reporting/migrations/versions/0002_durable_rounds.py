@@ -40,6 +40,11 @@ def upgrade() -> None:
     sa.Column('valid_to', sa.Date(), nullable=True),
     sa.PrimaryKeyConstraint('code')
     )
+    op.create_table('area_registry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('content_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('household_round',
     sa.Column('review_year', sa.Integer(), nullable=False),
     sa.Column('standard_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -207,5 +212,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_household_round_list')
 
     op.drop_table('household_round')
+    op.drop_table('area_registry')
     op.drop_table('area')
     # ### end Alembic commands ###
