@@ -14,8 +14,8 @@ Query functions take the caller's ``area`` (figures outside it are never read) a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -51,13 +51,13 @@ from services.reporting.domain.signoff import (
     Signoff,
     Step,
     StepRecord,
+    canonical_content,
     content_hash,
     take_step,
 )
 from services.reporting.domain.structure import IndicatorRef, Structure
 from services.reporting.domain.suppression import DEFAULT_THRESHOLD, suppress_tables
 from services.reporting.domain.targets import (
-    MEASURE_NAMES,
     TARGET_LEVELS,
     Target,
     TargetMeasure,
@@ -104,7 +104,7 @@ def apply_classifications(
             tally[tk] = tally.get(tk, 0) + 1
             key = _key(e)
             cur = newest.get(key)
-            if cur is None or p.survey_order_key >= cur.payload.survey_order_key:
+            if cur is None or _order(e) >= _order(cur):
                 newest[key] = e
             if p.indicators and p.standard_id not in structures:
                 structures[p.standard_id] = [
@@ -116,13 +116,15 @@ def apply_classifications(
         deltas: dict[CellKey, list[int]] = {}
         provinces: dict[str, str] = {}
         for key in keys:
-            f = household_facts(newest[key].payload, d)
+            e = newest[key]
+            f = household_facts(e.payload, d, order_key=_order(e))
             old = stored.get(key)
             if old is not None and old.order_key > f.order_key:
                 continue  # a later survey is already applied
             changed.append(f)
             if old is not None:
                 _add(deltas, old, -1)
+                provinces.setdefault(old.commune_code, old.province_code)
             _add(deltas, f, 1)
             provinces[f.commune_code] = f.province_code
         uow.households.save(changed)
@@ -141,6 +143,13 @@ def apply_classifications(
 def _key(e: HouseholdClassified) -> tuple[int, str, str, str]:
     p = e.payload
     return (p.review_year, p.standard_id, p.stage.value, p.household_code)
+
+
+def _order(e: HouseholdClassified) -> str:
+    """Which classification of a household is current: the later survey; for one survey, the
+    later event (then its id), so that any replay order keeps the same one."""
+    at = e.occurred_at.astimezone(UTC).isoformat()
+    return f"{e.payload.survey_order_key}|{at}|{e.event_id}"
 
 
 def _add(deltas: dict[CellKey, list[int]], f: HouseholdFacts, sign: int) -> None:
@@ -787,10 +796,6 @@ def _within(tree: AreaTree, code: str, ancestor: str) -> bool:
     return False
 
 
-def target_measure_names() -> dict[str, tuple[str, str]]:
-    return {m.value: names for m, names in MEASURE_NAMES.items()}
-
-
 # sign-off --------------------------------------------------------------------------------------
 
 
@@ -809,17 +814,11 @@ class SignoffView:
 
 
 def _live(uow: ReportingUnitOfWork, key: RoundKey, commune: str) -> tuple[str, str] | None:
+    """(hash, content) of a commune's recognised figures now; None when it has none."""
     rows = uow.cells.content(key, commune)
     if not rows:
         return None
-    body = _canonical(rows)
-    return content_hash(rows), body
-
-
-def _canonical(rows: Sequence[tuple[str, str, str, int, int]]) -> str:
-    import json
-
-    return json.dumps(sorted(rows), separators=(",", ":"), ensure_ascii=False)
+    return content_hash(rows), canonical_content(rows)
 
 
 def _signoff_key(
@@ -965,8 +964,6 @@ def household_counts(
 
 def as_dict(value: Any) -> Any:
     """Plain JSON-ready data of a query result (dates as ISO text, fractions as floats)."""
-    from dataclasses import fields, is_dataclass
-
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: as_dict(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, Mapping):

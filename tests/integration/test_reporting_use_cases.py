@@ -40,6 +40,7 @@ from services.reporting.service import (
     target_comparison,
 )
 from shared.contracts.classifications import HouseholdClassified
+from shared.contracts.codes import PovertyStatus
 from shared.contracts.support import DisbursementPayload, SupportDisbursed
 from shared.db import create_db_engine
 from shared.errors import DomainError
@@ -221,6 +222,11 @@ def _round_events(seed: int) -> list[HouseholdClassified]:
                             survey_id=f"S-{year}-{n}-{k}",
                         )
                     )
+                    if n % 7 == 0:  # the same survey's result published again, changed
+                        again = out[-1].payload.model_copy(
+                            update={"status": PovertyStatus(rng.choice(statuses))}
+                        )
+                        out.append(HouseholdClassified.create(again, producer="assessment"))
     return out
 
 

@@ -122,17 +122,17 @@ class Platform:
         return book.table(kind).row(area)
 
     def province(self, year: int, area: str = "15") -> dict[str, Any]:
-        """Households, rates (% rounded to two places) of the area's summary row."""
-        row = self.row(year, TableKind.SUMMARY, area)
-        t = report_book(
+        """Households and rates (% rounded to two places) of the area's summary row."""
+        table = report_book(
             ReportingUnitOfWork(self.reporting),
             standard_id=STANDARD,
             review_year=year,
             tables=[TableKind.SUMMARY],
         ).table(TableKind.SUMMARY)
-        rates = {rc.key: row.rate(rc) for rc in t.rates}
+        row = table.row(area)
         households = row.values["households"]
         assert households is not None
+        rates = {rc.key: row.rate(rc) for rc in table.rates}
         return {
             "households": households.households,
             **{k: r[0].percent() for k, r in rates.items() if r is not None},

@@ -43,7 +43,7 @@ class HouseholdRoundRow(ReportingModel, table=True):
     stage: str = Field(primary_key=True, max_length=16)
     household_code: str = Field(primary_key=True, max_length=64)
     survey_id: str = Field(max_length=64)
-    order_key: str = Field(max_length=96)
+    order_key: str = Field(max_length=192)
     province_code: str = Field(max_length=16)
     commune_code: str = Field(max_length=16)
     village_code: str = Field(max_length=32)

@@ -184,8 +184,12 @@ def _code(value: str) -> str:
     return value.replace(SEP, "_")
 
 
-def household_facts(c: ClassificationLike, d: ReportDefinitions) -> HouseholdFacts:
-    """The facts reporting keeps of classification ``c`` under definitions ``d``.
+def household_facts(
+    c: ClassificationLike, d: ReportDefinitions, *, order_key: str | None = None
+) -> HouseholdFacts:
+    """The facts reporting keeps of classification ``c`` under definitions ``d``
+    (``order_key``: what sorts it among the household's classifications; default: its
+    survey's order key).
 
     Members' profiles give the children, workers and labour capacity; a classification
     without profiles counts no children and no workers and is not flagged as lacking labour
@@ -214,7 +218,7 @@ def household_facts(c: ClassificationLike, d: ReportDefinitions) -> HouseholdFac
         stage=c.stage.value,
         household_code=c.household_code,
         survey_id=c.survey_id,
-        order_key=c.survey_order_key,
+        order_key=order_key or c.survey_order_key,
         province_code=c.province_code,
         commune_code=c.commune_code,
         village_code=c.village_code,

@@ -174,8 +174,12 @@ def take_step(
     return after, record
 
 
+def canonical_content(rows: Iterable[tuple[str, str, str, int, int]]) -> str:
+    """Figures given as (measure, village, category, households, persons) rows, as sorted
+    compact JSON: what is stored when figures are submitted."""
+    return json.dumps(sorted(rows), separators=(",", ":"), ensure_ascii=False)
+
+
 def content_hash(rows: Iterable[tuple[str, str, str, int, int]]) -> str:
-    """SHA-256 of figures given as (measure, village, category, households, persons) rows,
-    in canonical order and JSON, so equal figures always hash alike."""
-    canonical = json.dumps(sorted(rows), separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """SHA-256 of :func:`canonical_content`, so equal figures always hash alike."""
+    return hashlib.sha256(canonical_content(rows).encode("utf-8")).hexdigest()

@@ -51,7 +51,7 @@ def upgrade() -> None:
     sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('household_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('survey_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('order_key', sqlmodel.sql.sqltypes.AutoString(length=96), nullable=False),
+    sa.Column('order_key', sqlmodel.sql.sqltypes.AutoString(length=192), nullable=False),
     sa.Column('province_code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('commune_code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
