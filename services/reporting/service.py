@@ -512,6 +512,8 @@ def report_book(
         )
     scope_code = scope.area.code if scope.area else None
     rows = roll_up(scope.tree, leaves, tb.merge_cells, by=scope.by, scope=scope_code)
+    if not rows and scope.area is not None:  # a known area without figures this round
+        rows = [RollupRow(scope.area, tb.merge_cells([]), ())]
     built = [_build(kind, rows, scope, cfg, k) for kind in build]
     if suppress:
         built = suppress_tables(built, cfg.threshold)

@@ -20,6 +20,7 @@ from services.reporting.app import MIGRATIONS
 from services.reporting.domain.areas import Area, AreaLevel, AreaTree
 from services.reporting.domain.households import contributions
 from services.reporting.domain.signoff import Actor, Role, SignoffState, Step
+from services.reporting.domain.values import Counts
 from services.reporting.service import (
     HouseholdSupport,
     ListKind,
@@ -298,6 +299,13 @@ def test_province_book_has_named_rows_and_every_table(engine: Engine) -> None:
     (prov, *_rest) = mpi_rows(book)
     assert prov.households is not None
     assert prov.households.q == 0
+
+
+def test_an_area_without_figures_this_round_has_one_row_of_zeros(engine: Engine) -> None:
+    apply(engine, [event(1, commune="04570")])
+    t = report_book(uow(engine), standard_id=STD, area="04681", tables=["summary"]).table("summary")
+    assert [r.area.code for r in t.rows] == ["04681"]
+    assert t.row("04681").values["households"] == Counts(0, 0)
 
 
 def test_small_cells_are_hidden_in_every_table_when_suppressed(engine: Engine) -> None:
