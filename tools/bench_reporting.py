@@ -144,6 +144,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=5000, help="events per transaction")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="time the queries on --database-url as it is (loaded by an earlier run)",
+    )
+    parser.add_argument(
         "--scattered",
         action="store_true",
         help="each next event in the next commune (worst case) instead of village by village",
@@ -153,16 +158,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'reporting.db'}"
         print(f"load average before: {_load()}")
-        replay = load(url, args.n, args.communes, args.villages, args.batch, args.scattered)
-        print(
-            f"replay: {replay['events']:,} classification events in {replay['seconds']:.1f} s "
-            f"= {replay['events_per_s']:,.0f} events/s decoded and applied "
-            f"(decoding {replay['decode_share']:.0%} of it; applying alone "
-            f"{replay['apply_per_s']:,.0f}/s); {replay['per_cpu_s']:,.0f} events per CPU-second "
-            f"of this process; batches of {args.batch}, "
-            f"{'scattered' if args.scattered else 'village by village'}"
-        )
-        print(f"load average after replay: {_load()}")
+        if not args.queries_only:
+            replay = load(url, args.n, args.communes, args.villages, args.batch, args.scattered)
+            print(
+                f"replay: {replay['events']:,} classification events in "
+                f"{replay['seconds']:.1f} s = {replay['events_per_s']:,.0f} events/s decoded "
+                f"and applied (decoding {replay['decode_share']:.0%} of it; applying alone "
+                f"{replay['apply_per_s']:,.0f}/s); {replay['per_cpu_s']:,.0f} events per "
+                f"CPU-second of this process; batches of {args.batch}, "
+                f"{'scattered' if args.scattered else 'village by village'}"
+            )
+            print(f"load average after replay: {_load()}")
         for name, (ms, cpu_ms) in queries(url, args.repeats, "99000").items():
             print(f"{name}: {ms:,.1f} ms wall, {cpu_ms:,.1f} ms CPU (median of {args.repeats})")
         print(f"load average after queries: {_load()}")

@@ -35,7 +35,16 @@ class HouseholdRoundRow(ReportingModel, table=True):
 
     __tablename__ = "household_round"
     __table_args__ = (
-        sa.Index("ix_household_round_list", "review_year", "standard_id", "stage", "commune_code"),
+        sa.Index(
+            "ix_household_round_list",
+            "review_year",
+            "standard_id",
+            "stage",
+            "status",
+            "commune_code",
+            "village_code",
+            "household_code",
+        ),
     )
 
     review_year: int = Field(primary_key=True)

@@ -77,7 +77,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('review_year', 'standard_id', 'stage', 'household_code')
     )
     with op.batch_alter_table('household_round', schema=None) as batch_op:
-        batch_op.create_index('ix_household_round_list', ['review_year', 'standard_id', 'stage', 'commune_code'], unique=False)
+        batch_op.create_index('ix_household_round_list', ['review_year', 'standard_id', 'stage', 'status', 'commune_code', 'village_code', 'household_code'], unique=False)
 
     op.create_table('report_cell',
     sa.Column('review_year', sa.Integer(), nullable=False),
