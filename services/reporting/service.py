@@ -511,7 +511,9 @@ def report_book(
             communes=_communes_in(scope, uow),
         )
     scope_code = scope.area.code if scope.area else None
-    rows = roll_up(scope.tree, leaves, tb.merge_cells, by=scope.by, scope=scope_code)
+    rows = roll_up(
+        scope.tree, leaves, tb.merge_cells, by=scope.by, scope=scope_code, leaves_only=True
+    )
     if not rows and scope.area is not None:  # a known area without figures this round
         rows = [RollupRow(scope.area, tb.merge_cells([]), ())]
     built = [_build(kind, rows, scope, cfg, k) for kind in build]
@@ -714,29 +716,31 @@ class TargetRow:
     previous_year: int | None
 
 
-def _rates(cells: tb.AreaCells) -> dict[TargetMeasure, Rate]:
-    status = cells.get(Measure.STATUS.value, {})
-    n = sum(c.households for c in status.values())
-    minority_all = minority_poor = 0
-    for category, c in cells.get(Measure.GROUP.value, {}).items():
-        s, flags = category.split("|")
-        if flags[0] == "1":
-            minority_all += c.households
-            if s == tb.POOR:
-                minority_poor += c.households
-    return {
-        TargetMeasure.POOR_RATE: Rate(status.get(tb.POOR, Counts()).households, n),
-        TargetMeasure.NEAR_POOR_RATE: Rate(status.get(tb.NEAR_POOR, Counts()).households, n),
-        TargetMeasure.MINORITY_POOR_RATE: Rate(minority_poor, minority_all),
-    }
-
-
 def _area_rates(
-    uow: ReportingUnitOfWork, tree: AreaTree, key: RoundKey
+    uow: ReportingUnitOfWork, tree: AreaTree, key: RoundKey, majority: Sequence[str]
 ) -> dict[str, dict[TargetMeasure, Rate]]:
-    leaves = uow.cells.sums(key, [Measure.STATUS.value, Measure.GROUP.value], by_village=False)
-    rows = roll_up(tree, leaves, tb.merge_cells, by=AreaLevel.COMMUNE)
-    return {r.area.code: _rates(r.value) for r in rows}
+    """The three target rates of every area (province, former districts, communes)."""
+    leaves = uow.cells.sums(key, [Measure.STATUS.value, Measure.ETHNICITY.value], by_village=False)
+    rows = roll_up(tree, leaves, tb.merge_cells, by=AreaLevel.COMMUNE, leaves_only=True)
+    summary = tb.summary_table(rows)
+    ethnicity = tb.ethnicity_table(rows, majority)
+    out: dict[str, dict[TargetMeasure, Rate]] = {}
+    for s, e in zip(summary.rows, ethnicity.rows, strict=True):
+        v, w = s.values, e.values
+
+        def h(values: Mapping[str, Counts | None], k: str) -> int:
+            c = values.get(k)
+            return c.households if c is not None else 0
+
+        n = h(v, "households")
+        out[s.area.code] = {
+            TargetMeasure.POOR_RATE: Rate(h(v, tb.POOR), n),
+            TargetMeasure.NEAR_POOR_RATE: Rate(h(v, tb.NEAR_POOR), n),
+            TargetMeasure.MINORITY_POOR_RATE: Rate(
+                h(w, f"{tb.POOR}.minority"), h(w, "households.minority")
+            ),
+        }
+    return out
 
 
 def target_comparison(
@@ -762,9 +766,12 @@ def target_comparison(
             and k.review_year < review_year
         ]
         previous = max(earlier) if earlier else None
-        end = _area_rates(uow, tree, key)
+        majority = cfg.definitions.ethnic_minority.majority_groups
+        end = _area_rates(uow, tree, key, majority)
         start = (
-            _area_rates(uow, tree, RoundKey(previous, standard_id, ReviewStage.RECOGNISED))
+            _area_rates(
+                uow, tree, RoundKey(previous, standard_id, ReviewStage.RECOGNISED), majority
+            )
             if previous is not None
             else {}
         )

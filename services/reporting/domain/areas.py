@@ -222,14 +222,16 @@ def roll_up(
     *,
     by: AreaLevel,
     scope: str | None = None,
+    leaves_only: bool = False,
 ) -> list[RollupRow[T]]:
     """Rows at level ``by`` within ``scope`` (an area code; ``None``: everything) with a
     subtotal row for every area above them up to the scope, parents before children.
 
     A row's value is ``combine`` of the leaves under it, so with an additive ``combine`` every
-    subtotal is the sum of the rows summed into it. A commune the registry gives no former
-    district stays a row of its own when the report is by former district, so the province
-    total is still the sum of its rows."""
+    subtotal is the sum of the rows summed into it (``leaves_only``: subtotal rows get
+    ``combine([])``, for callers that sum their own figures up the rows). A commune the
+    registry gives no former district stays a row of its own when the report is by former
+    district, so the province total is still the sum of its rows."""
     nodes: dict[str, AreaRef] = {}
     members: dict[str, list[T]] = {}
     kids: dict[str, set[str]] = {}
@@ -252,7 +254,8 @@ def roll_up(
 
     def visit(code: str) -> None:
         children = tuple(sorted(kids.get(code, ())))
-        rows.append(RollupRow(nodes[code], combine(members[code]), children))
+        parts = members[code] if not (leaves_only and children) else []
+        rows.append(RollupRow(nodes[code], combine(parts), children))
         for c in children:
             visit(c)
 

@@ -125,11 +125,18 @@ def make_table(
     rates: Sequence[RateColumn] = (),
     persons: tuple[str, str] = PERSONS,
 ) -> Table:
+    """A table of ``columns`` over ``rows``: a row at the report's grain gets ``figures`` of
+    its cells; a subtotal row gets the sum of the rows summed into it (every column counts
+    households or persons of areas that do not overlap, so it adds up)."""
     keys = [c.key for c in columns]
-    built = []
-    for r in rows:
-        values = figures(r.value)
-        built.append(Row(r.area, r.children, {k: values.get(k, ZERO) for k in keys}))
+    done: dict[str, dict[str, Counts]] = {}
+    for r in reversed(rows):  # children before their parents
+        if r.children:
+            done[r.area.code] = {k: sum((done[ch][k] for ch in r.children), ZERO) for k in keys}
+        else:
+            values = figures(r.value)
+            done[r.area.code] = {k: values.get(k, ZERO) for k in keys}
+    built = [Row(r.area, r.children, done[r.area.code]) for r in rows]
     return Table(
         key,
         titles[0],

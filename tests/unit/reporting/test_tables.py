@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.reporting.domain.areas import AreaLevel, Leaf, RollupRow, roll_up
+from services.reporting.domain.areas import AreaLevel, AreaRef, Leaf, RollupRow, roll_up
 from services.reporting.domain.households import HouseholdFacts, contributions
 from services.reporting.domain.structure import IndicatorRef, structure_of
 from services.reporting.domain.tables import (
@@ -148,7 +148,10 @@ def _leaves(fs: Sequence[HouseholdFacts], *, by_village: bool) -> dict[Leaf, Are
 
 def _rows(fs: Sequence[HouseholdFacts], by: AreaLevel) -> list[RollupRow[AreaCells]]:
     leaves = _leaves(fs, by_village=by is AreaLevel.VILLAGE)
-    return roll_up(tree(), leaves, merge_cells, by=by)
+    return roll_up(tree(), leaves, merge_cells, by=by, leaves_only=True)
+
+
+_PROVINCE = AreaRef("15", AreaLevel.PROVINCE, "Lào Cai", None, None)
 
 
 def _all_tables(rows: Sequence[RollupRow[AreaCells]]) -> list[Table]:
@@ -213,9 +216,15 @@ def test_rollups_equal_the_sum_of_their_parts_and_every_relation_holds(
                 h = sum(coef * values[k].households for k, coef in rel)
                 p = sum(coef * values[k].persons for k, coef in rel)
                 assert (h, p) == (0, 0), (table.key, r.area.code, rel)
-        if table.rows:
-            top = table.rows[0]
-            assert top.area.level is AreaLevel.PROVINCE
+        top = table.rows[0]
+        assert top.area.level is AreaLevel.PROVINCE
+    # the province row, summed up the rows, equals the figures of all households at once
+    everyone = merge_cells(_leaves(fs, by_village=False).values())
+    flat = [RollupRow(_PROVINCE, everyone, ())]
+    for table, whole in zip(_all_tables(_rows(fs, by)), _all_tables(flat), strict=True):
+        got = table.rows[0].values
+        for col in whole.columns:
+            assert got.get(col.key, ZERO) == whole.rows[0].values[col.key], (table.key, col.key)
 
 
 @settings(max_examples=30, deadline=None)
