@@ -35,6 +35,9 @@ STATUSES = tuple(s.value for s in PovertyStatus)
 
 def merge_cells(parts: Iterable[AreaCells]) -> AreaCells:
     """The cells of several areas added up (the ``combine`` of a rollup)."""
+    parts = list(parts)
+    if len(parts) == 1:
+        return parts[0]
     out: dict[str, dict[str, Counts]] = {}
     for part in parts:
         for measure, cats in part.items():
