@@ -7,6 +7,7 @@ poor, near-poor, average and not-poor households; the same seed gives the same s
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -177,3 +178,165 @@ def synthetic_surveys(
 ) -> list[SurveyPayload]:
     """``n`` validated synthetic surveys (see ``iter_synthetic_surveys``)."""
     return list(iter_synthetic_surveys(n, seed, commune_codes, year))
+
+
+_STATUS_SPREAD = (("poor", 0.05), ("near_poor", 0.05), ("average", 0.10), ("not_poor", 0.80))
+_INDICATORS_2022 = (
+    ("employment", "employment"),
+    ("dependants", "employment"),
+    ("nutrition", "health"),
+    ("health_insurance", "health"),
+    ("adult_education", "education"),
+    ("child_schooling", "education"),
+    ("housing_quality", "housing"),
+    ("housing_area", "housing"),
+    ("water_source", "water_sanitation"),
+    ("latrine", "water_sanitation"),
+    ("telecom", "information"),
+    ("information_assets", "information"),
+)
+_CAUSES = ("lack_land", "lack_capital", "lack_labour", "lack_skills", "illness_accident")
+_NEEDS = ("production", "credit", "housing", "vocational_training")
+
+
+def synthetic_areas(
+    communes: int, villages_per_commune: int, province: str = "99"
+) -> list[dict[str, str]]:
+    """Rows of an area list (intake's CSV columns) for one province: ``communes`` communes in
+    former districts of ten communes each, ``villages_per_commune`` villages each."""
+    rows = []
+    for c in range(communes):
+        code = f"{province}{c:03d}"
+        district = f"{province}D{c // 10:02d}"
+        for v in range(villages_per_commune):
+            rows.append(
+                {
+                    "province_code": province,
+                    "province_name": "Tỉnh thử nghiệm",
+                    "commune_code": code,
+                    "commune_name": f"Xã {code}",
+                    "commune_type": "xa",
+                    "village_code": f"{code}-{v:02d}",
+                    "village_name": f"Thôn {v + 1}",
+                    "former_district_code": district,
+                    "former_district_name": f"Huyện {district}",
+                    "area_type": "",
+                }
+            )
+    return rows
+
+
+def synthetic_classification_events(
+    n: int,
+    seed: int = 2026,
+    *,
+    communes: int = 150,
+    villages_per_commune: int = 10,
+    review_year: int = 2026,
+    stage: str = "recognised",
+    province: str = "99",
+    start: int = 0,
+    per_village: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """``HouseholdClassified`` envelopes (as JSON-ready dicts) for households ``start`` to
+    ``start + n`` of a synthetic province: about 5% poor, 5% near-poor, 10% average-living,
+    deprivations, members, causes and needs, previous statuses and transitions.
+
+    ``per_village``: households come village after village, that many each (as a commune's
+    review arrives); ``None``: each next household in the next commune (scattered)."""
+    rng = random.Random(seed * 1_000_003 + start)
+    at = datetime(review_year, 10, 1, 8, 0, tzinfo=UTC)
+    statuses = [s for s, _ in _STATUS_SPREAD]
+    weights = [w for _, w in _STATUS_SPREAD]
+    for i in range(start, start + n):
+        if per_village:
+            slot = i // per_village
+            commune, village = (
+                (slot // villages_per_commune) % communes,
+                slot % villages_per_commune,
+            )
+        else:
+            commune, village = i % communes, (i // communes) % villages_per_commune
+        commune_code = f"{province}{commune:03d}"
+        status = rng.choices(statuses, weights)[0]
+        listed = status in ("poor", "near_poor")
+        previous = rng.choices([status, None, "poor", "near_poor", "not_poor"], [8, 1, 1, 1, 2])[0]
+        if previous in ("poor", "near_poor") and listed:
+            transition = (
+                "unchanged"
+                if previous == status
+                else ("poor_to_near_poor" if previous == "poor" else "near_poor_to_poor")
+            )
+        elif previous in ("poor", "near_poor"):
+            transition = "escaped_poverty" if previous == "poor" else "escaped_near_poverty"
+        elif listed:
+            transition = "newly_poor" if status == "poor" else "newly_near_poor"
+        else:
+            transition = "not_listed"
+        k = rng.randint(3, 6) if status == "poor" else rng.randint(0, 2)
+        deprived = set(rng.sample(range(12), k))
+        size = rng.randint(1, 7)
+        members = []
+        for m in range(size):
+            age = rng.randint(25, 60) if m == 0 else rng.randint(0, 85)
+            working = 15 <= age <= 60
+            members.append(
+                {
+                    "member_no": m + 1,
+                    "age": age,
+                    "sex": "male" if (m + i) % 2 else "female",
+                    "working_age": working,
+                    "able_to_work": working and rng.random() > 0.05,
+                    "health_insured": rng.random() > 0.1,
+                    "malnourished": (rng.random() < 0.08) if age < 16 else None,
+                    "attending_school": 3 <= age < 18 and rng.random() > 0.05,
+                    "disability": rng.random() < 0.03,
+                }
+            )
+        survey_id = f"S-{review_year}-{i:08d}"
+        surveyed = at + timedelta(seconds=i)
+        yield {
+            "event_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "event_type": "HouseholdClassified",
+            "schema_version": 1,
+            "occurred_at": surveyed.isoformat(),
+            "correlation_id": survey_id,
+            "producer": "assessment",
+            "payload": {
+                "survey_id": survey_id,
+                "household_code": f"HH-{province}-{i:08d}",
+                "province_code": province,
+                "commune_code": commune_code,
+                "village_code": f"{commune_code}-{village:02d}",
+                "area_type": "rural",
+                "review_year": review_year,
+                "surveyed_at": surveyed.isoformat(),
+                "survey_order_key": f"{review_year:04d}|{surveyed.isoformat()}|0000|{survey_id}",
+                "standard_id": "vn-2022-2025",
+                "stage": stage,
+                "status": status,
+                "transition": transition,
+                "previous_status": previous,
+                "newly_escaped_until": (
+                    f"{review_year + 3}-12-10" if transition.startswith("escaped") else None
+                ),
+                "income_basis": "vnd_per_capita_month",
+                "income_value": 1_200_000 if listed else 3_000_000,
+                "income_line": 1_500_000,
+                "deprivation_count": len(deprived),
+                "indicators": [
+                    {"code": c, "dimension": d, "deprived": j in deprived, "reason": "synthetic"}
+                    for j, (c, d) in enumerate(_INDICATORS_2022)
+                ],
+                "low_income_worker_household": status == "average" and rng.random() < 0.5,
+                "member_count": size,
+                "head_ethnicity": _ETHNIC[(commune + village) % len(_ETHNIC)],
+                "head_sex": members[0]["sex"],
+                "members": members,
+                "causes": rng.sample(_CAUSES, rng.randint(1, 2)) if listed else [],
+                "needs": rng.sample(_NEEDS, rng.randint(1, 2)) if listed else [],
+                "rule_hash": "0" * 64,
+                "governing": True,
+                "engine_version": "synthetic",
+            },
+        }

@@ -1,24 +1,27 @@
-"""Reporting's stream subscribers: classifications, support and training into the aggregates."""
+"""Reporting's stream subscribers: classifications, support and training into the projections."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
 
+from services.reporting.adapters.repository import ReportingUnitOfWork
+from services.reporting.domain.definitions import ReportDefinitions
 from services.reporting.metrics import ReportingMetrics
-from services.reporting.service import ReportingUnitOfWork, apply_classifications, apply_support
+from services.reporting.service import apply_classifications, apply_support
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
 from shared.runtime import Runtime
 
 
-def register(rt: Runtime, metrics: ReportingMetrics) -> None:
+def register(rt: Runtime, metrics: ReportingMetrics, definitions: ReportDefinitions) -> None:
     def uow() -> ReportingUnitOfWork:
         return ReportingUnitOfWork(rt.engine)
 
     async def on_household_classified(events: list[HouseholdClassified]) -> None:
-        n = await asyncio.to_thread(apply_classifications, uow(), events, datetime.now(UTC))
+        now = datetime.now(UTC)
+        n = await asyncio.to_thread(apply_classifications, uow(), events, now, definitions)
         metrics.applied.labels("HouseholdClassified").inc(n)
 
     async def on_support_disbursed(events: list[SupportDisbursed]) -> None:
@@ -32,7 +35,8 @@ def register(rt: Runtime, metrics: ReportingMetrics) -> None:
     rt.subscribe(
         HouseholdClassified,
         on_household_classified,
-        description="Household statuses per standard, for counts, rates and change tables.",
+        description="Household figures per review round, standard and stage, for the "
+        "year-end tables (pre-aggregated by village).",
     )
     rt.subscribe(
         SupportDisbursed,

@@ -1,82 +1,185 @@
-"""Reporting use cases: apply events to the aggregates; answer the count queries.
+"""Reporting use cases: apply events to the projections; answer the year-end queries; keep
+the area registry, targets and sign-off.
 
-Each event is applied once (its id is recorded in the same transaction). A household's status
-under a standard is that of its latest survey, whatever order events arrive in.
+Each event is applied once (its id is recorded in the same transaction). A household's
+figures in a round under a standard at a stage are those of its latest survey, whatever
+order events arrive in; the pre-aggregated cells change by the difference between the old
+and the new figures, so rebuilding from the streams in any order or batching gives the same
+tables. Queries read rounds as they were: a new round never overwrites the last.
+
+Query functions take the caller's ``area`` (figures outside it are never read) and
+``suppress`` (hide small cells); who may see what is decided by access control.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any, Protocol
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
-
-from services.reporting.adapters.tables import plumbing, statuses, support, tallies, training
-from shared.contracts.classifications import HouseholdClassified, precedence
+from services.reporting.adapters.repository import (
+    WHOLE_COMMUNE,
+    CellKey,
+    FrozenVersion,
+    ReportingUnitOfWork,
+    SupportTotal,
+)
+from services.reporting.domain import mpi as af
+from services.reporting.domain import tables as tb
+from services.reporting.domain.areas import (
+    DEPTH,
+    AreaLevel,
+    AreaRef,
+    AreaTree,
+    RollupRow,
+    roll_up,
+)
+from services.reporting.domain.definitions import ReportDefinitions
+from services.reporting.domain.households import (
+    HouseholdFacts,
+    Measure,
+    contributions,
+    household_facts,
+)
+from services.reporting.domain.signoff import (
+    Actor,
+    Role,
+    Signoff,
+    Step,
+    StepRecord,
+    canonical_content,
+    content_hash,
+    take_step,
+)
+from services.reporting.domain.structure import IndicatorRef, Structure
+from services.reporting.domain.suppression import DEFAULT_THRESHOLD, suppress_tables
+from services.reporting.domain.targets import (
+    TARGET_LEVELS,
+    Target,
+    TargetMeasure,
+    TargetResult,
+    compare,
+    target,
+)
+from services.reporting.domain.values import Counts, Rate, RoundKey, parse_stage
+from shared.contracts.classifications import HouseholdClassified
+from shared.contracts.codes import PovertyStatus, ReviewStage
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
-from shared.db import SqlUnitOfWork, upsert, upsert_latest
-from shared.runtime import STREAM_OF
+from shared.errors import DomainError, ErrorKind, not_found
 
 
-class ReportingUnitOfWork(SqlUnitOfWork):
-    def __init__(self, engine: Engine) -> None:
-        super().__init__(engine, plumbing, STREAM_OF)
+@dataclass(frozen=True, slots=True)
+class ReportConfig:
+    """What the queries need besides the data: definitions and the suppression threshold."""
 
-    def tally(self, counts: dict[tuple[str, str], int]) -> None:
-        for (event_type, standard), n in counts.items():
-            updated = self.conn.execute(
-                sa.update(tallies)
-                .where(tallies.c.event_type == event_type, tallies.c.standard_id == standard)
-                .values(count=tallies.c.count + n)
-            )
-            if updated.rowcount == 0:
-                self.conn.execute(
-                    sa.insert(tallies),
-                    [{"event_type": event_type, "standard_id": standard, "count": n}],
-                )
+    definitions: ReportDefinitions = field(default_factory=ReportDefinitions)
+    threshold: int = DEFAULT_THRESHOLD
+
+
+# applying events -----------------------------------------------------------------------------
 
 
 def apply_classifications(
-    uow: ReportingUnitOfWork, events: Sequence[HouseholdClassified], now: datetime
+    uow: ReportingUnitOfWork,
+    events: Sequence[HouseholdClassified],
+    now: datetime,
+    definitions: ReportDefinitions | None = None,
 ) -> int:
+    """Project a batch of classifications (returns how many were new)."""
+    d = definitions or ReportDefinitions()
     with uow:
+        uow.households.lock(sorted({_key(e) for e in events}))
         fresh = [e for e in uow.unseen(events) if isinstance(e, HouseholdClassified)]
-        newest: dict[tuple[str, str], dict[str, Any]] = {}
-        counts: dict[tuple[str, str], int] = {}
+        newest: dict[tuple[int, str, str, str], HouseholdClassified] = {}
+        tally: dict[tuple[str, str], int] = {}
+        structures: dict[str, list[IndicatorRef]] = {}
         for e in fresh:
             p = e.payload
-            k = (p.household_code, p.standard_id)
-            counts[(e.event_type, p.standard_id)] = counts.get((e.event_type, p.standard_id), 0) + 1
-            key = precedence(p)
-            if k in newest and newest[k]["order_key"] > key:
-                continue
-            newest[k] = {
-                "household_code": p.household_code,
-                "standard_id": p.standard_id,
-                "province_code": p.province_code,
-                "commune_code": p.commune_code,
-                "village_code": p.village_code,
-                "review_year": p.review_year,
-                "status": p.status.value,
-                "stage": p.stage.value,
-                "transition": p.transition.value,
-                "previous_status": p.previous_status.value if p.previous_status else None,
-                "member_count": p.member_count,
-                "head_ethnicity": p.head_ethnicity,
-                "deprived": ",".join(i.code for i in p.indicators if i.deprived),
-                "order_key": key,
-            }
-        upsert_latest(
-            uow.conn, statuses, list(newest.values()), keys=["household_code", "standard_id"]
+            tk = (e.event_type, p.standard_id)
+            tally[tk] = tally.get(tk, 0) + 1
+            key = _key(e)
+            cur = newest.get(key)
+            if cur is None or _order(e) >= _order(cur):
+                newest[key] = e
+            if p.indicators and p.standard_id not in structures:
+                structures[p.standard_id] = [
+                    IndicatorRef(i.code, i.dimension) for i in p.indicators
+                ]
+        keys = sorted(newest)
+        stored = uow.households.get(keys)
+        changed: list[HouseholdFacts] = []
+        deltas: dict[CellKey, list[int]] = {}
+        provinces: dict[str, str] = {}
+        for key in keys:
+            e = newest[key]
+            f = household_facts(e.payload, d, order_key=_order(e))
+            old = stored.get(key)
+            if old is not None and old.order_key > f.order_key:
+                continue  # a later survey is already applied
+            changed.append(f)
+            if old is not None:
+                _add(deltas, old, -1)
+                provinces.setdefault(old.commune_code, old.province_code)
+            _add(deltas, f, 1)
+            provinces[f.commune_code] = f.province_code
+        uow.households.save(changed)
+        uow.cells.add(_with_communes(deltas), provinces)
+        uow.rounds.add(
+            RoundKey(f.review_year, f.standard_id, ReviewStage(f.stage)) for f in changed
         )
-        uow.tally(counts)
+        for standard_id, refs in structures.items():
+            uow.rounds.add_structure(standard_id, refs)
+        uow.tallies.add(tally)
         uow.mark_processed(fresh, now)
         uow.commit()
         return len(fresh)
+
+
+def _key(e: HouseholdClassified) -> tuple[int, str, str, str]:
+    p = e.payload
+    return (p.review_year, p.standard_id, p.stage.value, p.household_code)
+
+
+def _order(e: HouseholdClassified) -> str:
+    """Which classification of a household is current: the later survey; for one survey, the
+    later event (then its id), so that any replay order keeps the same one."""
+    at = e.occurred_at.astimezone(UTC).isoformat()
+    return f"{e.payload.survey_order_key}|{at}|{e.event_id}"
+
+
+def _add(deltas: dict[CellKey, list[int]], f: HouseholdFacts, sign: int) -> None:
+    """Add (sign 1) or take away (-1) the household's contributions to its village's cells
+    (accumulated as [households, persons]; :func:`_with_communes` adds the communes')."""
+    y, s, g, c, v = f.review_year, f.standard_id, f.stage, f.commune_code, f.village_code
+    for measure, category, counts in contributions(f):
+        k = (y, s, g, measure, c, v, category)
+        acc = deltas.get(k)
+        if acc is None:
+            deltas[k] = [sign * counts.households, sign * counts.persons]
+        else:
+            acc[0] += sign * counts.households
+            acc[1] += sign * counts.persons
+
+
+def _with_communes(deltas: Mapping[CellKey, list[int]]) -> dict[CellKey, Counts]:
+    """The village deltas and, summed from them, the deltas of their communes' own cells."""
+    out = {k: Counts(h, p) for k, (h, p) in deltas.items()}
+    communes: dict[CellKey, list[int]] = {}
+    for (y, s, g, m, c, _v, cat), (h, p) in deltas.items():
+        k = (y, s, g, m, c, WHOLE_COMMUNE, cat)
+        acc = communes.get(k)
+        if acc is None:
+            communes[k] = [h, p]
+        else:
+            acc[0] += h
+            acc[1] += p
+    out.update({k: Counts(h, p) for k, (h, p) in communes.items()})
+    return out
 
 
 def apply_support(
@@ -84,13 +187,10 @@ def apply_support(
     events: Sequence[SupportDisbursed | TrainingEnrolled],
     now: datetime,
 ) -> int:
+    """Record disbursements and enrolments (each once)."""
     with uow:
         fresh = uow.unseen(events)
-        money = [e.payload for e in fresh if isinstance(e, SupportDisbursed)]
-        trained = [e.payload for e in fresh if isinstance(e, TrainingEnrolled)]
-        upsert(
-            uow.conn,
-            support,
+        uow.ledger.save_disbursements(
             [
                 {
                     "disbursement_id": p.disbursement_id,
@@ -102,13 +202,10 @@ def apply_support(
                     "amount_vnd": p.amount_vnd,
                     "disbursed_on": p.disbursed_on,
                 }
-                for p in money
-            ],
-            keys=["disbursement_id"],
+                for p in (e.payload for e in fresh if isinstance(e, SupportDisbursed))
+            ]
         )
-        upsert(
-            uow.conn,
-            training,
+        uow.ledger.save_enrolments(
             [
                 {
                     "enrolment_id": p.enrolment_id,
@@ -116,23 +213,738 @@ def apply_support(
                     "commune_code": p.commune_code,
                     "job_linkage": p.job_linkage,
                 }
-                for p in trained
-            ],
-            keys=["enrolment_id"],
+                for p in (e.payload for e in fresh if isinstance(e, TrainingEnrolled))
+            ]
         )
-        counts: dict[tuple[str, str], int] = {}
+        tally: dict[tuple[str, str], int] = {}
         for e in fresh:
-            counts[(e.event_type, "")] = counts.get((e.event_type, ""), 0) + 1
-        uow.tally(counts)
+            tally[(e.event_type, "")] = tally.get((e.event_type, ""), 0) + 1
+        uow.tallies.add(tally)
         uow.mark_processed(fresh, now)
         uow.commit()
         return len(fresh)
 
 
-# queries -------------------------------------------------------------------------------------
+def clear_projections(uow: ReportingUnitOfWork) -> None:
+    """Empty what the streams rebuild (before replaying them from the start); areas, targets
+    and sign-offs are kept."""
+    with uow:
+        uow.clear_projections()
+        uow.commit()
 
 
-@dataclass(frozen=True)
+def apply_area_registry(uow: ReportingUnitOfWork, tree: AreaTree) -> int:
+    """Make reporting's copy of the area registry equal to ``tree`` (returns its size)."""
+    with uow:
+        uow.areas.replace(tree)
+        uow.commit()
+    return len(tree)
+
+
+# resolving what a query asks for --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A resolved query: the round's figures, the area and the rows' level."""
+
+    key: RoundKey
+    tree: AreaTree
+    area: AreaRef | None
+    by: AreaLevel
+    structure: Structure
+
+
+def _standard_error(standard_id: str, known: Iterable[str]) -> DomainError:
+    choices = ", ".join(sorted(set(known))) or "—"
+    return DomainError(
+        "standard",
+        f"Không có số liệu theo chuẩn «{standard_id}»; các chuẩn có số liệu: {choices}.",
+        f"No figures under standard '{standard_id}'; standards with figures: {choices}.",
+        ErrorKind.NOT_FOUND,
+        code="unknown_standard",
+    )
+
+
+def resolve_round(
+    uow: ReportingUnitOfWork,
+    standard_id: str,
+    review_year: int | None = None,
+    stage: str | ReviewStage | None = None,
+) -> RoundKey:
+    """The round asked for; ``review_year`` None: the latest with figures at ``stage``.
+    404 for an unknown standard or round, 422 for an unknown stage."""
+    st = parse_stage(stage)
+    known = uow.rounds.all()
+    if not any(k.standard_id == standard_id for k in known):
+        raise _standard_error(standard_id, (k.standard_id for k in known))
+    years = sorted(k.review_year for k in known if k.standard_id == standard_id and k.stage is st)
+    if review_year is None:
+        if not years:
+            raise DomainError(
+                "stage",
+                f"Chưa có số liệu giai đoạn «{st.value}» theo chuẩn {standard_id}.",
+                f"No {st.value} figures under {standard_id} yet.",
+                ErrorKind.NOT_FOUND,
+                code="unknown_round",
+            )
+        return RoundKey(years[-1], standard_id, st)
+    if review_year not in years:
+        listed = ", ".join(str(y) for y in years) or "—"
+        raise DomainError(
+            "year",
+            f"Không có số liệu kỳ rà soát {review_year} ({st.value}, {standard_id}); "
+            f"các kỳ có số liệu: {listed}.",
+            f"No figures for review round {review_year} ({st.value}, {standard_id}); "
+            f"rounds with figures: {listed}.",
+            ErrorKind.NOT_FOUND,
+            code="unknown_round",
+        )
+    return RoundKey(review_year, standard_id, st)
+
+
+_DEFAULT_BY = {
+    None: AreaLevel.COMMUNE,
+    AreaLevel.PROVINCE: AreaLevel.COMMUNE,
+    AreaLevel.FORMER_DISTRICT: AreaLevel.COMMUNE,
+    AreaLevel.COMMUNE: AreaLevel.VILLAGE,
+    AreaLevel.VILLAGE: AreaLevel.VILLAGE,
+}
+
+
+def _resolve_area(
+    uow: ReportingUnitOfWork, tree: AreaTree, key: RoundKey, area: str | None
+) -> AreaRef | None:
+    if area is None:
+        return None
+    a = tree.get(area)
+    if a is not None:
+        return AreaRef(a.code, a.level, a.name_vi, a.name_en, tree.parent_in_rollup(a))
+    if area in uow.cells.communes(key):
+        return AreaRef(area, AreaLevel.COMMUNE, None, None, None)
+    if area in uow.cells.villages(key):
+        return AreaRef(area, AreaLevel.VILLAGE, None, None, None)
+    raise not_found("area", "địa bàn", "area", area)
+
+
+def resolve_scope(
+    uow: ReportingUnitOfWork,
+    *,
+    standard_id: str,
+    review_year: int | None = None,
+    stage: str | ReviewStage | None = None,
+    area: str | None = None,
+    by: str | AreaLevel | None = None,
+) -> Scope:
+    key = resolve_round(uow, standard_id, review_year, stage)
+    tree = uow.areas.tree()
+    ref = _resolve_area(uow, tree, key, area)
+    try:
+        level = AreaLevel(by) if by is not None else _DEFAULT_BY[ref.level if ref else None]
+    except ValueError:
+        choices = ", ".join(x.value for x in AreaLevel)
+        raise DomainError(
+            "by",
+            f"Cấp «{by}» không hợp lệ; chọn một trong: {choices}.",
+            f"Unknown level '{by}'; choose one of: {choices}.",
+            code="unknown_level",
+        ) from None
+    if ref is not None and DEPTH[level] < DEPTH[ref.level]:
+        raise DomainError(
+            "by",
+            f"Không thể chia {ref.code} theo cấp {level.value} (cao hơn địa bàn).",
+            f"Cannot break {ref.code} down by {level.value}: it is above the area.",
+            code="level_above_area",
+        )
+    structure = uow.rounds.structures().get(standard_id) or Structure((), 1, {})
+    return Scope(key, tree, ref, level, structure)
+
+
+# the book --------------------------------------------------------------------------------------
+
+
+class TableKind(StrEnum):
+    SUMMARY = "summary"
+    CHANGES_POOR = "changes_poor"
+    CHANGES_NEAR_POOR = "changes_near_poor"
+    DEPRIVATION_POOR = "deprivation_poor"
+    DEPRIVATION_NEAR_POOR = "deprivation_near_poor"
+    GROUPS = "groups"
+    ETHNICITY = "ethnicity"
+    HEAD_SEX = "head_sex"
+    CAUSES = "causes"
+    NEEDS = "needs"
+    CHILDREN = "children"
+    NEWLY_ESCAPED = "newly_escaped"
+    LOW_INCOME_WORKERS = "low_income_workers"
+    MPI = "mpi"
+
+
+_MEASURES: dict[TableKind, tuple[Measure, ...]] = {
+    TableKind.SUMMARY: (Measure.STATUS,),
+    TableKind.CHANGES_POOR: (Measure.CHANGE,),
+    TableKind.CHANGES_NEAR_POOR: (Measure.CHANGE,),
+    TableKind.DEPRIVATION_POOR: (Measure.STATUS, Measure.DEPRIVED),
+    TableKind.DEPRIVATION_NEAR_POOR: (Measure.STATUS, Measure.DEPRIVED),
+    TableKind.GROUPS: (Measure.GROUP,),
+    TableKind.ETHNICITY: (Measure.ETHNICITY,),
+    TableKind.HEAD_SEX: (Measure.HEAD_SEX,),
+    TableKind.CAUSES: (Measure.STATUS, Measure.CAUSE),
+    TableKind.NEEDS: (Measure.STATUS, Measure.NEED),
+    TableKind.CHILDREN: (Measure.CHILDREN,),
+    TableKind.NEWLY_ESCAPED: (Measure.NEWLY_ESCAPED,),
+    TableKind.LOW_INCOME_WORKERS: (Measure.LOW_INCOME,),
+    TableKind.MPI: (Measure.MPI,),
+}
+
+
+def _build(
+    kind: TableKind,
+    rows: Sequence[RollupRow[tb.AreaCells]],
+    scope: Scope,
+    config: ReportConfig,
+    cutoff: Fraction,
+) -> tb.Table:
+    if kind is TableKind.SUMMARY:
+        return tb.summary_table(rows)
+    if kind is TableKind.CHANGES_POOR:
+        return tb.change_table(rows, tb.POOR)
+    if kind is TableKind.CHANGES_NEAR_POOR:
+        return tb.change_table(rows, tb.NEAR_POOR)
+    if kind is TableKind.DEPRIVATION_POOR:
+        return tb.deprivation_table(rows, scope.structure, tb.POOR)
+    if kind is TableKind.DEPRIVATION_NEAR_POOR:
+        return tb.deprivation_table(rows, scope.structure, tb.NEAR_POOR)
+    if kind is TableKind.GROUPS:
+        return tb.groups_table(rows)
+    if kind is TableKind.ETHNICITY:
+        return tb.ethnicity_table(rows, config.definitions.ethnic_minority.majority_groups)
+    if kind is TableKind.HEAD_SEX:
+        return tb.head_sex_table(rows)
+    if kind is TableKind.CAUSES:
+        return tb.causes_table(rows)
+    if kind is TableKind.NEEDS:
+        return tb.needs_table(rows)
+    if kind is TableKind.CHILDREN:
+        return tb.children_table(rows)
+    if kind is TableKind.NEWLY_ESCAPED:
+        return tb.newly_escaped_table(rows)
+    if kind is TableKind.LOW_INCOME_WORKERS:
+        return tb.low_income_table(rows)
+    return af.mpi_table(rows, scope.structure, cutoff)
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """Tables of one round for one area, rows at one level."""
+
+    key: RoundKey
+    area: AreaRef | None
+    by: AreaLevel
+    structure: Structure
+    cutoff: Fraction
+    tables: tuple[tb.Table, ...]
+
+    def table(self, kind: TableKind | str) -> tb.Table:
+        return next(t for t in self.tables if t.key == TableKind(kind).value)
+
+
+def _communes_in(scope: Scope, uow: ReportingUnitOfWork) -> list[str] | None:
+    """The communes whose cells a query must read (None: all of the round)."""
+    a = scope.area
+    if a is None or a.level is AreaLevel.PROVINCE:
+        return None
+    if a.level is AreaLevel.COMMUNE:
+        return [a.code]
+    if a.level is AreaLevel.VILLAGE:
+        village = scope.tree.get(a.code)
+        if village is not None and village.parent_code:
+            return [village.parent_code]
+        return None
+    return [
+        x.code
+        for x in scope.tree.areas.values()
+        if x.level is AreaLevel.COMMUNE and x.former_district_code == a.code
+    ]
+
+
+def report_book(
+    uow: ReportingUnitOfWork,
+    *,
+    standard_id: str,
+    review_year: int | None = None,
+    stage: str | ReviewStage | None = None,
+    area: str | None = None,
+    by: str | AreaLevel | None = None,
+    tables: Sequence[TableKind | str] | None = None,
+    suppress: bool = False,
+    cutoff: str | Fraction | None = None,
+    config: ReportConfig | None = None,
+) -> Book:
+    """The year-end tables of a round for ``area`` (None: everything), rows by ``by``.
+
+    ``suppress``: hide small cells (threshold from ``config``). Suppression is computed over
+    the whole book of this area and level, so a figure hidden in one table is hidden in every
+    table, whichever ``tables`` are returned."""
+    cfg = config or ReportConfig()
+    try:
+        kinds = [TableKind(t) for t in tables] if tables else list(TableKind)
+    except ValueError:
+        choices = ", ".join(x.value for x in TableKind)
+        raise DomainError(
+            "tables",
+            f"Bảng không hợp lệ; chọn trong: {choices}.",
+            f"Unknown table; choose from: {choices}.",
+            code="unknown_table",
+        ) from None
+    k = af.parse_cutoff(cutoff, cfg.definitions.mpi.cutoff)
+    with uow:
+        scope = resolve_scope(
+            uow, standard_id=standard_id, review_year=review_year, stage=stage, area=area, by=by
+        )
+        build = list(TableKind) if suppress else kinds
+        measures = sorted({m.value for kind in build for m in _MEASURES[kind]})
+        leaves = uow.cells.sums(
+            scope.key,
+            measures,
+            by_village=scope.by is AreaLevel.VILLAGE,
+            communes=_communes_in(scope, uow),
+        )
+    scope_code = scope.area.code if scope.area else None
+    rows = roll_up(
+        scope.tree, leaves, tb.merge_cells, by=scope.by, scope=scope_code, leaves_only=True
+    )
+    if not rows and scope.area is not None:  # a known area without figures this round
+        rows = [RollupRow(scope.area, tb.merge_cells([]), ())]
+    built = [_build(kind, rows, scope, cfg, k) for kind in build]
+    if suppress:
+        built = suppress_tables(built, cfg.threshold)
+    wanted = {kind.value for kind in kinds}
+    return Book(
+        scope.key,
+        scope.area,
+        scope.by,
+        scope.structure,
+        k,
+        tuple(t for t in built if t.key in wanted),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MpiRow:
+    area: AreaRef
+    households: af.Mpi | None
+    persons: af.Mpi | None
+
+
+def mpi_rows(book: Book) -> list[MpiRow]:
+    """H, A, M0 and contributions of each row of the book's MPI table (in households and
+    persons; None where suppressed)."""
+    t = book.table(TableKind.MPI)
+    return [
+        MpiRow(
+            r.area,
+            af.mpi_of(r, book.structure),
+            af.mpi_of(r, book.structure, persons=True),
+        )
+        for r in t.rows
+    ]
+
+
+# household lists -------------------------------------------------------------------------------
+
+
+class ListKind(StrEnum):
+    POOR = "poor"
+    NEAR_POOR = "near_poor"
+    NEWLY_ESCAPED = "newly_escaped"
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdSupport:
+    """What a household received, by kind of support (VND), and who sponsors it."""
+
+    by_kind: Mapping[str, int] = field(default_factory=dict)
+    sponsor: str | None = None
+
+
+class SupportSource(Protocol):
+    """Where household lists take support received from (the seam for support's events)."""
+
+    def received(self, household_codes: Sequence[str]) -> Mapping[str, HouseholdSupport]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerSupport:
+    """Support received as recorded from ``support.disbursed`` (no sponsor yet: the event
+    does not name one reporting keeps)."""
+
+    uow: ReportingUnitOfWork
+
+    def received(self, household_codes: Sequence[str]) -> Mapping[str, HouseholdSupport]:
+        got = self.uow.ledger.received(household_codes)
+        return {code: HouseholdSupport(by_kind) for code, by_kind in got.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ListedHousehold:
+    facts: HouseholdFacts
+    support: HouseholdSupport
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdList:
+    key: RoundKey
+    kind: ListKind
+    area: AreaRef | None
+    total: int
+    rows: tuple[ListedHousehold, ...]
+
+
+def household_list(
+    uow: ReportingUnitOfWork,
+    *,
+    standard_id: str,
+    kind: ListKind | str,
+    review_year: int | None = None,
+    stage: str | ReviewStage | None = None,
+    area: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+    support: SupportSource | None = None,
+) -> HouseholdList:
+    """Detailed list (forms 14-15): poor, near-poor or newly escaped households of a round in
+    ``area``, with causes, needs, deprivations and support received (household codes only)."""
+    try:
+        what = ListKind(kind)
+    except ValueError:
+        choices = ", ".join(x.value for x in ListKind)
+        raise DomainError(
+            "kind",
+            f"Danh sách «{kind}» không hợp lệ; chọn: {choices}.",
+            f"Unknown list '{kind}'; choose: {choices}.",
+            code="unknown_list",
+        ) from None
+    if not (1 <= limit <= 10_000 and offset >= 0):
+        raise DomainError(
+            "limit",
+            "limit phải từ 1 đến 10000, offset không âm.",
+            "limit must be 1 to 10000 and offset not negative.",
+        )
+    with uow:
+        scope = resolve_scope(
+            uow, standard_id=standard_id, review_year=review_year, stage=stage, area=area
+        )
+        communes = _communes_in(scope, uow)
+        statuses = (
+            [what.value]
+            if what is not ListKind.NEWLY_ESCAPED
+            else [PovertyStatus.AVERAGE.value, PovertyStatus.NOT_POOR.value]
+        )
+        total, facts = uow.households.listed(
+            scope.key,
+            communes=communes,
+            villages=[scope.area.code]
+            if scope.area and scope.area.level is AreaLevel.VILLAGE
+            else None,
+            statuses=statuses,
+            newly_escaped=what is ListKind.NEWLY_ESCAPED,
+            limit=limit,
+            offset=offset,
+        )
+        source = support or LedgerSupport(uow)
+        received = source.received([f.household_code for f in facts])
+    return HouseholdList(
+        scope.key,
+        what,
+        scope.area,
+        total,
+        tuple(
+            ListedHousehold(f, received.get(f.household_code, HouseholdSupport())) for f in facts
+        ),
+    )
+
+
+# targets ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TargetInput:
+    review_year: int
+    area_code: str
+    measure: str
+    planned_reduction: str | Decimal | float
+
+
+def set_targets(
+    uow: ReportingUnitOfWork, items: Sequence[TargetInput], actor: Actor, now: datetime
+) -> list[Target]:
+    """Store planned reductions (replacing earlier ones for the same area, year and measure).
+    Entered by the province; areas must be communes, former districts or provinces of the
+    registry."""
+    if actor.role is not Role.PROVINCE:
+        raise DomainError(
+            "actor",
+            "Chỉ cấp tỉnh được nhập chỉ tiêu kế hoạch.",
+            "Only the province level may enter targets.",
+            ErrorKind.FORBIDDEN,
+        )
+    checked = [target(i.review_year, i.area_code, i.measure, i.planned_reduction) for i in items]
+    with uow:
+        tree = uow.areas.tree()
+        for t in checked:
+            a = tree.get(t.area_code)
+            if a is None:
+                raise not_found("area_code", "địa bàn", "area", t.area_code)
+            if a.level not in TARGET_LEVELS:
+                raise DomainError(
+                    "area_code",
+                    f"Chỉ tiêu đặt cho xã, huyện cũ hoặc tỉnh, không cho {a.code}.",
+                    f"Targets are set for communes, former districts or provinces, not {a.code}.",
+                )
+        uow.targets.put(checked, actor.user_id, now)
+        uow.commit()
+    return checked
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    area: AreaRef
+    result: TargetResult
+    set_by: str
+    set_at: datetime
+    previous_year: int | None
+
+
+def _area_rates(
+    uow: ReportingUnitOfWork, tree: AreaTree, key: RoundKey, majority: Sequence[str]
+) -> dict[str, dict[TargetMeasure, Rate]]:
+    """The three target rates of every area (province, former districts, communes)."""
+    leaves = uow.cells.sums(key, [Measure.STATUS.value, Measure.ETHNICITY.value], by_village=False)
+    rows = roll_up(tree, leaves, tb.merge_cells, by=AreaLevel.COMMUNE, leaves_only=True)
+    summary = tb.summary_table(rows)
+    ethnicity = tb.ethnicity_table(rows, majority)
+    out: dict[str, dict[TargetMeasure, Rate]] = {}
+    for s, e in zip(summary.rows, ethnicity.rows, strict=True):
+        v, w = s.values, e.values
+
+        def h(values: Mapping[str, Counts | None], k: str) -> int:
+            c = values.get(k)
+            return c.households if c is not None else 0
+
+        n = h(v, "households")
+        out[s.area.code] = {
+            TargetMeasure.POOR_RATE: Rate(h(v, tb.POOR), n),
+            TargetMeasure.NEAR_POOR_RATE: Rate(h(v, tb.NEAR_POOR), n),
+            TargetMeasure.MINORITY_POOR_RATE: Rate(
+                h(w, f"{tb.POOR}.minority"), h(w, "households.minority")
+            ),
+        }
+    return out
+
+
+def target_comparison(
+    uow: ReportingUnitOfWork,
+    *,
+    standard_id: str,
+    review_year: int,
+    area: str | None = None,
+    config: ReportConfig | None = None,
+) -> list[TargetRow]:
+    """Each target of ``review_year`` (within ``area``) against the recognised figures: the
+    rate at the end of the previous round with figures and at the end of this one."""
+    cfg = config or ReportConfig()
+    with uow:
+        key = resolve_round(uow, standard_id, review_year, ReviewStage.RECOGNISED)
+        tree = uow.areas.tree()
+        scope = _resolve_area(uow, tree, key, area)
+        earlier = [
+            k.review_year
+            for k in uow.rounds.all()
+            if k.standard_id == standard_id
+            and k.stage is ReviewStage.RECOGNISED
+            and k.review_year < review_year
+        ]
+        previous = max(earlier) if earlier else None
+        majority = cfg.definitions.ethnic_minority.majority_groups
+        end = _area_rates(uow, tree, key, majority)
+        start = (
+            _area_rates(
+                uow, tree, RoundKey(previous, standard_id, ReviewStage.RECOGNISED), majority
+            )
+            if previous is not None
+            else {}
+        )
+        stored = uow.targets.of_year(review_year)
+    out = []
+    for s in stored:
+        a = tree.get(s.target.area_code)
+        if a is None or (scope is not None and not _within(tree, a.code, scope.code)):
+            continue
+        m = s.target.measure
+        result = compare(
+            s.target,
+            start.get(a.code, {}).get(m),
+            end.get(a.code, {}).get(m),
+            cfg.definitions.targets.met_tolerance_points,
+        )
+        ref = AreaRef(a.code, a.level, a.name_vi, a.name_en, tree.parent_in_rollup(a))
+        out.append(TargetRow(ref, result, s.set_by, s.set_at, previous))
+    return out
+
+
+def _within(tree: AreaTree, code: str, ancestor: str) -> bool:
+    seen: set[str] = set()
+    cur: str | None = code
+    while cur is not None and cur not in seen:
+        if cur == ancestor:
+            return True
+        seen.add(cur)
+        a = tree.get(cur)
+        cur = tree.parent_in_rollup(a) if a else None
+    return False
+
+
+# sign-off --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SignoffView:
+    signoff: Signoff
+    live_hash: str | None
+    """Hash of the commune's recognised figures now (None: no figures)."""
+    approved: FrozenVersion | None
+    steps: tuple[StepRecord, ...]
+
+    @property
+    def live_differs(self) -> bool:
+        """True when later events changed the figures since the last approval."""
+        return self.approved is not None and self.approved.content_hash != self.live_hash
+
+
+def _live(uow: ReportingUnitOfWork, key: RoundKey, commune: str) -> tuple[str, str] | None:
+    """(hash, content) of a commune's recognised figures now; None when it has none."""
+    rows = uow.cells.content(key, commune)
+    if not rows:
+        return None
+    return content_hash(rows), canonical_content(rows)
+
+
+def _signoff_key(
+    uow: ReportingUnitOfWork, standard_id: str, review_year: int, commune_code: str
+) -> RoundKey:
+    known = uow.rounds.all()
+    if not any(k.standard_id == standard_id for k in known):
+        raise _standard_error(standard_id, (k.standard_id for k in known))
+    key = RoundKey(review_year, standard_id, ReviewStage.RECOGNISED)
+    tree = uow.areas.tree()
+    a = tree.get(commune_code)
+    if (a is None or a.level is not AreaLevel.COMMUNE) and commune_code not in uow.cells.communes(
+        key
+    ):
+        raise not_found("commune", "xã", "commune", commune_code)
+    return key
+
+
+def signoff_step(
+    uow: ReportingUnitOfWork,
+    step: Step | str,
+    *,
+    standard_id: str,
+    review_year: int,
+    commune_code: str,
+    actor: Actor,
+    now: datetime,
+    reason: str | None = None,
+) -> SignoffView:
+    """Take a sign-off step (submit, approve, return, reopen) on a commune's recognised
+    figures for a round. Submitting stores the figures as they are now; approving freezes
+    the submitted figures as the next version. 409 if another step was taken meanwhile."""
+    st = Step(step)
+    with uow:
+        key = _signoff_key(uow, standard_id, review_year, commune_code)
+        current, content = uow.signoffs.get(review_year, standard_id, commune_code)
+        live = _live(uow, key, commune_code) if st is Step.SUBMIT else None
+        after, record = take_step(
+            current,
+            st,
+            actor,
+            now=now,
+            content_hash=live[0] if live else None,
+            reason=reason,
+        )
+        if not uow.signoffs.save(current, after, live[1] if live else None):
+            raise DomainError(
+                "state",
+                "Số liệu vừa được người khác xử lý; hãy tải lại.",
+                "Someone else took a step on these figures just now; reload.",
+                ErrorKind.CONFLICT,
+                code="signoff_race",
+            )
+        if st is Step.APPROVE:
+            if content is None or after.submitted_hash is None:
+                msg = "a submitted sign-off without content"
+                raise RuntimeError(msg)
+            uow.signoffs.add_version(after, after.submitted_hash, content, actor, now)
+        uow.signoffs.add_step(after, record)
+        uow.commit()
+    return signoff_status(
+        uow, standard_id=standard_id, review_year=review_year, commune_code=commune_code
+    )
+
+
+def signoff_status(
+    uow: ReportingUnitOfWork, *, standard_id: str, review_year: int, commune_code: str
+) -> SignoffView:
+    """Where a commune's figures for a round stand, the last approved version and the trail."""
+    with uow:
+        key = _signoff_key(uow, standard_id, review_year, commune_code)
+        current, _content = uow.signoffs.get(review_year, standard_id, commune_code)
+        live = _live(uow, key, commune_code)
+        approved = (
+            uow.signoffs.version(review_year, standard_id, commune_code, current.approved_version)
+            if current.approved_version
+            else None
+        )
+        steps = uow.signoffs.steps(review_year, standard_id, commune_code)
+    return SignoffView(current, live[0] if live else None, approved, tuple(steps))
+
+
+def frozen_figures(
+    uow: ReportingUnitOfWork,
+    *,
+    standard_id: str,
+    review_year: int,
+    commune_code: str,
+    version: int | None = None,
+) -> FrozenVersion:
+    """An approved version (default: the last) exactly as it was approved."""
+    with uow:
+        _signoff_key(uow, standard_id, review_year, commune_code)
+        current, _ = uow.signoffs.get(review_year, standard_id, commune_code)
+        n = version if version is not None else current.approved_version
+        found = uow.signoffs.version(review_year, standard_id, commune_code, n) if n else None
+    if found is None:
+        raise not_found("version", "phiên bản đã phê duyệt", "approved version", str(n))
+    return found
+
+
+# support, tallies and the compatibility counts -------------------------------------------------
+
+
+def support_totals(uow: ReportingUnitOfWork) -> list[SupportTotal]:
+    """Number and value of disbursements by commune and kind of support."""
+    with uow:
+        return uow.ledger.totals()
+
+
+def event_tallies(uow: ReportingUnitOfWork) -> dict[str, dict[str, int]]:
+    """How many events of each type the projections include (each event once)."""
+    with uow:
+        return uow.tallies.all()
+
+
+@dataclass(frozen=True, slots=True)
 class StatusCount:
     commune_code: str
     status: str
@@ -140,161 +952,37 @@ class StatusCount:
     persons: int
 
 
-def _in(column: Any, communes: Collection[str] | None) -> Any:
-    """``column IN communes`` (no filter when ``communes`` is None: the whole province)."""
-    return sa.true() if communes is None else column.in_(sorted(communes))
-
-
 def household_counts(
-    engine: Engine, standard_id: str, communes: Collection[str] | None = None
+    uow: ReportingUnitOfWork,
+    standard_id: str,
+    review_year: int | None = None,
+    stage: str | ReviewStage | None = None,
 ) -> list[StatusCount]:
-    """Households and persons by commune and status under ``standard_id``."""
-    q = (
-        sa.select(
-            statuses.c.commune_code,
-            statuses.c.status,
-            sa.func.count(),
-            sa.func.coalesce(sa.func.sum(statuses.c.member_count), 0),
-        )
-        .where(statuses.c.standard_id == standard_id, _in(statuses.c.commune_code, communes))
-        .group_by(statuses.c.commune_code, statuses.c.status)
-        .order_by(statuses.c.commune_code, statuses.c.status)
-    )
-    with engine.connect() as conn:
-        return [StatusCount(c, s, int(n), int(p)) for c, s, n, p in conn.execute(q)]
+    """Households and persons by commune and status in a round (default: the latest) at a
+    stage (default: recognised)."""
+    with uow:
+        key = resolve_round(uow, standard_id, review_year, stage)
+        leaves = uow.cells.sums(key, [Measure.STATUS.value], by_village=False)
+    out = [
+        StatusCount(leaf.commune_code, status, c.households, c.persons)
+        for leaf, cells in leaves.items()
+        for status, c in cells.get(Measure.STATUS.value, {}).items()
+    ]
+    return sorted(out, key=lambda s: (s.commune_code, s.status))
 
 
-def event_tallies(engine: Engine) -> dict[str, dict[str, int]]:
-    with engine.connect() as conn:
-        out: dict[str, dict[str, int]] = {}
-        for event_type, standard, n in conn.execute(sa.select(tallies)):
-            out.setdefault(event_type, {})[standard or "-"] = int(n)
-        return out
-
-
-def support_totals(engine: Engine, communes: Collection[str] | None = None) -> list[dict[str, Any]]:
-    """Number and value of disbursements by commune and kind of support."""
-    q = (
-        sa.select(
-            support.c.commune_code,
-            support.c.kind,
-            sa.func.count(),
-            sa.func.sum(support.c.amount_vnd),
-            sa.func.count(sa.distinct(support.c.household_code)),
-        )
-        .where(_in(support.c.commune_code, communes))
-        .group_by(support.c.commune_code, support.c.kind)
-        .order_by(support.c.commune_code, support.c.kind)
-    )
-    with engine.connect() as conn:
-        return [
-            {
-                "commune_code": c,
-                "kind": k,
-                "disbursements": int(n),
-                "amount_vnd": int(v or 0),
-                "households": int(h),
-            }
-            for c, k, n, v, h in conn.execute(q)
-        ]
-
-
-LISTED = ("poor", "near_poor")
-
-
-def _rate(part: int, whole: int) -> float:
-    return round(100.0 * part / whole, 2) if whole else 0.0
-
-
-def poverty_summary(
-    engine: Engine,
-    standard_id: str,
-    review_year: int | None = None,
-    communes: Collection[str] | None = None,
-) -> list[dict[str, Any]]:
-    """Year-end summary by commune and for the whole province: households, persons, poor and
-    near-poor households and their rates (% of households); the multidimensional poverty rate
-    is the share of poor plus near-poor households."""
-    q = sa.select(
-        statuses.c.commune_code,
-        statuses.c.status,
-        sa.func.count(),
-        sa.func.coalesce(sa.func.sum(statuses.c.member_count), 0),
-    ).where(statuses.c.standard_id == standard_id, _in(statuses.c.commune_code, communes))
-    if review_year is not None:
-        q = q.where(statuses.c.review_year == review_year)
-    q = q.group_by(statuses.c.commune_code, statuses.c.status)
-    by_commune: dict[str, dict[str, int]] = {}
-    with engine.connect() as conn:
-        for commune, status, n, persons in conn.execute(q):
-            row = by_commune.setdefault(commune, {"households": 0, "persons": 0})
-            row["households"] += int(n)
-            row["persons"] += int(persons)
-            row[status] = row.get(status, 0) + int(n)
-    total: dict[str, int] = {}
-    for counts in by_commune.values():
-        for k, v in counts.items():
-            total[k] = total.get(k, 0) + v
-    out = []
-    for commune, counts in [*sorted(by_commune.items()), ("*", total)]:
-        hh = counts.get("households", 0)
-        poor, near = counts.get("poor", 0), counts.get("near_poor", 0)
-        out.append(
-            {
-                "commune_code": commune,
-                "households": hh,
-                "persons": counts.get("persons", 0),
-                "poor": poor,
-                "near_poor": near,
-                "poor_rate": _rate(poor, hh),
-                "near_poor_rate": _rate(near, hh),
-                "multidimensional_poverty_rate": _rate(poor + near, hh),
-            }
-        )
-    return out
-
-
-def change_table(
-    engine: Engine,
-    standard_id: str,
-    review_year: int | None = None,
-    communes: Collection[str] | None = None,
-) -> list[dict[str, Any]]:
-    """Change tables of poor and near-poor households by commune: start of period (last
-    recognised status before the review), the review's transitions, end of period."""
-    q = sa.select(
-        statuses.c.commune_code,
-        statuses.c.previous_status,
-        statuses.c.status,
-        statuses.c.transition,
-        sa.func.count(),
-    ).where(statuses.c.standard_id == standard_id, _in(statuses.c.commune_code, communes))
-    if review_year is not None:
-        q = q.where(statuses.c.review_year == review_year)
-    q = q.group_by(
-        statuses.c.commune_code,
-        statuses.c.previous_status,
-        statuses.c.status,
-        statuses.c.transition,
-    )
-    tables: dict[str, dict[str, int]] = {}
-    with engine.connect() as conn:
-        for commune, before, after, change, n in conn.execute(q):
-            for key in (commune, "*"):
-                t = tables.setdefault(key, {})
-                if before in LISTED:
-                    t[f"start_{before}"] = t.get(f"start_{before}", 0) + int(n)
-                if after in LISTED:
-                    t[f"end_{after}"] = t.get(f"end_{after}", 0) + int(n)
-                t[change] = t.get(change, 0) + int(n)
-    out = []
-    for commune, t in sorted(tables.items(), key=lambda kv: (kv[0] == "*", kv[0])):
-        row: dict[str, Any] = {"commune_code": commune}
-        for status in LISTED:
-            start, end = t.get(f"start_{status}", 0), t.get(f"end_{status}", 0)
-            row[status] = {"start": start, "end": end, "change": end - start}
-        row["transitions"] = {
-            k: v for k, v in sorted(t.items()) if not k.startswith(("start_", "end_"))
-        }
-        out.append(row)
-    return out
+def as_dict(value: Any) -> Any:
+    """Plain JSON-ready data of a query result (dates as ISO text, fractions as floats)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: as_dict(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): as_dict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [as_dict(v) for v in value]
+    if isinstance(value, Fraction):
+        return float(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value

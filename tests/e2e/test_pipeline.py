@@ -68,8 +68,12 @@ async def reporting_counts(stack: Stack) -> tuple[int, int]:
         base_url=stack.url("reporting"), timeout=10, headers=headers
     ) as client:
         events = (await client.get("/reports/events")).json()["applied"]
-        households = await client.get("/reports/households", params={"standard": GOVERNING})
+        households = await client.get(
+            "/reports/households", params={"standard": GOVERNING, "stage": "proposed"}
+        )
     applied = events.get("HouseholdClassified", {}).get(GOVERNING, 0)
+    if households.status_code == 404:  # no round with figures yet
+        return applied, 0
     return applied, households.json()["total_households"]
 
 

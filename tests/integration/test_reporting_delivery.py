@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
 
+from services.reporting.adapters.repository import ReportingUnitOfWork
 from services.reporting.app import create_runtime
-from services.reporting.service import event_tallies, household_counts
+from services.reporting.service import StatusCount, event_tallies, household_counts
 from services.reporting.settings import ReportingSettings
 from shared.contracts import HOUSEHOLD_CLASSIFIED_STREAM
 from shared.runtime import Runtime
@@ -35,7 +36,12 @@ async def reporting(redis_url: str, database_url: str) -> AsyncIterator[Runtime]
 
 
 def applied(rt: Runtime) -> int:
-    return event_tallies(rt.engine).get("HouseholdClassified", {}).get("vn-2022-2025", 0)
+    tallies = event_tallies(ReportingUnitOfWork(rt.engine))
+    return tallies.get("HouseholdClassified", {}).get("vn-2022-2025", 0)
+
+
+def counts(rt: Runtime) -> list[StatusCount]:
+    return household_counts(ReportingUnitOfWork(rt.engine), "vn-2022-2025", stage="proposed")
 
 
 async def test_event_delivered_several_times_is_counted_once(
@@ -51,9 +57,9 @@ async def test_event_delivered_several_times_is_counted_once(
         await client.xadd(HOUSEHOLD_CLASSIFIED_STREAM, event.to_wire())  # and once more, later
         await client.xadd(HOUSEHOLD_CLASSIFIED_STREAM, classified_event(3).to_wire())
         await eventually(lambda: applied(rt) == 3)
-        counts = household_counts(rt.engine, "vn-2022-2025")
+        found = counts(rt)
     await client.aclose()
-    assert sum(c.households for c in counts) == 3
+    assert sum(c.households for c in found) == 3
 
 
 async def test_redelivery_after_a_crash_before_ack_changes_nothing(
@@ -70,7 +76,7 @@ async def test_redelivery_after_a_crash_before_ack_changes_nothing(
     async with reporting(redis_url, database_url) as rt:
         await eventually(lambda: _all_read_and_acked(client), timeout=20)
         assert applied(rt) == 50
-        assert sum(c.households for c in household_counts(rt.engine, "vn-2022-2025")) == 50
+        assert sum(c.households for c in counts(rt)) == 50
     await client.aclose()
 
 
@@ -97,5 +103,5 @@ async def test_latest_survey_wins_whatever_the_arrival_order(
     await client.aclose()
     async with reporting(redis_url, database_url) as rt:
         await eventually(lambda: applied(rt) == 2)
-        (row,) = household_counts(rt.engine, "vn-2022-2025")
+        (row,) = counts(rt)
     assert row.status == "near_poor"

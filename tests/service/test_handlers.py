@@ -13,6 +13,7 @@ from faststream.redis import TestRedisBroker
 
 from services.assessment.app import create_runtime as assessment_runtime
 from services.assessment.settings import AssessmentSettings
+from services.reporting.adapters.repository import ReportingUnitOfWork
 from services.reporting.app import create_runtime as reporting_runtime
 from services.reporting.service import event_tallies, household_counts
 from services.reporting.settings import ReportingSettings
@@ -86,9 +87,10 @@ async def test_reporting_counts_a_classification_when_it_is_published(tmp_path: 
             await broker.publish(
                 classified_event(i, status="poor").to_wire(), stream=HOUSEHOLD_CLASSIFIED_STREAM
             )
-    (row,) = household_counts(rt.engine, "vn-2022-2025")
+    uow = ReportingUnitOfWork(rt.engine)
+    (row,) = household_counts(uow, "vn-2022-2025", stage="proposed")
     assert (row.status, row.households, row.persons) == ("poor", 3, 12)
-    assert event_tallies(rt.engine)["HouseholdClassified"]["vn-2022-2025"] == 3
+    assert event_tallies(uow)["HouseholdClassified"]["vn-2022-2025"] == 3
 
 
 async def test_support_registers_only_governing_classifications(tmp_path: Path) -> None:

@@ -1,9 +1,18 @@
-"""Reporting's tables: current status of each household per standard, support and training."""
+"""Reporting's tables.
+
+Projections rebuilt from the streams: ``household_round`` (each household's figures per
+round, standard and stage; latest survey wins), ``report_cell`` (pre-aggregates per village,
+kept equal to the sum of the households' contributions), ``report_round`` and
+``standard_indicator`` (which rounds and standards exist), ``event_tally``, ``support`` and
+``training``. Owned here and not rebuilt from the streams: ``area`` (a copy of intake's
+registry), ``target``, and the sign-off tables.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -12,30 +21,191 @@ from shared.db import plumbing_tables
 mapper_registry = registry()
 metadata = mapper_registry.metadata
 
+COUNT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+"""Counts and amounts: 64-bit on PostgreSQL (SQLite's INTEGER is 64-bit already)."""
+
 
 class ReportingModel(SQLModel, registry=mapper_registry):
     pass
 
 
-class HouseholdStatusRow(ReportingModel, table=True):
-    """Latest classification of a household under one standard (latest survey wins)."""
+class HouseholdRoundRow(ReportingModel, table=True):
+    """A household's figures in one round under one standard at one stage (its latest survey
+    of the round wins; other rounds and the other stage are separate rows)."""
 
-    __tablename__ = "household_status"
+    __tablename__ = "household_round"
+    __table_args__ = (
+        sa.Index(
+            "ix_household_round_list",
+            "review_year",
+            "standard_id",
+            "stage",
+            "status",
+            "commune_code",
+            "village_code",
+            "household_code",
+        ),
+    )
 
-    household_code: str = Field(primary_key=True, max_length=64)
+    review_year: int = Field(primary_key=True)
     standard_id: str = Field(primary_key=True, max_length=32)
+    stage: str = Field(primary_key=True, max_length=16)
+    household_code: str = Field(primary_key=True, max_length=64)
+    survey_id: str = Field(max_length=64)
+    order_key: str = Field(max_length=192)
     province_code: str = Field(max_length=16)
-    commune_code: str = Field(max_length=16, index=True)
+    commune_code: str = Field(max_length=16)
     village_code: str = Field(max_length=32)
-    review_year: int
     status: str = Field(max_length=16)
-    stage: str = Field(max_length=16)
-    transition: str = Field(max_length=32)
     previous_status: str | None = Field(default=None, max_length=16)
+    transition: str = Field(max_length=32)
     member_count: int
     head_ethnicity: str = Field(max_length=32)
-    deprived: str = Field(max_length=512)  # comma-separated indicator codes
-    order_key: str = Field(max_length=96)
+    head_sex: str | None = Field(default=None, max_length=8)
+    minority: bool
+    no_labour: bool
+    causes: str = Field(max_length=256)  # comma-separated codes
+    needs: str = Field(max_length=256)
+    deprived: str = Field(max_length=512)
+    children: int
+    children_uninsured: int
+    children_malnourished: int
+    children_out_of_school: int
+    newly_escaped_until: date | None = None
+    low_income_worker_household: bool
+    workers: int
+    mpi_score: int
+
+
+class CellRow(ReportingModel, table=True):
+    """Pre-aggregate: households and persons of one village in one cell of one measure."""
+
+    __tablename__ = "report_cell"
+
+    review_year: int = Field(primary_key=True)
+    standard_id: str = Field(primary_key=True, max_length=32)
+    stage: str = Field(primary_key=True, max_length=16)
+    measure: str = Field(primary_key=True, max_length=16)
+    commune_code: str = Field(primary_key=True, max_length=16)
+    village_code: str = Field(primary_key=True, max_length=32)
+    category: str = Field(primary_key=True, max_length=96)
+    province_code: str = Field(max_length=16)
+    households: int = Field(sa_type=COUNT)
+    persons: int = Field(sa_type=COUNT)
+
+
+class RoundRow(ReportingModel, table=True):
+    """A round with figures under a standard at a stage."""
+
+    __tablename__ = "report_round"
+
+    review_year: int = Field(primary_key=True)
+    standard_id: str = Field(primary_key=True, max_length=32)
+    stage: str = Field(primary_key=True, max_length=16)
+
+
+class StandardIndicatorRow(ReportingModel, table=True):
+    """The indicators of a standard in order, as its classifications list them."""
+
+    __tablename__ = "standard_indicator"
+
+    standard_id: str = Field(primary_key=True, max_length=32)
+    code: str = Field(primary_key=True, max_length=64)
+    position: int
+    dimension: str = Field(max_length=64)
+
+
+class AreaRow(ReportingModel, table=True):
+    """Reporting's copy of the area registry (names for report rows)."""
+
+    __tablename__ = "area"
+
+    code: str = Field(primary_key=True, max_length=32)
+    level: str = Field(max_length=16)
+    name_vi: str = Field(max_length=128)
+    name_en: str | None = Field(default=None, max_length=128)
+    parent_code: str | None = Field(default=None, max_length=32)
+    former_district_code: str | None = Field(default=None, max_length=32)
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class AreaRegistryRow(ReportingModel, table=True):
+    """Fingerprint of the registry copy held in ``area`` (one row), so that readers can keep
+    the registry in memory until it changes."""
+
+    __tablename__ = "area_registry"
+
+    id: int = Field(primary_key=True)
+    content_hash: str = Field(max_length=64)
+
+
+class TargetRow(ReportingModel, table=True):
+    """A planned reduction of a rate (hundredths of a percentage point) for an area and year."""
+
+    __tablename__ = "target"
+
+    review_year: int = Field(primary_key=True)
+    area_code: str = Field(primary_key=True, max_length=32)
+    measure: str = Field(primary_key=True, max_length=32)
+    planned_centipoints: int
+    set_by: str = Field(max_length=64)
+    set_at: datetime = Field(sa_type=sa.DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+class SignoffRow(ReportingModel, table=True):
+    """Where a commune's figures for a round stand, with the submitted figures."""
+
+    __tablename__ = "signoff"
+
+    review_year: int = Field(primary_key=True)
+    standard_id: str = Field(primary_key=True, max_length=32)
+    commune_code: str = Field(primary_key=True, max_length=16)
+    state: str = Field(max_length=16)
+    approved_version: int
+    submitted_hash: str | None = Field(default=None, max_length=64)
+    submitted_content: str | None = Field(default=None, sa_type=sa.Text)
+    submitted_by: str | None = Field(default=None, max_length=64)
+    submitted_at: datetime | None = Field(  # type: ignore[call-overload]
+        default=None, sa_type=sa.DateTime(timezone=True)
+    )
+
+
+class SignoffVersionRow(ReportingModel, table=True):
+    """An approved, frozen version of a commune's figures for a round."""
+
+    __tablename__ = "signoff_version"
+
+    review_year: int = Field(primary_key=True)
+    standard_id: str = Field(primary_key=True, max_length=32)
+    commune_code: str = Field(primary_key=True, max_length=16)
+    version: int = Field(primary_key=True)
+    content_hash: str = Field(max_length=64)
+    content: str = Field(sa_type=sa.Text)
+    submitted_by: str = Field(max_length=64)
+    submitted_at: datetime = Field(sa_type=sa.DateTime(timezone=True))  # type: ignore[call-overload]
+    approved_by: str = Field(max_length=64)
+    approved_at: datetime = Field(sa_type=sa.DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+class SignoffStepRow(ReportingModel, table=True):
+    """The audit trail of sign-off: every step, who took it, when and why."""
+
+    __tablename__ = "signoff_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_year: int
+    standard_id: str = Field(max_length=32)
+    commune_code: str = Field(max_length=16)
+    step: str = Field(max_length=16)
+    from_state: str = Field(max_length=16)
+    to_state: str = Field(max_length=16)
+    actor_id: str = Field(max_length=64)
+    actor_role: str = Field(max_length=16)
+    at: datetime = Field(sa_type=sa.DateTime(timezone=True))  # type: ignore[call-overload]
+    reason: str | None = Field(default=None, sa_type=sa.Text)
+    content_hash: str | None = Field(default=None, max_length=64)
+    version: int
 
 
 class EventTally(ReportingModel, table=True):
@@ -57,7 +227,7 @@ class SupportRow(ReportingModel, table=True):
     kind: str = Field(max_length=32)
     funding_source: str = Field(max_length=32)
     programme_code: str = Field(max_length=32)
-    amount_vnd: int
+    amount_vnd: int = Field(sa_type=COUNT)
     disbursed_on: date
 
 
@@ -71,7 +241,19 @@ class TrainingRow(ReportingModel, table=True):
 
 
 plumbing = plumbing_tables(metadata)
-statuses = HouseholdStatusRow.__table__  # type: ignore[attr-defined]
+households = HouseholdRoundRow.__table__  # type: ignore[attr-defined]
+cells = CellRow.__table__  # type: ignore[attr-defined]
+rounds = RoundRow.__table__  # type: ignore[attr-defined]
+indicators = StandardIndicatorRow.__table__  # type: ignore[attr-defined]
+areas = AreaRow.__table__  # type: ignore[attr-defined]
+area_registry = AreaRegistryRow.__table__  # type: ignore[attr-defined]
+targets = TargetRow.__table__  # type: ignore[attr-defined]
+signoffs = SignoffRow.__table__  # type: ignore[attr-defined]
+signoff_versions = SignoffVersionRow.__table__  # type: ignore[attr-defined]
+signoff_steps = SignoffStepRow.__table__  # type: ignore[attr-defined]
 tallies = EventTally.__table__  # type: ignore[attr-defined]
 support = SupportRow.__table__  # type: ignore[attr-defined]
 training = TrainingRow.__table__  # type: ignore[attr-defined]
+
+PROJECTIONS = (households, cells, rounds, indicators, tallies, support, training)
+"""Tables rebuilt from the streams (a replay empties them and the processed ids first)."""

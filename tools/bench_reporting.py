@@ -1,0 +1,178 @@
+"""Benchmarks of reporting: rebuilding the projections from classification events, and
+answering the year-end book from the pre-aggregates of a large province.
+
+``python -m tools.bench_reporting --n 1000000`` loads N synthetic recognised classifications
+(``tools.synthetic``) of one province (150 communes, 1,500 villages by default) into a fresh
+database through the same use case the consumer runs, timing JSON decoding and applying
+together (the replay rate), then times the queries (median of ``--repeats`` runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from services.reporting.adapters.areas_file import areas_from_rows
+from services.reporting.adapters.repository import ReportingUnitOfWork
+from services.reporting.app import MIGRATIONS
+from services.reporting.service import (
+    TableKind,
+    apply_area_registry,
+    apply_classifications,
+    household_list,
+    report_book,
+    target_comparison,
+)
+from shared.contracts.classifications import HouseholdClassified
+from shared.db import create_db_engine
+from shared.migrations import upgrade
+from tools.synthetic import synthetic_areas, synthetic_classification_events
+
+STANDARD = "vn-2022-2025"
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _median_ms(run: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Median wall and CPU milliseconds of ``run`` (CPU time is less sensitive to a busy
+    machine)."""
+    wall, cpu = [], []
+    for _ in range(max(1, repeats)):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        run()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return 1000 * statistics.median(wall), 1000 * statistics.median(cpu)
+
+
+def load(
+    database_url: str, n: int, communes: int, villages: int, batch: int, scattered: bool
+) -> dict[str, float]:
+    """Fill a fresh database with ``n`` households; returns the replay figures."""
+    engine = create_db_engine(database_url)
+    upgrade(engine, MIGRATIONS)
+    apply_area_registry(
+        ReportingUnitOfWork(engine), areas_from_rows(synthetic_areas(communes, villages))
+    )
+    busy = decode_s = cpu = 0.0
+    done = 0
+    now = datetime.now(UTC)
+    per_village = None if scattered else -(-n // (communes * villages))
+    while done < n:
+        size = min(batch, n - done)
+        bodies = [
+            orjson.dumps(e)
+            for e in synthetic_classification_events(
+                size,
+                communes=communes,
+                villages_per_commune=villages,
+                start=done,
+                per_village=per_village,
+            )
+        ]
+        start, start_cpu = time.perf_counter(), time.process_time()
+        events = [HouseholdClassified.from_json(b) for b in bodies]
+        decoded = time.perf_counter()
+        apply_classifications(ReportingUnitOfWork(engine), events, now)
+        end = time.perf_counter()
+        cpu += time.process_time() - start_cpu
+        decode_s += decoded - start
+        busy += end - start
+        done += size
+    engine.dispose()
+    return {
+        "events": n,
+        "seconds": busy,
+        "events_per_s": n / busy,
+        "decode_share": decode_s / busy,
+        "apply_per_s": n / (busy - decode_s),
+        "per_cpu_s": n / cpu,
+    }
+
+
+def queries(database_url: str, repeats: int, commune: str) -> dict[str, tuple[float, float]]:
+    engine = create_db_engine(database_url)
+
+    def uow() -> ReportingUnitOfWork:
+        return ReportingUnitOfWork(engine)
+
+    def book(**kw: Any) -> Callable[[], object]:
+        return lambda: report_book(uow(), standard_id=STANDARD, **kw)
+
+    cases: dict[str, Callable[[], object]] = {
+        "province summary by commune": book(tables=[TableKind.SUMMARY]),
+        "province change tables by commune": book(
+            tables=[TableKind.CHANGES_POOR, TableKind.CHANGES_NEAR_POOR]
+        ),
+        "province deprivations (poor) by commune": book(tables=[TableKind.DEPRIVATION_POOR]),
+        "province MPI by commune": book(tables=[TableKind.MPI]),
+        "province summary by village": book(tables=[TableKind.SUMMARY], by="village"),
+        "province full book (14 tables) by commune": book(),
+        "province summary by commune, suppressed (whole book audited)": book(
+            tables=[TableKind.SUMMARY], suppress=True
+        ),
+        "commune full book by village": book(area=commune),
+        "commune full book by village, suppressed": book(area=commune, suppress=True),
+        "target comparison (province)": lambda: target_comparison(
+            uow(), standard_id=STANDARD, review_year=2026
+        ),
+        "poor household list, first 500 (province)": lambda: household_list(
+            uow(), standard_id=STANDARD, kind="poor"
+        ),
+    }
+    out = {name: _median_ms(run, repeats) for name, run in cases.items()}
+    engine.dispose()
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1_000_000, help="households (events)")
+    parser.add_argument("--communes", type=int, default=150)
+    parser.add_argument("--villages", type=int, default=10, help="villages per commune")
+    parser.add_argument("--batch", type=int, default=5000, help="events per transaction")
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="time the queries on --database-url as it is (loaded by an earlier run)",
+    )
+    parser.add_argument(
+        "--scattered",
+        action="store_true",
+        help="each next event in the next commune (worst case) instead of village by village",
+    )
+    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'reporting.db'}"
+        print(f"load average before: {_load()}")
+        if not args.queries_only:
+            replay = load(url, args.n, args.communes, args.villages, args.batch, args.scattered)
+            print(
+                f"replay: {replay['events']:,} classification events in "
+                f"{replay['seconds']:.1f} s = {replay['events_per_s']:,.0f} events/s decoded "
+                f"and applied (decoding {replay['decode_share']:.0%} of it; applying alone "
+                f"{replay['apply_per_s']:,.0f}/s); {replay['per_cpu_s']:,.0f} events per "
+                f"CPU-second of this process; batches of {args.batch}, "
+                f"{'scattered' if args.scattered else 'village by village'}"
+            )
+            print(f"load average after replay: {_load()}")
+        for name, (ms, cpu_ms) in queries(url, args.repeats, "99000").items():
+            print(f"{name}: {ms:,.1f} ms wall, {cpu_ms:,.1f} ms CPU (median of {args.repeats})")
+        print(f"load average after queries: {_load()}")
+
+
+if __name__ == "__main__":
+    main()
