@@ -49,11 +49,13 @@ from shared.contracts.classifications import (
     HouseholdClassified,
     MemberProfile,
 )
+from shared.access.model import Actor
 from shared.db import create_db_engine
 from shared.migrations import upgrade
 
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 AS_OF = date(2026, 11, 28)
+BENCH = Actor("bench", "bench", "support_officer")
 
 
 def _timed(run: Callable[[], object], repeats: int) -> tuple[float, float, float]:
@@ -97,7 +99,12 @@ def recording_rate(engine: sa.Engine, n: int, batch: int) -> dict[str, float]:
     start = time.perf_counter()
     for k in range(n // 4):
         record_support(
-            SupportUnitOfWork(engine), catalogue, request(k), correlation_id="bench", now=NOW
+            SupportUnitOfWork(engine),
+            catalogue,
+            request(k),
+            actor=BENCH,
+            correlation_id="bench",
+            now=NOW,
         )
     single = (n // 4) / (time.perf_counter() - start)
     todo = [request(k) for k in range(n // 4, n // 4 + n)]
@@ -107,6 +114,7 @@ def recording_rate(engine: sa.Engine, n: int, batch: int) -> dict[str, float]:
             SupportUnitOfWork(engine),
             catalogue,
             todo[i : i + batch],
+            actor=BENCH,
             correlation_id="bench",
             now=NOW,
         )
@@ -183,6 +191,7 @@ def seed_history(engine: sa.Engine, records: int) -> float:
                     term_months=36,
                     disbursed_on=on,
                 ),
+                actor=BENCH,
                 correlation_id="bench",
                 now=NOW,
             )
@@ -197,6 +206,7 @@ def seed_history(engine: sa.Engine, records: int) -> float:
                     valid_from=on,
                     valid_to=on + timedelta(days=364),
                 ),
+                actor=BENCH,
                 correlation_id="bench",
                 now=NOW,
             )
@@ -213,6 +223,7 @@ def seed_history(engine: sa.Engine, records: int) -> float:
                     provider="TT",
                     starts_on=on,
                 ),
+                actor=BENCH,
                 correlation_id="bench",
                 now=NOW,
             )
@@ -230,6 +241,7 @@ def seed_history(engine: sa.Engine, records: int) -> float:
                     item="giống",
                     disbursed_on=on,
                 ),
+                actor=BENCH,
                 correlation_id="bench",
                 now=NOW,
             )

@@ -31,6 +31,7 @@ from shared.contracts.sponsorship import OrganisationRegistered
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
 from shared.errors import DomainError, ErrorKind
+from shared.access.model import Actor
 from tests.factories import classified_event, member_profile, recognised_event
 from tests.support_ledger import Ledger
 
@@ -195,7 +196,7 @@ def test_an_override_is_recorded_with_its_reason_and_officer_and_listed(ledger: 
     with pytest.raises(DomainError) as err:
         ledger.do(records.record_support, request)
     assert err.value.kind is ErrorKind.FORBIDDEN
-    rec = ledger.do(records.record_support, request, may_override=True, actor="canbo-07")
+    rec = ledger.do(records.record_support, request, may_override=True, actor=Actor("u-07", "canbo-07", "support_officer"))
     assert rec.overridden is True
     page = ledger.do(reads.list_records, RecordFilter(overridden=True))
     (item,) = page.items

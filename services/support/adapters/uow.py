@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 from services.support.adapters.cases_repo import CasesRepository
 from services.support.adapters.credit_repo import CreditRepository
+from services.support.adapters.history_repo import HistoryRepository
 from services.support.adapters.ledger_repo import LedgerRepository
 from services.support.adapters.register_repo import RegisterRepository
 from services.support.adapters.revolving_repo import RevolvingRepository
@@ -22,6 +23,10 @@ class SupportUnitOfWork(SqlUnitOfWork):
     @property
     def register(self) -> RegisterRepository:
         return RegisterRepository(self.conn)
+
+    @property
+    def history(self) -> HistoryRepository:
+        return HistoryRepository(self.conn)
 
     @property
     def ledger(self) -> LedgerRepository:
