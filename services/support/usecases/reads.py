@@ -280,3 +280,12 @@ def list_models(
         cond.append(m.commune_code == commune_code)
     with uow:
         return uow.revolving.models(sa.and_(sa.true(), *cond))
+
+
+def pairing_of(uow: SupportUnitOfWork, pairing_id: str) -> PairingView:
+    """A pairing (its organisation and household's area, for access rules)."""
+    with uow:
+        found = uow.sponsors.pairing(pairing_id)
+    if found is None:
+        raise missing("việc giúp đỡ", "pairing", pairing_id, "pairing_id")
+    return found
