@@ -196,7 +196,12 @@ def test_an_override_is_recorded_with_its_reason_and_officer_and_listed(ledger: 
     with pytest.raises(DomainError) as err:
         ledger.do(records.record_support, request)
     assert err.value.kind is ErrorKind.FORBIDDEN
-    rec = ledger.do(records.record_support, request, may_override=True, actor=Actor("u-07", "canbo-07", "support_officer"))
+    rec = ledger.do(
+        records.record_support,
+        request,
+        may_override=True,
+        actor=Actor("u-07", "canbo-07", "support_officer"),
+    )
     assert rec.overridden is True
     page = ledger.do(reads.list_records, RecordFilter(overridden=True))
     (item,) = page.items

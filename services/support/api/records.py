@@ -191,7 +191,7 @@ def router(ctx: Ctx) -> APIRouter:
         criteria = _criteria(
             caller,
             commune,
-            village=village,
+            village_code=village,
             household_code=household_code,
             programme_code=programme_code,
             kind=kind.value if kind else None,
@@ -224,7 +224,7 @@ def router(ctx: Ctx) -> APIRouter:
         criteria = _criteria(
             caller,
             commune,
-            village=village,
+            village_code=village,
             programme_code=programme_code,
             kind=kind.value if kind else None,
             funding_source=funding_source.value if funding_source else None,
