@@ -17,6 +17,7 @@ from services.support.domain.idempotency import check_replay
 from services.support.domain.sponsorship import check_within
 from services.support.usecases.common import (
     MAX_MEMBER_NO,
+    PRODUCER,
     Code,
     Day,
     Id,
@@ -24,7 +25,6 @@ from services.support.usecases.common import (
     Quantity,
     Vnd,
     admit,
-    audit,
     check_source,
     disbursed,
     member,
@@ -37,6 +37,7 @@ from services.support.usecases.common import (
 )
 from services.support.views import Recorded
 from shared.access.model import Actor
+from shared.access.model import Area as AccessArea
 from shared.contracts.codes import FundingSource, RecordType, SupportKind
 from shared.errors import DomainError, ErrorKind
 
@@ -152,17 +153,23 @@ def record_support_batch(
         if rows:
             uow.ledger.add(rows)
             uow.stage([disbursed(row, correlation_id, now) for row in rows])
-            for row in rows:
-                audit(
-                    uow,
-                    actor,
-                    "support.recorded",
-                    ("household", row["household_code"]),
-                    commune_code=row["commune_code"],
-                    village_code=row["village_code"],
-                    after=row_audit(row),
-                    correlation_id=correlation_id,
-                )
+            uow.audit_many(
+                actor,
+                [
+                    (
+                        "support.recorded",
+                        "household",
+                        row["household_code"],
+                        AccessArea(
+                            commune=row["commune_code"], village=row["village_code"] or None
+                        ),
+                        row_audit(row),
+                    )
+                    for row in rows
+                ],
+                service=PRODUCER,
+                correlation_id=correlation_id,
+            )
             uow.commit()
         return outcomes
 
