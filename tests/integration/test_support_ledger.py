@@ -25,13 +25,13 @@ from services.support.usecases import (
     sponsorship,
     training,
 )
+from shared.access.model import Actor
 from shared.contracts import credit as credit_events
 from shared.contracts import revolving as revolving_events
 from shared.contracts.sponsorship import OrganisationRegistered
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
 from shared.errors import DomainError, ErrorKind
-from shared.access.model import Actor
 from tests.factories import classified_event, member_profile, recognised_event
 from tests.support_ledger import Ledger
 
