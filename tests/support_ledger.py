@@ -15,6 +15,7 @@ from services.support.adapters.tables import plumbing
 from services.support.adapters.uow import SupportUnitOfWork
 from services.support.app import MIGRATIONS
 from services.support.usecases.register import register_classifications
+from shared.access.model import Actor
 from shared.contracts import ALL_STREAMS
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.envelope import Envelope
@@ -23,11 +24,13 @@ from shared.migrations import upgrade
 from tests.factories import member_profile, recognised_event
 
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
+OFFICER = Actor("u-officer", "can-bo-ho-tro", "support_officer")
 
 
 class Ledger:
-    """Support's use cases over one database, called as an officer would (``may_override`` and
-    ``actor`` passed through), with ``now`` fixed unless given."""
+    """Support's use cases over one database, called as an officer would (``may_override``
+    passed through; ``actor`` the support officer :data:`OFFICER` unless given), with ``now``
+    fixed unless given."""
 
     def __init__(self, database_url: str, now: datetime = NOW) -> None:
         self.engine = create_db_engine(database_url)
@@ -73,6 +76,8 @@ class Ledger:
         params = inspect.signature(use_case).parameters
         if "catalogue" in params:
             args = (self.catalogue, *args)
+        if "actor" in params:
+            kwargs.setdefault("actor", OFFICER)
         if "correlation_id" in params:
             kwargs.setdefault("correlation_id", "test")
         if "now" in params:

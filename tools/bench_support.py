@@ -44,6 +44,7 @@ from services.support.usecases.records import (
 )
 from services.support.usecases.register import register_classifications
 from services.support.usecases.training import EnrolmentRequest, enrol_training
+from shared.access.model import Actor
 from shared.contracts.classifications import (
     ClassificationPayload,
     HouseholdClassified,
@@ -54,6 +55,7 @@ from shared.migrations import upgrade
 
 NOW = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 AS_OF = date(2026, 11, 28)
+BENCH = Actor("bench", "bench", "support_officer")
 
 
 def _timed(run: Callable[[], object], repeats: int) -> tuple[float, float, float]:
@@ -97,7 +99,12 @@ def recording_rate(engine: sa.Engine, n: int, batch: int) -> dict[str, float]:
     start = time.perf_counter()
     for k in range(n // 4):
         record_support(
-            SupportUnitOfWork(engine), catalogue, request(k), correlation_id="bench", now=NOW
+            SupportUnitOfWork(engine),
+            catalogue,
+            request(k),
+            actor=BENCH,
+            correlation_id="bench",
+            now=NOW,
         )
     single = (n // 4) / (time.perf_counter() - start)
     todo = [request(k) for k in range(n // 4, n // 4 + n)]
@@ -107,12 +114,83 @@ def recording_rate(engine: sa.Engine, n: int, batch: int) -> dict[str, float]:
             SupportUnitOfWork(engine),
             catalogue,
             todo[i : i + batch],
+            actor=BENCH,
             correlation_id="bench",
             now=NOW,
         )
         assert all(not isinstance(o, Exception) for o in out)
     batched = n / (time.perf_counter() - start)
     return {"one_at_a_time_per_s": round(single), f"batches_of_{batch}_per_s": round(batched)}
+
+
+def http_recording_rate(
+    database_url: str, folder: Path, n: int, batch: int, redis_url: str | None
+) -> dict[str, Any]:
+    """Records per second through ``POST /records/batch`` of the support service run
+    in-process (the ASGI app behind Starlette's test client, its outbox relay publishing to
+    Redis meanwhile), as a support officer with a signed token: parsing, access rules, the
+    batch use case with its events and audit entries, and the JSON answer."""
+    from fastapi.testclient import TestClient
+
+    from services.access.adapters.keys import Signer
+    from services.support.app import create_app
+    from services.support.settings import SupportSettings
+    from shared.embedded_redis import EmbeddedRedis
+
+    server = None
+    if redis_url is None:
+        server = EmbeddedRedis(folder / "redis", persist=False).start()
+        redis_url = f"redis://127.0.0.1:{server.port}/0"
+    try:
+        base = SupportSettings(database_url=database_url, redis_url=redis_url)
+        signer = Signer.load_or_create(folder / "keys", base.auth_issuer, base.auth_audience)
+        settings = base.model_copy(update={"auth_jwks_file": str(folder / "keys" / "jwks.json")})
+        grants = [{"role": "support_officer", "areas": ["province:15"]}]
+        token = signer.sign("bench", ttl_s=3600, claims={"name": "bench", "grants": grants})
+        headers = {"Authorization": f"Bearer {token}"}
+        app = create_app(settings)
+        with TestClient(app) as client:
+            engine = app.state.runtime.engine
+            register_classifications(
+                SupportUnitOfWork(engine),
+                [_household(f"HH-H{i:03d}", f"{4500 + i % 20:05d}") for i in range(200)],
+                NOW,
+            )
+            bodies = [
+                [
+                    {
+                        "disbursement_id": f"H-{k}",
+                        "household_code": f"HH-H{k % 200:03d}",
+                        "kind": "production",
+                        "programme_code": "NTP2026.C1",
+                        "funding_source": "central_budget",
+                        "amount_vnd": 2_000_000,
+                        "item": "giống",
+                        "disbursed_on": (date(2026, 3, 1) + timedelta(k % 200)).isoformat(),
+                    }
+                    for k in range(i, i + batch)
+                ]
+                for i in range(0, n, batch)
+            ]
+            client.post("/records/batch", json=bodies[0][:10], headers=headers)  # warm-up
+            times = []
+            start = time.perf_counter()
+            for items in bodies:
+                t = time.perf_counter()
+                answer = client.post("/records/batch", json=items, headers=headers)
+                times.append(time.perf_counter() - t)
+                counts = answer.json()["counts"]
+                assert counts["created"] + counts["duplicate"] == len(items), counts
+            elapsed = time.perf_counter() - start
+        return {
+            "records": n,
+            "batch": batch,
+            "per_s": round(n / elapsed),
+            "median_batch_ms": round(statistics.median(times) * 1000, 1),
+        }
+    finally:
+        if server is not None:
+            server.stop()
 
 
 def _household(code: str, commune: str) -> HouseholdClassified:
@@ -183,6 +261,7 @@ def seed_history(engine: sa.Engine, records: int) -> float:
                     term_months=36,
                     disbursed_on=on,
                 ),
+                actor=BENCH,
                 correlation_id="bench",
                 now=NOW,
             )
@@ -197,6 +276,7 @@ def seed_history(engine: sa.Engine, records: int) -> float:
                     valid_from=on,
                     valid_to=on + timedelta(days=364),
                 ),
+                actor=BENCH,
                 correlation_id="bench",
                 now=NOW,
             )
@@ -213,6 +293,7 @@ def seed_history(engine: sa.Engine, records: int) -> float:
                     provider="TT",
                     starts_on=on,
                 ),
+                actor=BENCH,
                 correlation_id="bench",
                 now=NOW,
             )
@@ -230,6 +311,7 @@ def seed_history(engine: sa.Engine, records: int) -> float:
                     item="giống",
                     disbursed_on=on,
                 ),
+                actor=BENCH,
                 correlation_id="bench",
                 now=NOW,
             )
@@ -326,12 +408,19 @@ def seed_loans(engine: sa.Engine, n: int, communes: int, seed: int) -> float:
 
 
 def run(
-    loans_n: int, records: int, communes: int, database_url: str | None, repeats: int
+    loans_n: int,
+    records: int,
+    communes: int,
+    database_url: str | None,
+    repeats: int,
+    http_n: int = 20_000,
+    redis_url: str | None = None,
 ) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="bench-support-"))
     url = database_url or f"sqlite:///{folder / 'support.db'}"
     engine = create_db_engine(url)
     upgrade(engine, MIGRATIONS)
+    http = http_recording_rate(url, folder, http_n, 1000, redis_url) if http_n else {}
     history_seed = seed_history(engine, records)
     history_ms = _timed(
         lambda: household_history(SupportUnitOfWork(engine), "HH-BENCH", AS_OF), repeats
@@ -371,6 +460,7 @@ def run(
             "seed_s": round(loans_seed, 1),
         },
         "recording": rates,
+        "recording_http": http,
         "repeats": repeats,
         "loadavg": os.getloadavg(),
     }
@@ -383,12 +473,21 @@ def main() -> None:
     parser.add_argument("--communes", type=int, default=150)
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--database-url", default=None, help="Empty database (default: SQLite).")
-    args = parser.parse_args()
-    print(
-        json.dumps(
-            run(args.loans, args.records, args.communes, args.database_url, args.repeats), indent=2
-        )
+    parser.add_argument(
+        "--http", type=int, default=20_000, help="Records sent to POST /records/batch (0: none)."
     )
+    parser.add_argument("--redis-url", default=None, help="Redis (default: an embedded one).")
+    args = parser.parse_args()
+    result = run(
+        args.loans,
+        args.records,
+        args.communes,
+        args.database_url,
+        args.repeats,
+        args.http,
+        args.redis_url,
+    )
+    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ def router(rt: Runtime, svc: AccessService, metrics: AccessMetrics) -> APIRouter
     admin = rt.access.requires(Perm.USERS_ADMIN, NONE)
 
     async def announce(rev: Revocation) -> None:
+        rt.access.verifier.revocations.not_before[rev.user_id] = rev.not_before  # here: at once
         try:
             await publish_revocation(rt.redis, rev.user_id, rev.not_before)
         except Exception as exc:  # the periodic re-sync from the database repeats it

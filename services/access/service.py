@@ -393,7 +393,7 @@ class AccessService:
                 row.id,
                 password_hash=hash_password(new),
                 must_change_password=False,
-                not_before=float(int(now)),
+                not_before=now,
             )
             uow.drop_refresh_tokens(row.id)
             uow.record(
@@ -404,9 +404,9 @@ class AccessService:
                 datetime.fromtimestamp(now, UTC),
             )
             fresh = uow.user_row(user_id=user_id)
-            pair = self._issue(uow, fresh, now + 1, str(uuid.uuid4()))
+            pair = self._issue(uow, fresh, now + 0.001, str(uuid.uuid4()))
             uow.commit()
-        return pair, Revocation(user_id, float(int(now)))
+        return pair, Revocation(user_id, now)
 
     # accounts --------------------------------------------------------------------------------
     def _grants(self, specs: Sequence[GrantSpec]) -> list[GrantSpec]:
@@ -562,7 +562,7 @@ class AccessService:
                     ErrorKind.CONFLICT,
                     code="self_disable",
                 )
-            nb = DISABLED_NOT_BEFORE if disabled else float(int(now.timestamp()))
+            nb = DISABLED_NOT_BEFORE if disabled else now.timestamp()
             uow.update_user(row.id, disabled=disabled, not_before=nb)
             uow.drop_refresh_tokens(row.id)
             uow.record(
@@ -580,7 +580,7 @@ class AccessService:
     def reset_password(self, actor: Actor, username: str, now: datetime) -> tuple[str, Revocation]:
         """A new one-time password (to change at the next sign-in); earlier tokens refused."""
         one_time = _one_time_password()
-        nb = float(int(now.timestamp()))
+        nb = now.timestamp()
         with self.uow() as uow:
             row = self._account(uow, username)
             if row.kind != "person":
@@ -606,7 +606,7 @@ class AccessService:
     ) -> tuple[UserView, Revocation]:
         """Replace a user's grants; tokens carrying the old ones are refused from now."""
         checked = self._grants(specs)
-        nb = float(int(now.timestamp()))
+        nb = now.timestamp()
         with self.uow() as uow:
             row = self._account(uow, username)
             before = _grants_text(uow.grants_of([row.id])[row.id])

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import FastAPI
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from services.support import api, handlers
 from services.support.adapters.catalogue_repo import load_catalogue
@@ -15,6 +17,7 @@ from services.support.metrics import SupportMetrics
 from services.support.settings import SupportSettings
 from shared.contracts import credit, housing, insurance, revolving, sponsorship, training
 from shared.contracts.support import SupportDisbursed
+from shared.http_errors import error_body
 from shared.runtime import Runtime, build_runtime, http_app
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -66,8 +69,22 @@ def create_runtime(settings: SupportSettings) -> tuple[Runtime, SupportParts]:
 
 def create_app(settings: SupportSettings | None = None) -> FastAPI:
     rt, parts = create_runtime(settings or SupportSettings())
-    return http_app(
+    app = http_app(
         rt,
         title="Giảm nghèo — support",
         routers=[api.router(rt, parts.metrics, parts.catalogue)],
     )
+    app.add_exception_handler(sa.exc.DataError, _data_error)
+    return app
+
+
+async def _data_error(_request: Request, exc: Exception) -> JSONResponse:
+    """A value the database refuses (out of a column's range, malformed text) is the caller's
+    error, answered in the one error shape; requests are validated so that this stays rare."""
+    problem = {
+        "field": "(body)",
+        "type": "invalid",
+        "message_vi": "Dữ liệu không hợp lệ: cơ sở dữ liệu không lưu được giá trị đã gửi.",
+        "message_en": "Invalid input: the database cannot hold a value sent.",
+    }
+    return JSONResponse(error_body([problem]), status_code=422)

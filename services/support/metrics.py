@@ -33,3 +33,10 @@ class SupportMetrics:
             "Classification events applied to support's household register.",
             registry=registry,
         )
+
+    def recorded(self, kind: str, amount_vnd: int, *, overridden: bool) -> None:
+        """A support record was written (counted in the HTTP layer, after its commit)."""
+        self.disbursed.labels(kind).inc()
+        self.disbursed_vnd.labels(kind).inc(amount_vnd)
+        if overridden:
+            self.overridden.labels(kind).inc()

@@ -337,3 +337,118 @@ class HouseholdHistory(View):
     cards: list[CardView]
     trainings: list[TrainingView]
     pairings: list[PairingView]
+
+
+class Written(View):
+    """Answer to a write: the id, whether it was new (``False``: an identical repeat, nothing
+    changed), where the household is, and whether the record passed by an override."""
+
+    id: str
+    created: bool
+    commune_code: str = ""
+    village_code: str = ""
+    overridden: bool = False
+    eligible_group: str | None = None
+
+
+class Label(View):
+    """A code with its names for people."""
+
+    code: str
+    name_vi: str
+    name_en: str
+
+
+class RuleView(View):
+    groups: list[Label] = Field(description="The household is in any of these groups …")
+    requires: list[Label] = Field(description="… and in all of these.")
+    kinds: list[str] = Field(description="Kinds of support the rule is for (empty: all).")
+
+
+class LimitView(View):
+    max_vnd: int
+    kinds: list[str]
+    variant: str | None
+    groups: list[str]
+    valid_from: date
+    valid_to: date | None
+    legal_basis: str
+    confirmed: bool
+
+
+class RateView(View):
+    rate_pct: Decimal
+    groups: list[str]
+    valid_from: date
+    valid_to: date | None
+    confirmed: bool
+
+
+class ProgrammeView(View):
+    code: str
+    parent: str | None
+    name_vi: str
+    name_en: str
+    period: str
+    valid_from: date
+    valid_to: date | None
+    legal_basis: str
+    confirmed: bool
+    province_code: str | None
+    kinds: list[Label]
+    funding_sources: list[Label]
+    eligibility: list[RuleView]
+    limits: list[LimitView]
+    rates: list[RateView] = Field(description="Interest rates (policy credit only).")
+    max_term_months: int | None = None
+    once_per_person: bool
+
+
+class EligibilityView(View):
+    """May this household (or member) receive this kind of support from this programme on
+    this day, and why (or why not)."""
+
+    household_code: str
+    member_no: int | None
+    programme_code: str
+    kind: str
+    on: date
+    eligible: bool
+    group: Label | None = Field(description="The group through which it qualifies.")
+    recognised_status: str | None = Field(description="Status recognised and in force that day.")
+    groups: list[Label] = Field(description="Every group the household is in that day.")
+    max_vnd: int | None = Field(description="Most one record may carry (legal cap), if any.")
+    reasons: list[dict[str, str]] = Field(
+        description="Why not, in Vietnamese and English (empty when eligible)."
+    )
+    overridable: bool = Field(
+        description="The refusal is about the household's groups, which an officer allowed to "
+        "override may set aside with a reason (a programme not in force, a kind it does not "
+        "fund or a legal cap are never overridden)."
+    )
+    may_override: bool = Field(description="The caller may record an override here.")
+
+
+class ModelView(View):
+    model_code: str
+    name: str
+    programme_code: str
+    commune_code: str
+    village_code: str | None
+    asset: str
+    species: str | None
+    pass_on_per_head: int
+    pass_on_due_months: int
+    repay_share_pct: Decimal
+    repay_due_months: int
+    started_on: date
+
+
+class PairingDetail(View):
+    """A pairing as its sponsor and the officers of the area see it: the household (codes,
+    status, causes and needs; no names), the visits, and the support given through it."""
+
+    pairing: PairingView
+    household: HouseholdInfo
+    visits: list[VisitView]
+    records: list[RecordView]

@@ -315,9 +315,18 @@ class TokenVerifier:
             restricted=bool(claims.get("pwd_change", False)),
             token_id=token,
             expires_at=float(claims["exp"]),
-            issued_at=float(claims.get("iat", 0)),
+            issued_at=_issued_at(claims),
             extra={k: claims[k] for k in ("form",) if k in claims},
         )
+
+
+def _issued_at(claims: Mapping[str, Any]) -> float:
+    """When the token was issued: the platform's tokens carry milliseconds (``iat_ms``), so a
+    revocation made in the same second as a sign-in is told apart; others have ``iat``."""
+    try:
+        return float(claims["iat_ms"]) / 1000
+    except (KeyError, TypeError, ValueError):
+        return float(claims.get("iat", 0) or 0)
 
 
 def issuers_from_settings(s: Any) -> list[TrustedIssuer]:

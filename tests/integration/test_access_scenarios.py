@@ -38,6 +38,7 @@ from services.support.usecases.register import register_classifications
 from shared.contracts.audit import AuditPayload, AuditRecorded
 from shared.db import create_db_engine
 from shared.migrations import upgrade
+from tests import support_api
 from tests.factories import classified_event, recognised_event, surveyed_event
 from tests.tokens import Minter
 from tests.unit.intake.builders import family, household
@@ -287,6 +288,240 @@ def test_support_for_a_household_elsewhere_is_forbidden(
     assert elsewhere.status_code == 403
     assert enrol.status_code == 403
     assert mine.status_code == 201
+
+
+HERE, THERE = "HH-0000001", "HH-0000002"  # commune 04570, commune 04681
+
+
+def _two_communes(client: TestClient, admin: dict[str, str]) -> None:
+    """A household in each commune, each with a loan, a cow, a card, a course, a house and a
+    pairing recorded by the province administrator."""
+    support_api.register(client.app, support_api.poor(HERE), support_api.poor(THERE, "04681"))  # type: ignore[arg-type]
+    support_api.everything_for(client, admin, HERE, "04570")
+    support_api.everything_for(client, admin, THERE, "04681")
+
+
+def test_support_writes_for_households_elsewhere_are_forbidden(
+    redis_url: str, database_url: str, minter: Minter, admin_headers: dict[str, str]
+) -> None:
+    officer = minter.headers("support_officer", ["commune:04570"])
+    with support_api.support_client(redis_url, database_url) as client:
+        support_api.register(client.app, support_api.poor(HERE), support_api.poor(THERE, "04681"))  # type: ignore[arg-type]
+        client.post("/revolving/models", json=support_api.model("04681"), headers=admin_headers)
+        client.post("/revolving/models", json=support_api.model("04570"), headers=admin_headers)
+        client.post(
+            "/organisations", json=support_api.organisation("ORG-T", "04681"), headers=admin_headers
+        )
+        attempts = {
+            "/records": support_api.record("R-2", THERE),
+            "/loans": support_api.loan(THERE),
+            "/revolving/models": {**support_api.model("04681"), "model_code": "BO-2"},
+            "/revolving/gifts": support_api.gift(THERE, "04681"),
+            "/insurance/cards": support_api.card(THERE),
+            "/training/enrolments": support_api.enrolment(THERE),
+            "/housing": support_api.house(THERE),
+            "/organisations": support_api.organisation("ORG-X", "04681"),
+            "/pairings": support_api.pairing(THERE, "ORG-T"),
+        }
+        refused = {
+            path: client.post(path, json=body, headers=officer).status_code
+            for path, body in attempts.items()
+        }
+        province_wide = client.post(
+            "/organisations", json=support_api.organisation("ORG-P", None), headers=officer
+        )
+        # my household, the other commune's cow bank: refused too
+        theirs_model = client.post(
+            "/revolving/gifts",
+            json={**support_api.gift(HERE, "04681"), "record_id": "RV-mine"},
+            headers=officer,
+        )
+        batch = client.post(
+            "/records/batch",
+            json=[support_api.record("R-1", HERE), support_api.record("R-3", THERE)],
+            headers=officer,
+        )
+        history = client.get(f"/households/{THERE}/support", headers=admin_headers).json()
+    assert refused == dict.fromkeys(attempts, 403)
+    assert province_wide.status_code == 403
+    assert theirs_model.status_code == 403
+    assert batch.status_code == 200
+    body = batch.json()
+    assert body["counts"] == {"created": 1, "duplicate": 0, "conflict": 0, "rejected": 1}
+    assert body["results"][1]["errors"][0]["type"] == "forbidden"
+    assert history["records"] == []  # nothing was written for the household elsewhere
+
+
+def test_follow_up_facts_on_records_elsewhere_are_forbidden(
+    redis_url: str, database_url: str, minter: Minter, admin_headers: dict[str, str]
+) -> None:
+    officer = minter.headers("support_officer", ["commune:04570"])
+
+    def facts(hh: str, commune: str, n: int) -> dict[str, dict[str, Any]]:
+        return {
+            "/loans/repayments": {
+                "repayment_id": f"LR-{n}",
+                "loan_id": f"L-{hh}",
+                "paid_on": "2025-06-01",
+                "principal_vnd": 1_000_000,
+            },
+            "/loans/extensions": {
+                "extension_id": f"LX-{n}",
+                "loan_id": f"L-{hh}",
+                "extended_on": "2025-06-01",
+                "instalment_due_on": "2026-01-15",
+                "new_due_on": "2026-07-15",
+                "reason_code": "natural_disaster",
+            },
+            "/loans/write-offs": {
+                "write_off_id": f"LW-{n}",
+                "loan_id": f"L-{hh}",
+                "written_off_on": "2025-06-02",
+                "interest_vnd": 1,
+                "reason_code": "natural_disaster",
+            },
+            "/revolving/capital": {
+                "entry_id": f"CAP-{n}",
+                "model_code": f"BO-{commune}",
+                "amount_vnd": 5_000_000,
+                "on": "2025-02-01",
+            },
+            "/revolving/livestock": {
+                "event_id": f"B-{n}",
+                "obligation_id": f"RV-{hh}",
+                "kind": "birth",
+                "on": "2025-09-01",
+                "count": 1,
+            },
+            "/revolving/repayments": {
+                "repayment_id": f"RR-{n}",
+                "obligation_id": f"RV-{hh}",
+                "on": "2025-09-02",
+                "amount_vnd": 1_000_000,
+            },
+            "/housing/completions": {"case_id": f"NHA-{hh}", "completed_on": "2025-10-01"},
+            "/training/drops": {"enrolment_id": f"T-{hh}", "dropped_on": "2025-04-01"},
+            "/pairings/ends": {
+                "pairing_id": f"GD-{hh}",
+                "ended_on": "2025-12-01",
+                "outcome": "escaped_poverty",
+            },
+        }
+
+    with support_api.support_client(redis_url, database_url) as client:
+        _two_communes(client, admin_headers)
+        theirs = {
+            path: client.post(path, json=body, headers=officer).status_code
+            for path, body in facts(THERE, "04681", 2).items()
+        }
+        other = {"obligation_id": f"RV-{HERE}", "on": "2025-11-01", "quantity": 1}
+        pass_elsewhere = client.post(  # my household's cow, to a household elsewhere
+            "/revolving/pass-ons",
+            json={**other, "pass_on_id": "P-1", "to_household_code": THERE, "to_record_id": "X"},
+            headers=officer,
+        )
+        completion = {
+            "enrolment_id": f"T-{THERE}",
+            "completed_on": "2025-05-01",
+            "certificate": "so_cap",
+            "occupation": "thợ may",
+        }
+        placed = {"enrolment_id": f"T-{THERE}", "outcome": "local_job", "employed_on": "2025-06-01"}
+        trained = [
+            client.post("/training/completions", json=completion, headers=officer).status_code,
+            client.post("/training/employment", json=placed, headers=officer).status_code,
+        ]
+        mine = {
+            path: client.post(path, json=body, headers=officer).status_code
+            for path, body in facts(HERE, "04570", 1).items()
+        }
+    assert theirs == dict.fromkeys(theirs, 403)
+    assert pass_elsewhere.status_code == 403
+    assert trained == [403, 403]
+    # mine pass the area rule; a cow is owed back as a calf, not in cash (the rule's 422)
+    assert mine == {**dict.fromkeys(mine, 201), "/revolving/repayments": 422}
+
+
+def test_support_reads_elsewhere_are_forbidden(
+    redis_url: str, database_url: str, minter: Minter, admin_headers: dict[str, str]
+) -> None:
+    officer = minter.headers("support_officer", ["commune:04570"])
+
+    def reads(hh: str, commune: str) -> list[str]:
+        return [
+            f"/households/{hh}/support",
+            f"/households/{hh}/eligibility?programme_code=NTP2021.P3.1&kind=production"
+            "&on=2025-03-01",
+            f"/households/{hh}/obligations",
+            f"/households/{hh}/members/2/training",
+            f"/records/RV-{hh}",
+            f"/loans/L-{hh}",
+            f"/revolving/models/BO-{commune}/chains",
+            f"/revolving/models/BO-{commune}/fund",
+        ]
+
+    with support_api.support_client(redis_url, database_url) as client:
+        _two_communes(client, admin_headers)
+        theirs = {
+            url: client.get(url, headers=officer).status_code for url in reads(THERE, "04681")
+        }
+        mine = {url: client.get(url, headers=officer).status_code for url in reads(HERE, "04570")}
+        listed = client.get("/records", headers=officer).json()
+        models = client.get("/revolving/models", headers=officer).json()
+        totals = client.get("/records/totals", headers=officer).json()
+    assert theirs == dict.fromkeys(theirs, 403)
+    assert mine == dict.fromkeys(mine, 200)
+    assert {r["commune_code"] for r in listed["items"]} == {"04570"}
+    assert [m["model_code"] for m in models] == ["BO-04570"]
+    assert totals["records"] == listed["total"]
+
+
+def test_sponsor_sees_and_visits_only_its_own_pairings(
+    redis_url: str, database_url: str, minter: Minter, admin_headers: dict[str, str]
+) -> None:
+    mine = minter.headers("sponsor", ["org:ORG-04570"])
+    officer = minter.headers("support_officer", ["commune:04681"])
+    with support_api.support_client(redis_url, database_url) as client:
+        _two_communes(client, admin_headers)
+        own = client.get("/pairings", headers=mine).json()
+        own_org = client.get("/organisations/ORG-04570/pairings", headers=mine)
+        other_org = client.get("/organisations/ORG-04681/pairings", headers=mine)
+        organisations = client.get("/organisations", headers=mine).json()
+        detail = client.get(f"/pairings/GD-{HERE}", headers=mine)
+        theirs = client.get(f"/pairings/GD-{THERE}", headers=mine)
+        visit = {"visited_on": "2025-04-20", "notes": "Thăm chuồng bò"}
+        visited = client.post(
+            "/pairings/visits",
+            json={**visit, "visit_id": "V-1", "pairing_id": f"GD-{HERE}"},
+            headers=mine,
+        )
+        not_theirs = client.post(
+            "/pairings/visits",
+            json={**visit, "visit_id": "V-2", "pairing_id": f"GD-{THERE}"},
+            headers=mine,
+        )
+        officer_visit = client.post(  # an officer of the household's commune records it
+            "/pairings/visits",
+            json={**visit, "visit_id": "V-3", "pairing_id": f"GD-{THERE}"},
+            headers=officer,
+        )
+        officer_elsewhere = client.get(f"/pairings/GD-{HERE}", headers=officer)
+        officer_list = client.get("/pairings", headers=officer).json()
+        history = client.get(f"/households/{HERE}/support", headers=mine)
+    assert [p["pairing_id"] for p in own] == [f"GD-{HERE}"]
+    assert [p["household_code"] for p in own_org.json()] == [HERE]
+    assert other_org.status_code == 403
+    assert [o["organisation_code"] for o in organisations] == ["ORG-04570"]
+    assert detail.status_code == 200
+    assert detail.json()["household"]["household_code"] == HERE
+    assert "name" not in detail.json()["household"]
+    assert theirs.status_code == 403
+    assert visited.status_code == 201
+    assert not_theirs.status_code == 403
+    assert officer_visit.status_code == 201
+    assert officer_elsewhere.status_code == 403
+    assert [p["pairing_id"] for p in officer_list] == [f"GD-{THERE}"]
+    assert history.status_code == 403  # a sponsor reads its pairings, not the whole ledger
 
 
 # reporting -------------------------------------------------------------------------------------

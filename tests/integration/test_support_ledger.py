@@ -25,8 +25,10 @@ from services.support.usecases import (
     sponsorship,
     training,
 )
+from shared.access.model import Actor
 from shared.contracts import credit as credit_events
 from shared.contracts import revolving as revolving_events
+from shared.contracts.audit import AuditRecorded
 from shared.contracts.sponsorship import OrganisationRegistered
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
@@ -195,7 +197,12 @@ def test_an_override_is_recorded_with_its_reason_and_officer_and_listed(ledger: 
     with pytest.raises(DomainError) as err:
         ledger.do(records.record_support, request)
     assert err.value.kind is ErrorKind.FORBIDDEN
-    rec = ledger.do(records.record_support, request, may_override=True, actor="canbo-07")
+    rec = ledger.do(
+        records.record_support,
+        request,
+        may_override=True,
+        actor=Actor("u-07", "canbo-07", "support_officer"),
+    )
     assert rec.overridden is True
     page = ledger.do(reads.list_records, RecordFilter(overridden=True))
     (item,) = page.items
@@ -215,7 +222,8 @@ def test_the_same_id_with_the_same_content_changes_nothing(ledger: Ledger) -> No
     ledger.do(records.record_support, support())
     again = ledger.do(records.record_support, support())
     assert again.created is False
-    assert len(ledger.events()) == 1
+    assert len(ledger.events(SupportDisbursed)) == 1
+    assert len(ledger.events(AuditRecorded)) == 1  # the repeat wrote nothing, audited nothing
 
 
 def test_the_same_id_with_other_content_is_a_conflict_naming_the_fields(ledger: Ledger) -> None:

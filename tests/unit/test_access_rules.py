@@ -44,6 +44,93 @@ SCENARIOS: dict[tuple[str, str, str], str] = {
     ("assessment", "GET", "/whatif"): "test_whatif_without_a_commune_covers_only_my_communes",
     ("support", "POST", "/disbursements"): "test_support_for_a_household_elsewhere_is_forbidden",
     ("support", "POST", "/enrolments"): "test_support_for_a_household_elsewhere_is_forbidden",
+    ("support", "POST", "/records"): "test_support_writes_for_households_elsewhere_are_forbidden",
+    ("support", "POST", "/records/batch"): (
+        "test_support_writes_for_households_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/loans"): "test_support_writes_for_households_elsewhere_are_forbidden",
+    ("support", "POST", "/revolving/models"): (
+        "test_support_writes_for_households_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/revolving/gifts"): (
+        "test_support_writes_for_households_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/insurance/cards"): (
+        "test_support_writes_for_households_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/training/enrolments"): (
+        "test_support_writes_for_households_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/housing"): "test_support_writes_for_households_elsewhere_are_forbidden",
+    ("support", "POST", "/organisations"): (
+        "test_support_writes_for_households_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/pairings"): "test_support_writes_for_households_elsewhere_are_forbidden",
+    ("support", "POST", "/loans/repayments"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/loans/extensions"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/loans/write-offs"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/revolving/capital"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/revolving/livestock"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/revolving/pass-ons"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/revolving/repayments"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/housing/completions"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/training/completions"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/training/drops"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/training/employment"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "POST", "/pairings/ends"): (
+        "test_follow_up_facts_on_records_elsewhere_are_forbidden"
+    ),
+    ("support", "GET", "/households/{household_code}/support"): (
+        "test_support_reads_elsewhere_are_forbidden"
+    ),
+    ("support", "GET", "/households/{household_code}/eligibility"): (
+        "test_support_reads_elsewhere_are_forbidden"
+    ),
+    ("support", "GET", "/households/{household_code}/obligations"): (
+        "test_support_reads_elsewhere_are_forbidden"
+    ),
+    ("support", "GET", "/households/{household_code}/members/{member_no}/training"): (
+        "test_support_reads_elsewhere_are_forbidden"
+    ),
+    ("support", "GET", "/records/{record_id}"): "test_support_reads_elsewhere_are_forbidden",
+    ("support", "GET", "/loans/{loan_id}"): "test_support_reads_elsewhere_are_forbidden",
+    ("support", "GET", "/revolving/models/{model_code}/chains"): (
+        "test_support_reads_elsewhere_are_forbidden"
+    ),
+    ("support", "GET", "/revolving/models/{model_code}/fund"): (
+        "test_support_reads_elsewhere_are_forbidden"
+    ),
+    ("support", "GET", "/organisations"): "test_sponsor_sees_and_visits_only_its_own_pairings",
+    ("support", "GET", "/organisations/{organisation_code}/pairings"): (
+        "test_sponsor_sees_and_visits_only_its_own_pairings"
+    ),
+    ("support", "GET", "/pairings"): "test_sponsor_sees_and_visits_only_its_own_pairings",
+    ("support", "GET", "/pairings/{pairing_id}"): (
+        "test_sponsor_sees_and_visits_only_its_own_pairings"
+    ),
+    ("support", "POST", "/pairings/visits"): "test_sponsor_sees_and_visits_only_its_own_pairings",
     ("reporting", "GET", "/reports/households"): "test_reports_show_only_my_communes",
     ("reporting", "GET", "/reports/summary"): "test_reports_show_only_my_communes",
     ("reporting", "GET", "/reports/changes"): "test_reports_show_only_my_communes",

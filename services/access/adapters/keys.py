@@ -59,12 +59,14 @@ class Signer:
         claims: Mapping[str, Any],
         now: float | None = None,
     ) -> str:
-        issued = int(now if now is not None else time.time())
+        at = now if now is not None else time.time()
+        issued = int(at)
         body = {
             "iss": self.issuer,
             "aud": self.audience,
             "sub": subject,
             "iat": issued,
+            "iat_ms": int(at * 1000),  # revocations compare to the millisecond
             "nbf": issued,
             "exp": issued + ttl_s,
             "jti": str(uuid.uuid4()),

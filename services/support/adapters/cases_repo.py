@@ -24,7 +24,7 @@ from shared.contracts.codes import PovertyStatus
 LISTED = [PovertyStatus.POOR.value, PovertyStatus.NEAR_POOR.value]
 
 
-def _housing(m: Any) -> HousingView:
+def housing_view(m: Any) -> HousingView:
     split = CostSplit(
         m["central_budget_vnd"],
         m["local_budget_vnd"],
@@ -36,7 +36,7 @@ def _housing(m: Any) -> HousingView:
     return HousingView.model_validate({**dict(m), "total_vnd": split.total_vnd})
 
 
-def _card(m: Any) -> CardView:
+def card_view(m: Any) -> CardView:
     return CardView.model_validate({**dict(m), "free": m["state_share_pct"] >= 100})
 
 
@@ -52,7 +52,7 @@ class CasesRepository:
         row = self.conn.execute(
             sa.select(housing_cases).where(housing_cases.c.case_id == case_id)
         ).first()
-        return _housing(row._mapping) if row else None
+        return housing_view(row._mapping) if row else None
 
     def housing_of(self, household_code: str) -> list[HousingView]:
         q = (
@@ -60,7 +60,7 @@ class CasesRepository:
             .where(housing_cases.c.household_code == household_code)
             .order_by(housing_cases.c.started_on, housing_cases.c.case_id)
         )
-        return [_housing(r) for r in self.conn.execute(q).mappings()]
+        return [housing_view(r) for r in self.conn.execute(q).mappings()]
 
     def complete_housing(self, case_id: str, values: dict[str, Any]) -> None:
         self.conn.execute(
@@ -76,7 +76,7 @@ class CasesRepository:
         if member_no is not None:
             q = q.where(cards.c.member_no == member_no)
         q = q.order_by(cards.c.member_no, cards.c.valid_from)
-        return [_card(r) for r in self.conn.execute(q).mappings()]
+        return [card_view(r) for r in self.conn.execute(q).mappings()]
 
     # training ------------------------------------------------------------------------------
     def add_training(self, row: dict[str, Any]) -> None:

@@ -41,7 +41,7 @@ class CreditRepository:
 
     def get(self, loan_id: str) -> StoredLoan | None:
         row = self.conn.execute(sa.select(loans).where(loans.c.loan_id == loan_id)).first()
-        return _stored(row._mapping) if row else None
+        return stored_loan(row._mapping) if row else None
 
     def of_household(self, household_code: str) -> list[StoredLoan]:
         q = (
@@ -49,7 +49,7 @@ class CreditRepository:
             .where(loans.c.household_code == household_code)
             .order_by(loans.c.disbursed_on, loans.c.loan_id)
         )
-        return [_stored(r) for r in self.conn.execute(q).mappings()]
+        return [stored_loan(r) for r in self.conn.execute(q).mappings()]
 
     def facts(self, loan_id: str) -> list[LoanFact]:
         return self.facts_of([loan_id]).get(loan_id, [])
@@ -212,7 +212,7 @@ class _Acc:
         self.programmes: dict[str, int] = {}
 
 
-def _stored(m: Any) -> StoredLoan:
+def stored_loan(m: Any) -> StoredLoan:
     return StoredLoan(
         loan_id=m["loan_id"],
         household_code=m["household_code"],

@@ -21,6 +21,23 @@ _VIEW_COLUMNS = [records.c[name] for name in RecordView.model_fields]
 
 
 @dataclass(frozen=True, slots=True)
+class Within:
+    """The part of the province a caller may see: these communes or these villages (a list
+    filtered to nothing shows nothing)."""
+
+    communes: tuple[str, ...] = ()
+    villages: tuple[str, ...] = ()
+
+    def condition(self, commune: Any, village: Any) -> Any:
+        parts = []
+        if self.communes:
+            parts.append(commune.in_(self.communes))
+        if self.villages:
+            parts.append(village.in_(self.villages))
+        return sa.or_(*parts) if parts else sa.false()
+
+
+@dataclass(frozen=True, slots=True)
 class RecordFilter:
     """Which records a list shows (every criterion optional; all given must hold)."""
 
@@ -39,6 +56,8 @@ class RecordFilter:
     """The household's latest recognised status."""
     overridden: bool | None = None
     pairing_id: str | None = None
+    within: Within | None = None
+    """The caller's area (``None``: the whole province)."""
 
 
 def _where(f: RecordFilter) -> list[Any]:
@@ -73,6 +92,8 @@ def _where(f: RecordFilter) -> list[Any]:
         cond.append(c.overridden.is_(f.overridden))
     if f.pairing_id:
         cond.append(c.pairing_id == f.pairing_id)
+    if f.within is not None:
+        cond.append(f.within.condition(c.commune_code, c.village_code))
     if f.household_status:
         r = recognised_latest.c
         cond.append(
@@ -123,6 +144,17 @@ class LedgerRepository:
     def exists(self, table: sa.Table, key: str, value: str) -> bool:
         q = sa.select(sa.literal(1)).select_from(table).where(table.c[key] == value)
         return self.conn.execute(q).first() is not None
+
+    def areas(self, table: sa.Table, key: str, values: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """(commune, village) of each row of ``table`` whose ``key`` is one of ``values``."""
+        out: dict[str, tuple[str, str]] = {}
+        unique = sorted(set(values))
+        for i in range(0, len(unique), 500):
+            q = sa.select(table.c[key], table.c.commune_code, table.c.village_code).where(
+                table.c[key].in_(unique[i : i + 500])
+            )
+            out.update({k: (c, v or "") for k, c, v in self.conn.execute(q)})
+        return out
 
     def area(self, table: sa.Table, key: str, value: str) -> tuple[str, str] | None:
         """(commune, village) of the row of ``table`` whose ``key`` is ``value``."""

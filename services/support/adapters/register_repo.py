@@ -3,7 +3,7 @@ history of recognised statuses."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,50 +81,70 @@ class RegisterRepository:
         return out
 
     def _households(self, codes: list[str]) -> dict[str, Registered]:
-        heads = {
-            r["household_code"]: r
-            for r in self.conn.execute(
-                sa.select(known).where(known.c.household_code.in_(codes))
-            ).mappings()
-        }
+        heads = list(self.conn.execute(head_statement(codes)).mappings())
         if not heads:
             return {}
-        roster: dict[str, list[MemberFacts]] = {}
-        for r in self.conn.execute(
-            sa.select(members)
-            .where(members.c.household_code.in_(list(heads)))
-            .order_by(members.c.household_code, members.c.member_no)
-        ).mappings():
-            roster.setdefault(r["household_code"], []).append(
-                MemberFacts(
-                    r["member_no"], r["age"], r["working_age"], r["able_to_work"], r["disability"]
-                )
+        found = [h["household_code"] for h in heads]
+        return assemble(
+            heads,
+            self.conn.execute(roster_statement(found)).mappings(),
+            self.conn.execute(recognised_statement(found)).mappings(),
+        )
+
+
+def head_statement(codes: Sequence[str]) -> sa.Select[Any]:
+    return sa.select(known).where(known.c.household_code.in_(codes))
+
+
+def roster_statement(codes: Sequence[str]) -> sa.Select[Any]:
+    return (
+        sa.select(members)
+        .where(members.c.household_code.in_(codes))
+        .order_by(members.c.household_code, members.c.member_no)
+    )
+
+
+def recognised_statement(codes: Sequence[str]) -> sa.Select[Any]:
+    return sa.select(recognised).where(recognised.c.household_code.in_(codes))
+
+
+def assemble(
+    heads: Iterable[Mapping[Any, Any]],
+    roster_rows: Iterable[Mapping[Any, Any]],
+    recognised_rows: Iterable[Mapping[Any, Any]],
+) -> dict[str, Registered]:
+    """Registered households from the rows of the three statements above."""
+    roster: dict[str, list[MemberFacts]] = {}
+    for r in roster_rows:
+        roster.setdefault(r["household_code"], []).append(
+            MemberFacts(
+                r["member_no"], r["age"], r["working_age"], r["able_to_work"], r["disability"]
             )
-        history: dict[str, list[RecognisedEntry]] = {}
-        for h in self.conn.execute(
-            sa.select(recognised).where(recognised.c.household_code.in_(list(heads)))
-        ).mappings():
-            history.setdefault(h["household_code"], []).append(
-                RecognisedEntry(
-                    h["effective_on"],
-                    PovertyStatus(h["status"]),
-                    h["newly_escaped_until"],
-                    h["low_income_worker"],
-                    h["order_key"],
-                )
+        )
+    history: dict[str, list[RecognisedEntry]] = {}
+    for h in recognised_rows:
+        history.setdefault(h["household_code"], []).append(
+            RecognisedEntry(
+                h["effective_on"],
+                PovertyStatus(h["status"]),
+                h["newly_escaped_until"],
+                h["low_income_worker"],
+                h["order_key"],
             )
-        return {
-            code: Registered(
-                household_code=code,
-                commune_code=m["commune_code"],
-                village_code=m["village_code"] or "",
-                status=m["status"],
-                stage=m["stage"],
-                head_ethnicity=m["head_ethnicity"],
-                members=tuple(roster.get(code, ())),
-                history=tuple(history.get(code, ())),
-                causes=tuple(c for c in (m["causes"] or "").split(",") if c),
-                needs=tuple(n for n in (m["needs"] or "").split(",") if n),
-            )
-            for code, m in heads.items()
-        }
+        )
+    out: dict[str, Registered] = {}
+    for m in heads:
+        code = m["household_code"]
+        out[code] = Registered(
+            household_code=code,
+            commune_code=m["commune_code"],
+            village_code=m["village_code"] or "",
+            status=m["status"],
+            stage=m["stage"],
+            head_ethnicity=m["head_ethnicity"],
+            members=tuple(roster.get(code, ())),
+            history=tuple(history.get(code, ())),
+            causes=tuple(c for c in (m["causes"] or "").split(",") if c),
+            needs=tuple(n for n in (m["needs"] or "").split(",") if n),
+        )
+    return out

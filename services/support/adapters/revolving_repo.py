@@ -26,7 +26,7 @@ from services.support.domain.revolving import (
     Holding,
     fund_balance,
 )
-from services.support.views import ObligationView
+from services.support.views import ModelView, ObligationView
 from shared.contracts.codes import AssetKind, ObligationStatus, RecordType
 
 
@@ -79,6 +79,10 @@ class RevolvingRepository:
             ),
         )
 
+    def models(self, cond: Any) -> list[ModelView]:
+        q = sa.select(revolving_models).where(cond).order_by(revolving_models.c.model_code)
+        return [ModelView.model_validate(dict(r)) for r in self.conn.execute(q).mappings()]
+
     def add_model(self, row: dict[str, Any]) -> None:
         self.conn.execute(sa.insert(revolving_models), [row])
 
@@ -122,7 +126,7 @@ class RevolvingRepository:
         row = self.conn.execute(
             sa.select(obligations).where(obligations.c.obligation_id == obligation_id)
         ).first()
-        return _obligation(row._mapping) if row else None
+        return stored_obligation(row._mapping) if row else None
 
     def of_household(self, household_code: str) -> list[StoredObligation]:
         q = (
@@ -130,7 +134,7 @@ class RevolvingRepository:
             .where(obligations.c.household_code == household_code)
             .order_by(obligations.c.due_on, obligations.c.obligation_id)
         )
-        return [_obligation(r) for r in self.conn.execute(q).mappings()]
+        return [stored_obligation(r) for r in self.conn.execute(q).mappings()]
 
     def add_obligation(self, row: dict[str, Any], h: Holding) -> None:
         self.conn.execute(sa.insert(obligations), [{**row, **_holding_columns(h)}])
@@ -181,7 +185,7 @@ def view(o: StoredObligation, on: date) -> ObligationView:
     )
 
 
-def _obligation(m: Any) -> StoredObligation:
+def stored_obligation(m: Any) -> StoredObligation:
     return StoredObligation(
         obligation_id=m["obligation_id"],
         model_code=m["model_code"],

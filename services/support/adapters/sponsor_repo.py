@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.support.adapters.sums import joined, split_sum
+from services.support.adapters.sums import joined_values, split_sum
 from services.support.adapters.tables import organisations, pairings, records, visits
 from services.support.views import CommitmentView, OrganisationView, PairingView, VisitView
 
@@ -47,6 +48,13 @@ class SponsorRepository:
         found = self._pairings(pairings.c.pairing_id == pairing_id)
         return found[0] if found else None
 
+    def pairings_where(self, cond: Any) -> list[PairingView]:
+        return self._pairings(cond)
+
+    def organisations_where(self, cond: Any) -> list[OrganisationView]:
+        q = sa.select(organisations).where(cond).order_by(organisations.c.organisation_code)
+        return [OrganisationView.model_validate(dict(r)) for r in self.conn.execute(q).mappings()]
+
     def pairings_of_organisation(self, code: str) -> list[PairingView]:
         return self._pairings(pairings.c.organisation_code == code)
 
@@ -62,60 +70,60 @@ class SponsorRepository:
         return [VisitView.model_validate(dict(r)) for r in self.conn.execute(q).mappings()]
 
     def _pairings(self, cond: Any) -> list[PairingView]:
-        ids = sa.select(pairings.c.pairing_id).where(cond)
-        v = (
-            sa.select(
-                visits.c.pairing_id,
-                sa.func.count().label("visits"),
-                sa.func.max(visits.c.visited_on).label("last"),
-            )
-            .where(visits.c.pairing_id.in_(ids))
-            .group_by(visits.c.pairing_id)
-            .subquery("v")
+        return [pairing_view(m) for m in self.conn.execute(pairings_statement(cond)).mappings()]
+
+
+def pairings_statement(cond: Any) -> sa.Select[Any]:
+    """Pairings matching ``cond`` with their visits and the support given through them."""
+    ids = sa.select(pairings.c.pairing_id).where(cond)
+    v = (
+        sa.select(
+            visits.c.pairing_id,
+            sa.func.count().label("visits"),
+            sa.func.max(visits.c.visited_on).label("last"),
         )
-        s = (
-            sa.select(
-                records.c.pairing_id,
-                sa.func.count().label("n"),
-                *split_sum(records.c.amount_vnd, "a"),
-            )
-            .where(records.c.pairing_id.in_(ids))
-            .group_by(records.c.pairing_id)
-            .subquery("s")
+        .where(visits.c.pairing_id.in_(ids))
+        .group_by(visits.c.pairing_id)
+        .subquery("v")
+    )
+    s = (
+        sa.select(
+            records.c.pairing_id,
+            sa.func.count().label("n"),
+            *split_sum(records.c.amount_vnd, "a"),
         )
-        q = (
-            sa.select(pairings, v.c.visits, v.c.last, s.c.n, s.c.a_hi, s.c.a_lo)
-            .select_from(
-                pairings.outerjoin(v, v.c.pairing_id == pairings.c.pairing_id).outerjoin(
-                    s, s.c.pairing_id == pairings.c.pairing_id
-                )
+        .where(records.c.pairing_id.in_(ids))
+        .group_by(records.c.pairing_id)
+        .subquery("s")
+    )
+    return (
+        sa.select(pairings, v.c.visits, v.c.last, s.c.n, s.c.a_hi, s.c.a_lo)
+        .select_from(
+            pairings.outerjoin(v, v.c.pairing_id == pairings.c.pairing_id).outerjoin(
+                s, s.c.pairing_id == pairings.c.pairing_id
             )
-            .where(cond)
-            .order_by(pairings.c.starts_on, pairings.c.pairing_id)
         )
-        out = []
-        for r in self.conn.execute(q):
-            m = r._mapping
-            out.append(
-                PairingView(
-                    pairing_id=m["pairing_id"],
-                    organisation_code=m["organisation_code"],
-                    household_code=m["household_code"],
-                    commune_code=m["commune_code"],
-                    village_code=m["village_code"],
-                    starts_on=m["starts_on"],
-                    ends_on=m["ends_on"],
-                    target_year=m["target_year"],
-                    commitments=[
-                        CommitmentView.model_validate(c) for c in orjson.loads(m["commitments"])
-                    ],
-                    status=m["status"],
-                    ended_on=m["ended_on"],
-                    outcome=m["outcome"],
-                    visits=int(m["visits"] or 0),
-                    last_visit_on=m["last"],
-                    support_records=int(m["n"] or 0),
-                    support_vnd=joined(r, "a") if m["n"] else 0,
-                )
-            )
-        return out
+        .where(cond)
+        .order_by(pairings.c.starts_on, pairings.c.pairing_id)
+    )
+
+
+def pairing_view(m: Mapping[Any, Any]) -> PairingView:
+    return PairingView(
+        pairing_id=m["pairing_id"],
+        organisation_code=m["organisation_code"],
+        household_code=m["household_code"],
+        commune_code=m["commune_code"],
+        village_code=m["village_code"],
+        starts_on=m["starts_on"],
+        ends_on=m["ends_on"],
+        target_year=m["target_year"],
+        commitments=[CommitmentView.model_validate(c) for c in orjson.loads(m["commitments"])],
+        status=m["status"],
+        ended_on=m["ended_on"],
+        outcome=m["outcome"],
+        visits=int(m["visits"] or 0),
+        last_visit_on=m["last"],
+        support_records=int(m["n"] or 0),
+        support_vnd=joined_values(m, "a") if m["n"] else 0,
+    )

@@ -33,7 +33,11 @@ def split_sum(column: Any, label: str) -> tuple[Any, Any]:
 
 
 def joined(row: Any, label: str) -> int:
-    m = row._mapping
+    return joined_values(row._mapping, label)
+
+
+def joined_values(m: Any, label: str) -> int:
+    """:func:`joined` over a mapping of column name to value."""
     return int(m[f"{label}_hi"]) * SPLIT + int(m[f"{label}_lo"])
 
 

@@ -3,12 +3,14 @@ eligibility gate, idempotent replays and building support records and their even
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from services.support.adapters.codec import canonical, encode
 from services.support.adapters.register_repo import Registered
@@ -19,6 +21,9 @@ from services.support.domain.eligibility import Verdict, check_cap, decide
 from services.support.domain.groups import MemberFacts, Standing, now_local_date, standing
 from services.support.domain.idempotency import check_replay
 from services.support.domain.money import MAX_QUANTITY, MAX_VND
+from shared.access.model import Actor
+from shared.access.model import Area as AccessArea
+from shared.contracts.audit import Scalar
 from shared.contracts.codes import FundingSource, RecordType, SupportKind
 from shared.contracts.envelope import Envelope
 from shared.contracts.support import DisbursementPayload, SupportDisbursed
@@ -26,18 +31,39 @@ from shared.errors import DomainError, ErrorKind, not_found
 
 PRODUCER = "support"
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+RACE_ATTEMPTS = 3
+"""How many times a write is tried when a concurrent write took one of its keys first."""
+
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 """Ids and household codes as other systems write them (1 to 64 characters)."""
 Code = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Vnd = Annotated[int, Field(ge=0, le=MAX_VND, description="VND, at most 10^12.")]
 Quantity = Annotated[Decimal, Field(ge=0, le=MAX_QUANTITY)]
+MAX_MEMBER_NO = 99
+"""Highest member line number of a survey form."""
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
+Day = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
+"""A date the ledger can hold (1990 to 2100)."""
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
 class Request(BaseModel):
-    """Base of every request: frozen, unknown fields refused."""
+    """Base of every request: frozen, unknown fields refused, no NUL characters in text (the
+    databases cannot store them)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            msg = "text must not contain the NUL character"
+            raise ValueError(msg)
+        return value
 
 
 class Overridable(Request):
@@ -46,6 +72,34 @@ class Overridable(Request):
         description="Why the record is accepted although the programme's rules refuse it "
         "(only officers allowed to override).",
     )
+
+
+def retried_on_race(use_case: Callable[P, R]) -> Callable[P, R]:
+    """Run a write again when another transaction inserted one of its keys between its checks
+    and its insert (two requests with the same new id at the same moment: the database's unique
+    key refuses the second). The new attempt sees the stored row: an identical repeat answers
+    as one (no change), other content a 409 naming the fields. A key still refused after
+    :data:`RACE_ATTEMPTS` tries is a 409, never a server error."""
+
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for _attempt in range(RACE_ATTEMPTS - 1):
+            try:
+                return use_case(*args, **kwargs)
+            except sa.exc.IntegrityError:
+                continue
+        try:
+            return use_case(*args, **kwargs)
+        except sa.exc.IntegrityError as exc:
+            raise DomainError(
+                "(body)",
+                "Dữ liệu vừa được ghi đồng thời bởi một yêu cầu khác; vui lòng gửi lại.",
+                "Another request wrote the same record at the same moment; send it again.",
+                ErrorKind.CONFLICT,
+                code="concurrent_write",
+            ) from exc
+
+    return run
 
 
 def today(now: datetime) -> date:
@@ -129,7 +183,7 @@ def admit(
     member_no: int | None,
     override_reason: str | None,
     may_override: bool,
-    actor: str | None,
+    actor: Actor,
     variant: str | None = None,
 ) -> tuple[Verdict, Standing]:
     """Eligibility (overridable) then the programme's cap (never overridable)."""
@@ -142,7 +196,7 @@ def admit(
         member_no=member_no,
         override_reason=override_reason,
         may_override=may_override,
-        actor=actor,
+        actor=actor.username,
     )
     if amount_vnd is not None:
         check_cap(programme, kind, amount_vnd, st.groups, on, variant=variant)
@@ -275,6 +329,49 @@ def unused_record_ids(uow: SupportUnitOfWork, ids: list[str], field: str) -> Non
                 ErrorKind.CONFLICT,
                 code="id_in_use",
             )
+
+
+def audit(
+    uow: SupportUnitOfWork,
+    actor: Actor,
+    action: str,
+    target: tuple[str, str],
+    *,
+    commune_code: str | None,
+    village_code: str | None = None,
+    after: dict[str, Scalar],
+    before: dict[str, Scalar] | None = None,
+    correlation_id: str,
+) -> None:
+    """Stage the audit entry of a write in its transaction (codes, amounts and statuses only:
+    no names, notes or reasons). ``target`` is (kind, id), a household wherever there is one,
+    so that an auditor follows one household's trail."""
+    uow.audit(
+        actor,
+        action,
+        target[0],
+        target[1],
+        service=PRODUCER,
+        area=AccessArea(commune=commune_code or None, village=village_code or None),
+        before=before,
+        after=after,
+        correlation_id=correlation_id,
+    )
+
+
+def row_audit(row: dict[str, Any]) -> dict[str, Scalar]:
+    """What the audit trail keeps of a ledger row."""
+    return {
+        "record_id": row["record_id"],
+        "record_type": row["record_type"],
+        "programme_code": row["programme_code"],
+        "kind": row["kind"],
+        "funding_source": row["funding_source"],
+        "amount_vnd": row["amount_vnd"],
+        "given_on": row["given_on"].isoformat(),
+        "member_no": row["member_no"],
+        "overridden": row["overridden"],
+    }
 
 
 def missing(what_vi: str, what_en: str, value: str, field: str) -> DomainError:

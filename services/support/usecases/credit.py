@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import Field
 
@@ -23,12 +24,15 @@ from services.support.domain.credit import (
     schedule,
 )
 from services.support.usecases.common import (
+    MAX_MEMBER_NO,
     Code,
+    Day,
     Id,
     Overridable,
     Request,
     Vnd,
     admit,
+    audit,
     check_source,
     disbursed,
     emit,
@@ -38,6 +42,7 @@ from services.support.usecases.common import (
     not_future,
     record_row,
     replayed,
+    retried_on_race,
     stored_json,
     today,
     unused_record_ids,
@@ -49,6 +54,7 @@ from services.support.views import (
     Portfolio,
     Recorded,
 )
+from shared.access.model import Actor
 from shared.contracts import credit as contract
 from shared.contracts.codes import FundingSource, RecordType, SupportKind
 from shared.errors import DomainError
@@ -71,15 +77,17 @@ class LoanRequest(Overridable):
     every_months: int | None = Field(
         default=None, ge=1, le=600, description="Months between principal instalments."
     )
-    disbursed_on: date = Field(description="Disbursement date.")
-    member_no: int | None = Field(default=None, ge=1, description="Borrowing member, if one.")
+    disbursed_on: Day = Field(description="Disbursement date.")
+    member_no: int | None = Field(
+        default=None, ge=1, le=MAX_MEMBER_NO, description="Borrowing member, if one."
+    )
     purpose: str | None = Field(default=None, max_length=128, description="What it finances.")
 
 
 class RepaymentRequest(Request):
     repayment_id: Id = Field(description="Id of the receipt; idempotency key.")
     loan_id: Id = Field(description="Loan repaid.")
-    paid_on: date = Field(description="Date paid.")
+    paid_on: Day = Field(description="Date paid.")
     principal_vnd: Vnd = Field(default=0, description="Principal repaid, VND.")
     interest_vnd: Vnd = Field(default=0, description="Interest paid, VND.")
 
@@ -87,9 +95,9 @@ class RepaymentRequest(Request):
 class ExtensionRequest(Request):
     extension_id: Id = Field(description="Id of the extension; idempotency key.")
     loan_id: Id = Field(description="Loan extended.")
-    extended_on: date = Field(description="Date of the decision.")
-    instalment_due_on: date = Field(description="Due date of the instalment extended.")
-    new_due_on: date = Field(description="New due date.")
+    extended_on: Day = Field(description="Date of the decision.")
+    instalment_due_on: Day = Field(description="Due date of the instalment extended.")
+    new_due_on: Day = Field(description="New due date.")
     reason_code: LoanReason = Field(description="Objective cause.")
     decision_no: str | None = Field(default=None, max_length=64, description="Decision number.")
     note: str | None = Field(default=None, max_length=1000, description="Officer's note.")
@@ -98,7 +106,7 @@ class ExtensionRequest(Request):
 class WriteOffRequest(Request):
     write_off_id: Id = Field(description="Id of the write-off; idempotency key.")
     loan_id: Id = Field(description="Loan concerned.")
-    written_off_on: date = Field(description="Date of the decision.")
+    written_off_on: Day = Field(description="Date of the decision.")
     principal_vnd: Vnd = Field(default=0, description="Principal written off, VND.")
     interest_vnd: Vnd = Field(default=0, description="Interest written off, VND.")
     reason_code: LoanReason = Field(description="Cause.")
@@ -118,13 +126,14 @@ def _credit_terms(programme_code: str, credit: CreditTerms | None) -> CreditTerm
     return credit
 
 
+@retried_on_race
 def disburse_loan(
     uow: SupportUnitOfWork,
     catalogue: Catalogue,
     request: LoanRequest,
     *,
     may_override: bool = False,
-    actor: str | None = None,
+    actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> Recorded:
@@ -263,6 +272,25 @@ def disburse_loan(
                 emit(contract.LoanDisbursed, event, correlation_id, now),
             ]
         )
+        audit(
+            uow,
+            actor,
+            "loan.disbursed",
+            ("household", hh.household_code),
+            commune_code=hh.commune_code,
+            village_code=hh.village_code,
+            after={
+                "loan_id": request.loan_id,
+                "programme_code": programme.code,
+                "principal_vnd": terms.principal_vnd,
+                "rate_pct": str(terms.rate_pct),
+                "term_months": terms.term_months,
+                "disbursed_on": on.isoformat(),
+                "status": state.status.value,
+                "overridden": row["overridden"],
+            },
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(
             id=request.loan_id,
@@ -337,7 +365,7 @@ def _apply(
 
 def _fact_row(
     fact: LoanFact, loan_id: str, request: Request, now: datetime, **extra: object
-) -> dict[str, object]:
+) -> dict[str, Any]:
     return {
         "fact_id": fact.fact_id,
         "loan_id": loan_id,
@@ -358,15 +386,49 @@ def _fact_row(
 
 
 def _save(
-    uow: SupportUnitOfWork, loan: StoredLoan, after: LoanState, row: dict[str, object]
+    uow: SupportUnitOfWork,
+    loan: StoredLoan,
+    before: LoanState,
+    after: LoanState,
+    row: dict[str, Any],
+    *,
+    actor: Actor,
+    action: str,
+    correlation_id: str,
 ) -> None:
     uow.credit.add_fact(row)
     uow.credit.save_state(loan, after)
     uow.ledger.set_status(after.status.value, record_id=loan.loan_id)
+    audit(
+        uow,
+        actor,
+        action,
+        ("household", loan.household_code),
+        commune_code=loan.commune_code,
+        village_code=loan.village_code,
+        before={"status": before.status.value, "outstanding_vnd": before.outstanding_vnd},
+        after={
+            "loan_id": loan.loan_id,
+            "fact_id": str(row["fact_id"]),
+            "on": str(row["on"]),
+            "principal_vnd": row["principal_vnd"],
+            "interest_vnd": row["interest_vnd"],
+            "reason_code": row["reason_code"],
+            "status": after.status.value,
+            "outstanding_vnd": after.outstanding_vnd,
+        },
+        correlation_id=correlation_id,
+    )
 
 
+@retried_on_race
 def record_repayment(
-    uow: SupportUnitOfWork, request: RepaymentRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: RepaymentRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """A repayment of principal and/or interest (partial, full or early)."""
     with uow:
@@ -390,7 +452,16 @@ def record_repayment(
         )
         before, after = _apply(uow, loan, fact, now)
         due = sum(i.principal_vnd for i in before.open_instalments if i.due_on <= fact.on)
-        _save(uow, loan, after, _fact_row(fact, loan.loan_id, request, now))
+        _save(
+            uow,
+            loan,
+            before,
+            after,
+            _fact_row(fact, loan.loan_id, request, now),
+            actor=actor,
+            action="loan.repaid",
+            correlation_id=correlation_id,
+        )
         payload = contract.LoanRepaidPayload(
             **_ref(
                 loan.loan_id,
@@ -411,8 +482,14 @@ def record_repayment(
         return _recorded(loan, created=True, events=1)
 
 
+@retried_on_race
 def extend_loan(
-    uow: SupportUnitOfWork, request: ExtensionRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: ExtensionRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """Move the unpaid principal of one instalment to a later date (gia hạn nợ), within the
     programme's longest extension."""
@@ -447,6 +524,7 @@ def extend_loan(
         _save(
             uow,
             loan,
+            before,
             after,
             _fact_row(
                 fact,
@@ -458,6 +536,9 @@ def extend_loan(
                 decision_no=request.decision_no,
                 note=request.note,
             ),
+            actor=actor,
+            action="loan.extended",
+            correlation_id=correlation_id,
         )
         payload = contract.LoanExtendedPayload(
             **_ref(
@@ -480,8 +561,14 @@ def extend_loan(
         return _recorded(loan, created=True, events=1)
 
 
+@retried_on_race
 def write_off_loan(
-    uow: SupportUnitOfWork, request: WriteOffRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: WriteOffRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """Write off principal and/or interest (xóa nợ) with the cause; a loan whose principal is
     all settled and partly written off ends ``written_off``."""
@@ -504,10 +591,11 @@ def write_off_loan(
             request.principal_vnd,
             request.interest_vnd,
         )
-        _before, after = _apply(uow, loan, fact, now)
+        before, after = _apply(uow, loan, fact, now)
         _save(
             uow,
             loan,
+            before,
             after,
             _fact_row(
                 fact,
@@ -519,6 +607,9 @@ def write_off_loan(
                 loss_pct=request.loss_pct,
                 note=request.note,
             ),
+            actor=actor,
+            action="loan.written_off",
+            correlation_id=correlation_id,
         )
         payload = contract.LoanWrittenOffPayload(
             **_ref(

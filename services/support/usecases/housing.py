@@ -3,7 +3,7 @@ record of the ledger), its start and completion. Rules: ``domain.housing``."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import Field
 
@@ -20,11 +20,13 @@ from services.support.domain.housing import (
 )
 from services.support.usecases.common import (
     Code,
+    Day,
     Id,
     Overridable,
     Request,
     Vnd,
     admit,
+    audit,
     check_source,
     disbursed,
     emit,
@@ -33,10 +35,12 @@ from services.support.usecases.common import (
     not_future,
     record_row,
     replayed,
+    retried_on_race,
     stored_json,
     unused_record_ids,
 )
 from services.support.views import Recorded
+from shared.access.model import Actor
 from shared.contracts import housing as contract
 from shared.contracts.codes import HousingKind, RecordType, SupportKind
 from shared.errors import DomainError
@@ -51,7 +55,7 @@ class HousingRequest(Overridable):
     household_code: Id
     programme_code: Code = Field(description="Programme the state support is accounted against.")
     kind: HousingKind
-    started_on: date
+    started_on: Day
     central_budget_vnd: Vnd = 0
     local_budget_vnd: Vnd = 0
     fund_for_the_poor_vnd: Vnd = 0
@@ -63,20 +67,21 @@ class HousingRequest(Overridable):
 
 class CompletionRequest(Request):
     case_id: str = Field(min_length=1, max_length=48)
-    completed_on: date
+    completed_on: Day
     floor_area_m2: float | None = Field(default=None, ge=0, le=10_000)
     labour_days: int | None = Field(
         default=None, ge=0, le=100_000, description="Labour days in all, if more were given."
     )
 
 
+@retried_on_race
 def start_housing(
     uow: SupportUnitOfWork,
     catalogue: Catalogue,
     request: HousingRequest,
     *,
     may_override: bool = False,
-    actor: str | None = None,
+    actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> Recorded:
@@ -138,7 +143,7 @@ def start_housing(
                 already_housed(hh.household_code, earlier[-1].case_id),
                 override_reason=request.override_reason,
                 may_override=may_override,
-                actor=actor,
+                actor=actor.username,
                 group=verdict.group,
             )
         if request.loan_id is not None and uow.credit.get(request.loan_id) is None:
@@ -209,6 +214,25 @@ def start_housing(
         events = [emit(contract.HousingStarted, payload, correlation_id, now)]
         events += [disbursed(r, correlation_id, now) for r in rows]
         uow.stage(events)
+        audit(
+            uow,
+            actor,
+            "housing.started",
+            ("household", hh.household_code),
+            commune_code=hh.commune_code,
+            village_code=hh.village_code,
+            after={
+                "case_id": request.case_id,
+                "programme_code": programme.code,
+                "kind": request.kind.value,
+                "started_on": on.isoformat(),
+                "state_vnd": split.state_vnd,
+                "total_vnd": split.total_vnd,
+                "labour_days": split.labour_days,
+                "overridden": verdict.overridden,
+            },
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(
             id=request.case_id,
@@ -221,8 +245,14 @@ def start_housing(
         )
 
 
+@retried_on_race
 def complete_housing(
-    uow: SupportUnitOfWork, request: CompletionRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: CompletionRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """The house is finished (handed over)."""
     with uow:
@@ -273,5 +303,21 @@ def complete_housing(
             labour_days=labour,
         )
         uow.stage([emit(contract.HousingCompleted, payload, correlation_id, now)])
+        audit(
+            uow,
+            actor,
+            "housing.completed",
+            ("household", case.household_code),
+            commune_code=hh.commune_code,
+            village_code=hh.village_code,
+            before={"status": case.status},
+            after={
+                "case_id": case.case_id,
+                "status": HousingStatus.COMPLETED.value,
+                "completed_on": request.completed_on.isoformat(),
+                "labour_days": labour,
+            },
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(id=request.case_id, created=True, events=1, **area)

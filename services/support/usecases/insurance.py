@@ -3,7 +3,7 @@ state's share is stored on each card. Rules: ``domain.insurance``."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from pydantic import Field
@@ -14,21 +14,26 @@ from services.support.domain.catalogue import Catalogue
 from services.support.domain.insurance import check_no_overlap, check_period, share_for
 from services.support.domain.money import percent_of
 from services.support.usecases.common import (
+    MAX_MEMBER_NO,
     Code,
+    Day,
     Id,
     Overridable,
     Vnd,
     admit,
+    audit,
     disbursed,
     emit,
     household,
     member,
     record_row,
     replayed,
+    retried_on_race,
     stored_json,
     unused_record_ids,
 )
 from services.support.views import Recorded
+from shared.access.model import Actor
 from shared.contracts import insurance as contract
 from shared.contracts.codes import FundingSource, RecordType, SupportKind
 from shared.errors import DomainError
@@ -39,10 +44,10 @@ ISSUED = "issued"
 class CardRequest(Overridable):
     card_id: Id = Field(description="Card id in the ledger; idempotency key.")
     household_code: Id
-    member_no: int = Field(ge=1)
+    member_no: int = Field(ge=1, le=MAX_MEMBER_NO)
     programme_code: Code = Field(default="HI.STATE")
-    valid_from: date
-    valid_to: date
+    valid_from: Day
+    valid_to: Day
     state_share_pct: Decimal | None = Field(
         default=None, ge=0, le=100, description="State share, % (default: the group's minimum)."
     )
@@ -50,13 +55,14 @@ class CardRequest(Overridable):
     funding_source: FundingSource = Field(default=FundingSource.CENTRAL_BUDGET)
 
 
+@retried_on_race
 def issue_card(
     uow: SupportUnitOfWork,
     catalogue: Catalogue,
     request: CardRequest,
     *,
     may_override: bool = False,
-    actor: str | None = None,
+    actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> Recorded:
@@ -174,6 +180,25 @@ def issue_card(
                 emit(contract.CardIssued, payload, correlation_id, now),
                 disbursed(row, correlation_id, now),
             ]
+        )
+        audit(
+            uow,
+            actor,
+            "insurance.card_issued",
+            ("household", hh.household_code),
+            commune_code=hh.commune_code,
+            village_code=hh.village_code,
+            after={
+                "card_id": request.card_id,
+                "member_no": request.member_no,
+                "programme_code": programme.code,
+                "state_share_pct": str(share),
+                "valid_from": on.isoformat(),
+                "valid_to": request.valid_to.isoformat(),
+                "state_paid_vnd": paid,
+                "overridden": verdict.overridden,
+            },
+            correlation_id=correlation_id,
         )
         uow.commit()
         return Recorded(

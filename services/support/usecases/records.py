@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import Field
@@ -16,7 +16,10 @@ from services.support.domain.catalogue import Catalogue
 from services.support.domain.idempotency import check_replay
 from services.support.domain.sponsorship import check_within
 from services.support.usecases.common import (
+    MAX_MEMBER_NO,
+    PRODUCER,
     Code,
+    Day,
     Id,
     Overridable,
     Quantity,
@@ -28,9 +31,13 @@ from services.support.usecases.common import (
     missing,
     not_future,
     record_row,
+    retried_on_race,
+    row_audit,
     unknown_household,
 )
 from services.support.views import Recorded
+from shared.access.model import Actor
+from shared.access.model import Area as AccessArea
 from shared.contracts.codes import FundingSource, RecordType, SupportKind
 from shared.errors import DomainError, ErrorKind
 
@@ -54,11 +61,13 @@ class SupportRequest(Overridable):
     helping_organisation: str | None = Field(
         default=None, max_length=128, description="Organisation assigned to help the household."
     )
-    disbursed_on: date = Field(description="Date given.")
+    disbursed_on: Day = Field(description="Date given.")
     commune_code: str = Field(
         default="", max_length=16, description="Ignored: taken from the household register."
     )
-    member_no: int | None = Field(default=None, ge=1, description="Member it is for, if one.")
+    member_no: int | None = Field(
+        default=None, ge=1, le=MAX_MEMBER_NO, description="Member it is for, if one."
+    )
     pairing_id: Id | None = Field(default=None, description="Pairing it was given through.")
     funding_detail: str | None = Field(
         default=None, max_length=32, description="Finer source (e.g. 'fund_for_the_poor')."
@@ -71,7 +80,7 @@ def record_support(
     request: SupportRequest,
     *,
     may_override: bool = False,
-    actor: str | None = None,
+    actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> Recorded:
@@ -93,20 +102,22 @@ def record_support(
     return outcome
 
 
+@retried_on_race
 def record_support_batch(
     uow: SupportUnitOfWork,
     catalogue: Catalogue,
     requests: Sequence[SupportRequest],
     *,
-    may_override: bool = False,
-    actor: str | None = None,
+    may_override: bool | Callable[[str], bool] = False,
+    actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> list[Recorded | DomainError]:
     """Several records (a tablet syncing, a file), each checked on its own as
     :func:`record_support` does, all accepted ones written in one transaction. The outcome of
     each request, in order: what was recorded (or found identical), or why it was refused. An
-    id repeated within the batch counts as a repeat of its first occurrence."""
+    id repeated within the batch counts as a repeat of its first occurrence.
+    ``may_override`` may say per household code whether the caller may override there."""
     if len(requests) > MAX_BATCH:
         raise DomainError(
             "(body)",
@@ -121,16 +132,44 @@ def record_support_batch(
         known = uow.register.households(sorted({r.household_code for r in requests}))
         rows: list[dict[str, Any]] = []
         outcomes: list[Recorded | DomainError] = []
+        allowed = may_override if callable(may_override) else (lambda _code: may_override)
         for request in requests:
             try:
                 outcomes.append(
-                    _one(uow, catalogue, request, stored, known, rows, may_override, actor, now)
+                    _one(
+                        uow,
+                        catalogue,
+                        request,
+                        stored,
+                        known,
+                        rows,
+                        allowed(request.household_code),
+                        actor,
+                        now,
+                    )
                 )
             except DomainError as exc:
                 outcomes.append(exc)
         if rows:
             uow.ledger.add(rows)
             uow.stage([disbursed(row, correlation_id, now) for row in rows])
+            uow.audit_many(
+                actor,
+                [
+                    (
+                        "support.recorded",
+                        "household",
+                        row["household_code"],
+                        AccessArea(
+                            commune=row["commune_code"], village=row["village_code"] or None
+                        ),
+                        row_audit(row),
+                    )
+                    for row in rows
+                ],
+                service=PRODUCER,
+                correlation_id=correlation_id,
+            )
             uow.commit()
         return outcomes
 
@@ -143,7 +182,7 @@ def _one(
     known: dict[str, Registered],
     rows: list[dict[str, Any]],
     may_override: bool,
-    actor: str | None,
+    actor: Actor,
     now: datetime,
 ) -> Recorded:
     incoming = canonical(request)

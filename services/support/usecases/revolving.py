@@ -34,11 +34,13 @@ from services.support.domain.revolving import (
 )
 from services.support.usecases.common import (
     Code,
+    Day,
     Id,
     Overridable,
     Request,
     Vnd,
     admit,
+    audit,
     check_source,
     disbursed,
     emit,
@@ -47,9 +49,11 @@ from services.support.usecases.common import (
     not_future,
     record_row,
     replayed,
+    retried_on_race,
     stored_json,
 )
 from services.support.views import ChainLinkView, ChainView, FundView, ObligationView, Recorded
+from shared.access.model import Actor
 from shared.contracts import revolving as contract
 from shared.contracts.codes import (
     AssetKind,
@@ -75,21 +79,21 @@ class ModelRequest(Request):
     repay_share_pct: Decimal | None = Field(default=None, ge=0, le=100)
     repay_due_months: int | None = Field(default=None, ge=1, le=240)
     capital_vnd: Vnd = Field(default=0, description="Initial capital of the fund, VND.")
-    started_on: date = Field(description="Start date.")
+    started_on: Day = Field(description="Start date.")
 
 
 class CapitalRequest(Request):
     entry_id: Id
     model_code: Code
     amount_vnd: Vnd = Field(gt=0)
-    on: date
+    on: Day
 
 
 class GiveRequest(Overridable):
     record_id: Id = Field(description="Id of the support record; idempotency key.")
     household_code: Id
     model_code: Code
-    given_on: date
+    given_on: Day
     quantity: int = Field(default=0, ge=0, le=1000, description="Heads given (livestock).")
     amount_vnd: Vnd = Field(description="Value given, VND.")
     funding_source: FundingSource
@@ -105,7 +109,7 @@ class HerdRequest(Request):
     event_id: Id
     obligation_id: Id
     kind: HerdEventKind
-    on: date
+    on: Day
     count: int = Field(ge=1, le=1000)
     objective: bool | None = Field(
         default=None, description="Death: objective cause (True) or the household's fault."
@@ -116,7 +120,7 @@ class HerdRequest(Request):
 class PassOnRequest(Overridable):
     pass_on_id: Id
     obligation_id: Id
-    on: date
+    on: Day
     quantity: int = Field(ge=1, le=1000)
     to_household_code: Id
     to_record_id: Id = Field(description="Support record of the receiving household.")
@@ -128,7 +132,7 @@ class PassOnRequest(Overridable):
 class RepayRequest(Request):
     repayment_id: Id
     obligation_id: Id
-    on: date
+    on: Day
     amount_vnd: Vnd = Field(gt=0)
 
 
@@ -165,11 +169,13 @@ def _state(o: StoredObligation, h: Holding) -> dict[str, object]:
     }
 
 
+@retried_on_race
 def create_revolving_model(
     uow: SupportUnitOfWork,
     catalogue: Catalogue,
     request: ModelRequest,
     *,
+    actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> Recorded:
@@ -234,6 +240,21 @@ def create_revolving_model(
             **terms,  # type: ignore[arg-type]
         )
         uow.stage([emit(contract.RevolvingModelCreated, payload, correlation_id, now)])
+        audit(
+            uow,
+            actor,
+            "revolving.model_created",
+            ("revolving_model", request.model_code),
+            commune_code=request.commune_code,
+            village_code=request.village_code,
+            after={
+                "programme_code": programme.code,
+                "asset": request.asset.value,
+                "capital_vnd": request.capital_vnd,
+                "started_on": request.started_on.isoformat(),
+            },
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(
             id=request.model_code,
@@ -244,8 +265,14 @@ def create_revolving_model(
         )
 
 
+@retried_on_race
 def add_fund_capital(
-    uow: SupportUnitOfWork, request: CapitalRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: CapitalRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """Capital added to a model's fund."""
     with uow:
@@ -276,6 +303,21 @@ def add_fund_capital(
             balance_vnd=balance.balance_vnd,
         )
         uow.stage([emit(contract.FundCapitalised, payload, correlation_id, now)])
+        audit(
+            uow,
+            actor,
+            "revolving.capitalised",
+            ("revolving_model", model.model_code),
+            commune_code=model.commune_code,
+            village_code=model.village_code,
+            after={
+                "entry_id": request.entry_id,
+                "amount_vnd": request.amount_vnd,
+                "on": request.on.isoformat(),
+                "balance_vnd": balance.balance_vnd,
+            },
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(id=request.entry_id, created=True, events=1, **area)
 
@@ -354,13 +396,14 @@ def _receive(
     return events
 
 
+@retried_on_race
 def give_revolving(
     uow: SupportUnitOfWork,
     catalogue: Catalogue,
     request: GiveRequest,
     *,
     may_override: bool = False,
-    actor: str | None = None,
+    actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> Recorded:
@@ -437,6 +480,24 @@ def give_revolving(
             now=now,
         )
         uow.stage(events)  # type: ignore[arg-type]
+        audit(
+            uow,
+            actor,
+            "revolving.given",
+            ("household", hh.household_code),
+            commune_code=hh.commune_code,
+            village_code=hh.village_code,
+            after={
+                "record_id": request.record_id,
+                "model_code": model.model_code,
+                "programme_code": model.programme_code,
+                "quantity": request.quantity,
+                "amount_vnd": request.amount_vnd,
+                "given_on": on.isoformat(),
+                "overridden": verdict.overridden,
+            },
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(
             id=request.record_id,
@@ -495,8 +556,46 @@ def _settle(uow: SupportUnitOfWork, o: StoredObligation, h: Holding, on: date) -
     uow.ledger.set_status(h.status.value, record_id=o.record_id)
 
 
+def _audit_obligation(
+    uow: SupportUnitOfWork,
+    actor: Actor,
+    action: str,
+    o: StoredObligation,
+    h: Holding,
+    correlation_id: str,
+    **after: str | int | bool | None,
+) -> None:
+    audit(
+        uow,
+        actor,
+        action,
+        ("household", o.household_code),
+        commune_code=o.commune_code,
+        village_code=o.village_code,
+        before={
+            "status": o.holding.status.value,
+            "quantity_owed": o.holding.quantity_owed,
+            "amount_owed_vnd": o.holding.amount_owed_vnd,
+        },
+        after={
+            "obligation_id": o.obligation_id,
+            **after,
+            "status": h.status.value,
+            "quantity_owed": h.quantity_owed,
+            "amount_owed_vnd": h.amount_owed_vnd,
+        },
+        correlation_id=correlation_id,
+    )
+
+
+@retried_on_race
 def record_livestock(
-    uow: SupportUnitOfWork, request: HerdRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: HerdRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """A birth, death, sale or purchase of animals held under an obligation; a death applies
     the rule of ``domain.revolving`` (objective cause: shortfall waived; fault: shortfall owed
@@ -541,6 +640,19 @@ def record_livestock(
             converted_vnd=h.converted_vnd,
         )
         uow.stage([emit(contract.LivestockRecorded, payload, correlation_id, now)])
+        _audit_obligation(
+            uow,
+            actor,
+            "revolving.livestock_recorded",
+            o,
+            h,
+            correlation_id,
+            event_id=request.event_id,
+            kind=request.kind.value,
+            count=request.count,
+            on=request.on.isoformat(),
+            objective=request.objective,
+        )
         uow.commit()
         return Recorded(
             id=request.event_id,
@@ -551,13 +663,14 @@ def record_livestock(
         )
 
 
+@retried_on_race
 def pass_on_support(
     uow: SupportUnitOfWork,
     catalogue: Catalogue,
     request: PassOnRequest,
     *,
     may_override: bool = False,
-    actor: str | None = None,
+    actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> Recorded:
@@ -654,6 +767,37 @@ def pass_on_support(
         )
         events.insert(0, emit(contract.PassedOn, payload, correlation_id, now))
         uow.stage(events)  # type: ignore[arg-type]
+        _audit_obligation(
+            uow,
+            actor,
+            "revolving.passed_on",
+            o,
+            h,
+            correlation_id,
+            pass_on_id=request.pass_on_id,
+            quantity=request.quantity,
+            on=on.isoformat(),
+            to_household_code=to.household_code,
+            to_record_id=request.to_record_id,
+        )
+        audit(
+            uow,
+            actor,
+            "revolving.received",
+            ("household", to.household_code),
+            commune_code=to.commune_code,
+            village_code=to.village_code,
+            after={
+                "record_id": request.to_record_id,
+                "model_code": model.model_code,
+                "from_household_code": o.household_code,
+                "quantity": request.quantity,
+                "amount_vnd": value,
+                "given_on": on.isoformat(),
+                "overridden": verdict.overridden,
+            },
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(
             id=request.pass_on_id,
@@ -666,8 +810,14 @@ def pass_on_support(
         )
 
 
+@retried_on_race
 def repay_obligation(
-    uow: SupportUnitOfWork, request: RepayRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: RepayRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """Money returned to the model's fund (partial repayments allowed)."""
     with uow:
@@ -713,6 +863,17 @@ def repay_obligation(
             fund_balance_vnd=balance.balance_vnd,
         )
         uow.stage([emit(contract.ObligationRepaid, payload, correlation_id, now)])
+        _audit_obligation(
+            uow,
+            actor,
+            "revolving.repaid",
+            o,
+            h,
+            correlation_id,
+            repayment_id=request.repayment_id,
+            amount_vnd=request.amount_vnd,
+            on=request.on.isoformat(),
+        )
         uow.commit()
         return Recorded(
             id=request.repayment_id,

@@ -3,7 +3,7 @@ commitments, record visits, end the pairing with its outcome; lists per organisa
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import orjson
 from pydantic import Field
@@ -18,17 +18,21 @@ from services.support.domain.sponsorship import (
 )
 from services.support.usecases.common import (
     Code,
+    Day,
     Id,
     Request,
     Vnd,
+    audit,
     emit,
     household,
     missing,
     not_future,
     replayed,
+    retried_on_race,
     stored_json,
 )
 from services.support.views import OrganisationView, PairingView, Recorded, VisitView
+from shared.access.model import Actor
 from shared.contracts import sponsorship as contract
 from shared.contracts.codes import OrganisationKind, PairingOutcome, SupportKind
 
@@ -50,8 +54,8 @@ class PairingRequest(Request):
     pairing_id: Id
     organisation_code: Code
     household_code: Id
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: Day
+    ends_on: Day | None = None
     target_year: int | None = Field(default=None, ge=2000, le=2100)
     commitments: list[CommitmentIn] = Field(default_factory=list, max_length=50)
 
@@ -59,20 +63,26 @@ class PairingRequest(Request):
 class VisitRequest(Request):
     visit_id: Id
     pairing_id: Id
-    visited_on: date
+    visited_on: Day
     visitor: str | None = Field(default=None, max_length=128)
     notes: str | None = Field(default=None, max_length=4000)
 
 
 class EndPairingRequest(Request):
     pairing_id: Id
-    ended_on: date
+    ended_on: Day
     outcome: PairingOutcome
     note: str | None = Field(default=None, max_length=2000)
 
 
+@retried_on_race
 def register_organisation(
-    uow: SupportUnitOfWork, request: OrganisationRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: OrganisationRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """An organisation (agency, firm, mass organisation) or individual donor that may sponsor
     households. A donor's name stays in the ledger; the stream carries the code only."""
@@ -97,6 +107,15 @@ def register_organisation(
             commune_code=request.commune_code,
         )
         uow.stage([emit(contract.OrganisationRegistered, payload, correlation_id, now)])
+        audit(
+            uow,
+            actor,
+            "sponsor.organisation_registered",
+            ("organisation", request.organisation_code),
+            commune_code=request.commune_code,
+            after={"kind": request.kind.value},
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(id=request.organisation_code, created=True, events=1, **area)
 
@@ -128,8 +147,14 @@ def _ref(p: PairingView, kind: OrganisationKind) -> dict[str, object]:
     }
 
 
+@retried_on_race
 def start_pairing(
-    uow: SupportUnitOfWork, request: PairingRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: PairingRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """Assign an organisation to a registered household for a period, with commitments."""
     with uow:
@@ -178,6 +203,21 @@ def start_pairing(
             ],
         )
         uow.stage([emit(contract.PairingStarted, payload, correlation_id, now)])
+        audit(
+            uow,
+            actor,
+            "sponsor.pairing_started",
+            ("household", hh.household_code),
+            commune_code=hh.commune_code,
+            village_code=hh.village_code,
+            after={
+                "pairing_id": request.pairing_id,
+                "organisation_code": org.organisation_code,
+                "starts_on": request.starts_on.isoformat(),
+                "commitments": len(request.commitments),
+            },
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(
             id=request.pairing_id,
@@ -188,8 +228,14 @@ def start_pairing(
         )
 
 
+@retried_on_race
 def record_visit(
-    uow: SupportUnitOfWork, request: VisitRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: VisitRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """A follow-up visit (notes stay in the ledger)."""
     with uow:
@@ -219,12 +265,33 @@ def record_visit(
             visited_on=request.visited_on,
         )
         uow.stage([emit(contract.PairingVisited, payload, correlation_id, now)])
+        audit(
+            uow,
+            actor,
+            "sponsor.visited",
+            ("household", p.household_code),
+            commune_code=p.commune_code,
+            village_code=p.village_code,
+            after={
+                "pairing_id": p.pairing_id,
+                "organisation_code": p.organisation_code,
+                "visit_id": request.visit_id,
+                "visited_on": request.visited_on.isoformat(),
+            },
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(id=request.visit_id, created=True, events=1, **area)
 
 
+@retried_on_race
 def end_pairing(
-    uow: SupportUnitOfWork, request: EndPairingRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: EndPairingRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """The pairing ends with its outcome for the household."""
     with uow:
@@ -262,6 +329,23 @@ def end_pairing(
             support_vnd=p.support_vnd,
         )
         uow.stage([emit(contract.PairingEnded, payload, correlation_id, now)])
+        audit(
+            uow,
+            actor,
+            "sponsor.pairing_ended",
+            ("household", p.household_code),
+            commune_code=p.commune_code,
+            village_code=p.village_code,
+            before={"status": p.status},
+            after={
+                "pairing_id": p.pairing_id,
+                "organisation_code": p.organisation_code,
+                "status": PairingStatus.ENDED.value,
+                "ended_on": request.ended_on.isoformat(),
+                "outcome": request.outcome.value,
+            },
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(id=p.pairing_id, created=True, events=1, **area)
 

@@ -20,12 +20,15 @@ from services.support.domain.training import (
     check_trainee,
 )
 from services.support.usecases.common import (
+    MAX_MEMBER_NO,
     Code,
+    Day,
     Id,
     Overridable,
     Request,
     Vnd,
     admit,
+    audit,
     disbursed,
     emit,
     household,
@@ -33,10 +36,12 @@ from services.support.usecases.common import (
     not_future,
     record_row,
     replayed,
+    retried_on_race,
     stored_json,
     unused_record_ids,
 )
 from services.support.views import CoverageRow, Recorded, TrainingView
+from shared.access.model import Actor
 from shared.contracts import training as contract
 from shared.contracts.codes import EmploymentOutcome, FundingSource, RecordType, SupportKind
 
@@ -46,11 +51,13 @@ class EnrolmentRequest(Overridable):
 
     enrolment_id: Id = Field(description="Id of the enrolment; idempotency key.")
     household_code: Id = Field(description="Household of the trainee.")
-    member_no: int = Field(ge=1, description="Member line number in the latest survey.")
+    member_no: int = Field(
+        ge=1, le=MAX_MEMBER_NO, description="Member line number in the latest survey."
+    )
     programme_code: Code = Field(description="Programme paying for it (e.g. VT46, NTP2021.P4.1).")
     course: str = Field(min_length=1, max_length=128, description="Course or trade.")
     provider: str = Field(min_length=1, max_length=128, description="Training provider.")
-    starts_on: date = Field(description="Course start date.")
+    starts_on: Day = Field(description="Course start date.")
     job_linkage: bool = Field(default=False, description="Includes job placement / linkage.")
     fee_support_vnd: Vnd = Field(default=0, description="Course fee paid by the programme.")
     funding_source: FundingSource = Field(default=FundingSource.CENTRAL_BUDGET)
@@ -61,30 +68,31 @@ class EnrolmentRequest(Overridable):
 
 class CompletionRequest(Request):
     enrolment_id: Id
-    completed_on: date
+    completed_on: Day
     certificate: str = Field(min_length=1, max_length=64, description="e.g. 'so_cap'.")
     occupation: str = Field(min_length=1, max_length=128, description="Occupation trained for.")
 
 
 class DropRequest(Request):
     enrolment_id: Id
-    dropped_on: date
+    dropped_on: Day
     reason_code: str | None = Field(default=None, max_length=32)
 
 
 class EmploymentRequest(Request):
     enrolment_id: Id
     outcome: EmploymentOutcome
-    employed_on: date
+    employed_on: Day
 
 
+@retried_on_race
 def enrol_training(
     uow: SupportUnitOfWork,
     catalogue: Catalogue,
     request: EnrolmentRequest,
     *,
     may_override: bool = False,
-    actor: str | None = None,
+    actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> Recorded:
@@ -122,7 +130,7 @@ def enrol_training(
                     already_trained(hh.household_code, request.member_no, earlier[0].enrolment_id),
                     override_reason=request.override_reason,
                     may_override=may_override,
-                    actor=actor,
+                    actor=actor.username,
                     group=verdict.group,
                 )
         uow.cases.add_training(
@@ -182,6 +190,24 @@ def enrol_training(
                 disbursed(row, correlation_id, now),
             ]
         )
+        audit(
+            uow,
+            actor,
+            "training.enrolled",
+            ("household", hh.household_code),
+            commune_code=hh.commune_code,
+            village_code=hh.village_code,
+            after={
+                "enrolment_id": request.enrolment_id,
+                "member_no": request.member_no,
+                "programme_code": programme.code,
+                "starts_on": on.isoformat(),
+                "fee_support_vnd": request.fee_support_vnd,
+                "status": TrainingStatus.ENROLLED.value,
+                "overridden": verdict.overridden,
+            },
+            correlation_id=correlation_id,
+        )
         uow.commit()
         return Recorded(
             id=request.enrolment_id,
@@ -221,8 +247,36 @@ def _finished_ref(uow: SupportUnitOfWork, t: TrainingView, on: date) -> dict[str
     }
 
 
+def _audit_outcome(
+    uow: SupportUnitOfWork,
+    actor: Actor,
+    action: str,
+    t: TrainingView,
+    correlation_id: str,
+    **after: str | int | None,
+) -> None:
+    commune, village = uow.cases.training_area(t.enrolment_id) or ("", "")
+    audit(
+        uow,
+        actor,
+        action,
+        ("household", t.household_code),
+        commune_code=commune,
+        village_code=village,
+        before={"status": t.status, "outcome": t.outcome},
+        after={"enrolment_id": t.enrolment_id, "member_no": t.member_no, **after},
+        correlation_id=correlation_id,
+    )
+
+
+@retried_on_race
 def complete_training(
-    uow: SupportUnitOfWork, request: CompletionRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: CompletionRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """The trainee completed the course, with the certificate and occupation."""
     with uow:
@@ -255,13 +309,28 @@ def complete_training(
             occupation=request.occupation,
         )
         uow.stage([emit(contract.TrainingCompleted, payload, correlation_id, now)])
+        _audit_outcome(
+            uow,
+            actor,
+            "training.completed",
+            t,
+            correlation_id,
+            status=TrainingStatus.COMPLETED.value,
+            completed_on=request.completed_on.isoformat(),
+        )
         uow.commit()
         result = _existing(uow, t.enrolment_id)
     return result.model_copy(update={"created": True, "events": 1})
 
 
+@retried_on_race
 def drop_training(
-    uow: SupportUnitOfWork, request: DropRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: DropRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """The trainee left the course before completing it."""
     with uow:
@@ -292,13 +361,29 @@ def drop_training(
             reason_code=request.reason_code,
         )
         uow.stage([emit(contract.TrainingDropped, payload, correlation_id, now)])
+        _audit_outcome(
+            uow,
+            actor,
+            "training.dropped",
+            t,
+            correlation_id,
+            status=TrainingStatus.DROPPED.value,
+            dropped_on=request.dropped_on.isoformat(),
+            reason_code=request.reason_code,
+        )
         uow.commit()
         result = _existing(uow, t.enrolment_id)
     return result.model_copy(update={"created": True, "events": 1})
 
 
+@retried_on_race
 def record_employment(
-    uow: SupportUnitOfWork, request: EmploymentRequest, *, correlation_id: str, now: datetime
+    uow: SupportUnitOfWork,
+    request: EmploymentRequest,
+    *,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
 ) -> Recorded:
     """Where the worker found work after the course (once per enrolment)."""
     with uow:
@@ -337,6 +422,15 @@ def record_employment(
             completed=t.status == TrainingStatus.COMPLETED,
         )
         uow.stage([emit(contract.TraineePlaced, payload, correlation_id, now)])
+        _audit_outcome(
+            uow,
+            actor,
+            "training.placed",
+            t,
+            correlation_id,
+            outcome=request.outcome.value,
+            employed_on=request.employed_on.isoformat(),
+        )
         uow.commit()
         result = _existing(uow, t.enrolment_id)
     return result.model_copy(update={"created": True, "events": 1})
