@@ -51,6 +51,7 @@ from services.intake.domain.layout import (
     TableName,
 )
 from services.intake.domain.messages import Message, message
+from shared.spreadsheet_cells import csv_row, set_xlsx_cell
 
 DATA_DIR: Final = Path(__file__).resolve().parent.parent / "data"
 SAMPLE_AREAS_PATH: Final = DATA_DIR / "areas-sample.csv"
@@ -720,17 +721,18 @@ def write_error_report(
             header, body = tables[table]
             with path.open("w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
-                writer.writerow(header)
-                writer.writerows(body)
+                writer.writerow(csv_row(list(header)))
+                writer.writerows(csv_row(row) for row in body)
         return [destination, members_path]
     book = openpyxl.Workbook()
     book.remove(book.active)
     for spec in TABLES:
         header, body = tables[spec.name]
         sheet = book.create_sheet(spec.vi_title)
-        sheet.append(header)
-        for row in body:
-            sheet.append(row)
+        for row_index, row in enumerate([list(header), *body], start=1):
+            for column_index, value in enumerate(row, start=1):
+                if value is not None:
+                    set_xlsx_cell(sheet.cell(row=row_index, column=column_index), value)
         _style_header(sheet, len(header))
         error_column = get_column_letter(len(header))
         sheet.column_dimensions[error_column].width = 80

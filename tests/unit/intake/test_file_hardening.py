@@ -1,0 +1,88 @@
+"""Bulk files an attacker or a careless export could send: formulas echoed back, archives
+that expand without limit, cells longer than any reader allows."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from services.intake.adapters.files import (
+    BulkFileError,
+    open_bulk,
+    write_error_report,
+)
+from services.intake.domain.areas import AreaRegistry
+from services.intake.domain.bulk import Rejected
+from services.intake.domain.layout import HOUSEHOLDS, MEMBERS
+from tests.unit.intake.builders import family, household
+from tests.unit.intake.test_files import _records, csv_bytes
+
+pytestmark = pytest.mark.unit
+
+FORMULA = '=HYPERLINK("http://example.invalid/x","Click")'
+
+
+def _xlsx_with_text_cells(path: Path, households: list[dict[str, Any]]) -> Path:
+    """An XLSX whose cells are all written as text (as Excel does for typed-in text)."""
+    book = openpyxl.Workbook()
+    sheets = [book.active, book.create_sheet("Thành viên")]
+    assert sheets[0] is not None
+    sheets[0].title = "Hộ gia đình"
+    for sheet, rows in zip(
+        sheets, (_records(households, HOUSEHOLDS), _records(family("A"), MEMBERS)), strict=True
+    ):
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    cell = sheet.cell(row=r, column=c)
+                    cell.value = value
+                    cell.data_type = "s" if isinstance(value, str) else cell.data_type
+    book.save(path)
+    return path
+
+
+def _rejected(source: Path | bytes, name: str, registry: AreaRegistry, **kw: Any) -> Any:
+    parse = open_bulk(source, name, registry, **kw)
+    rejected = [o for o in parse if isinstance(o, Rejected)]
+    return parse, rejected
+
+
+def test_xlsx_error_report_has_no_formula_when_uploaded_text_starts_with_equals(
+    tmp_path: Path, registry: AreaRegistry
+) -> None:
+    bad = household("A", head_name=FORMULA, floor_area_m2="-2", needs="@SUM(1)")
+    source = _xlsx_with_text_cells(tmp_path / "up.xlsx", [bad])
+    parse, rejected = _rejected(source, "up.xlsx", registry)
+    (report,) = write_error_report(tmp_path / "loi.xlsx", parse, rejected)
+
+    with zipfile.ZipFile(report) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert all(b"<f>" not in archive.read(n) for n in sheets)
+    row = openpyxl.load_workbook(report)["Hộ gia đình"][2]
+    texts = {c.value: c for c in row if isinstance(c.value, str)}
+    assert texts[FORMULA].data_type == "s"
+    assert texts[FORMULA].quotePrefix
+    assert texts["-2"].data_type == "s"
+
+
+def test_csv_error_report_quotes_cells_a_spreadsheet_would_evaluate(
+    tmp_path: Path, registry: AreaRegistry
+) -> None:
+    bad = household("A", head_name=FORMULA, floor_area_m2="-2", causes="+cmd|' /C calc'!A0")
+    households = csv_bytes(_records([bad], HOUSEHOLDS))
+    members = csv_bytes(_records(family("A"), MEMBERS))
+    parse, rejected = _rejected(households, "ho.csv", registry, members=members)
+    files = write_error_report(tmp_path / "loi.csv", parse, rejected, csv_format=True)
+
+    with files[0].open(encoding="utf-8-sig", newline="") as handle:
+        header, row = list(csv.reader(handle))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Họ tên chủ hộ"] == "'" + FORMULA
+    assert cells["Diện tích nhà ở (m²)"] == "'-2"
+    assert cells["Nguyên nhân nghèo"].startswith("'+")
+    assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row)
