@@ -126,7 +126,15 @@ def _parse(
         households = 0
         accepted: list[PreparedSurvey] = []
         rejected: list[Rejected] = []
-        for outcome in parse.outcomes(shard):
+        outcomes = parse.outcomes(shard)
+        while True:
+            try:
+                outcome = next(outcomes)
+            except StopIteration:
+                break
+            except BulkFileError as exc:  # unreadable from some row on: stop, say where
+                yield _FileError(exc.problems)
+                return
             if isinstance(outcome, Accepted):
                 accepted.append(PreparedSurvey.of(outcome.payload))
             else:

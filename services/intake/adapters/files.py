@@ -102,11 +102,60 @@ def _as_stream(source: Source) -> IO[bytes]:
     return io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
 
 
+MAX_PART_BYTES: Final = 1 << 30
+"""Largest uncompressed part of an XLSX or ZIP upload (1 GiB; a 100,000-household workbook's
+member sheet is about 180 MB)."""
+
+MAX_PART_RATIO: Final = 100
+"""Largest compression ratio of a part above ``RATIO_CHECKED_FROM`` bytes. Real sheets compress
+about 10:1 to 15:1; a decompression bomb (hundreds of MB of one repeated cell) 1,000:1."""
+
+RATIO_CHECKED_FROM: Final = 8 << 20
+
+MAX_CELL_CHARS: Final = 32_767
+"""Excel's own limit on the characters in one cell: a longer cell did not come from Excel."""
+
+MAX_ROW_XML_CHARS: Final = 4 << 20
+"""Largest XML of one sheet row the reader buffers (a row of the layout is a few KB)."""
+
+
+def check_archive(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse an archive whose parts expand beyond the limits, before anything is parsed.
+
+    The sizes checked are those the archive declares; ``zipfile`` never returns more than the
+    declared size of a part and fails its checksum if the data was longer, so a lying archive
+    is refused as damaged when read (see :func:`archive_error`).
+    """
+    for part in archive.infolist():
+        size = part.file_size
+        ratio = size / max(part.compress_size, 1)
+        if size > MAX_PART_BYTES or (size > RATIO_CHECKED_FROM and ratio > MAX_PART_RATIO):
+            raise BulkFileError(
+                [
+                    message(
+                        "archive_too_large",
+                        name=name,
+                        member=part.filename,
+                        size=size // 2**20,
+                        ratio=int(ratio),
+                        limit=MAX_PART_BYTES // 2**20,
+                        max_ratio=MAX_PART_RATIO,
+                    )
+                ]
+            )
+
+
+def archive_error(name: str, exc: Exception) -> BulkFileError:
+    return BulkFileError([message("archive_damaged", name=name, detail=str(exc)[:200])])
+
+
 def detect_format(head: bytes, stream: IO[bytes], name: str) -> FileFormat:
     """What the content is, whatever the file is called."""
     if head.startswith(b"PK\x03\x04"):
         try:
-            names = zipfile.ZipFile(stream).namelist()
+            archive = zipfile.ZipFile(stream)
+            check_archive(archive, name)
+            names = archive.namelist()
         except zipfile.BadZipFile:
             raise BulkFileError([message("unsupported_file", name=name, detail="")]) from None
         finally:
@@ -155,11 +204,18 @@ def csv_rows(stream: IO[bytes]) -> Iterator[Row]:
     delimiter = max((",", ";", "\t"), key=first_line.count)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter)
-    if encoding == "cp1258":  # Windows-1258 writes tones as combining marks
-        for number, cells in enumerate(reader, start=1):
-            yield number, [unicodedata.normalize("NFC", c) for c in cells]
-    else:
-        yield from enumerate(reader, start=1)
+    try:
+        if encoding == "cp1258":  # Windows-1258 writes tones as combining marks
+            for number, cells in enumerate(reader, start=1):
+                yield number, [unicodedata.normalize("NFC", c) for c in cells]
+        else:
+            yield from enumerate(reader, start=1)
+    except csv.Error as exc:  # a cell over the reader's limit, a NUL, a broken quote
+        row = reader.line_num
+        if "field larger than field limit" in str(exc):
+            limit = csv.field_size_limit()
+            raise BulkFileError([message("cell_too_large", row=row, limit=limit)]) from None
+        raise BulkFileError([message("csv_unreadable", row=row, detail=str(exc))]) from None
 
 
 # --- XLSX ---------------------------------------------------------------------------------
@@ -198,8 +254,10 @@ class RowSkip:
 class XlsxBook:
     """A workbook opened for streaming: sheet names, and rows of one sheet at a time."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], name: str = "upload") -> None:
         self._zip = zipfile.ZipFile(stream)
+        self._name = name
+        check_archive(self._zip, name)
         self._stream = stream
         self.sheets = self._sheet_paths()
         self._shared: list[str] | None = None
@@ -234,7 +292,12 @@ class XlsxBook:
                 with self._zip.open("xl/sharedStrings.xml") as handle:
                     for _, element in ET.iterparse(handle):  # noqa: S314
                         if element.tag == f"{_NS_MAIN}si":
-                            strings.append(_si_text(element))
+                            text = _si_text(element)
+                            if len(text) > MAX_CELL_CHARS:
+                                raise BulkFileError(
+                                    [message("cell_too_large", row="?", limit=MAX_CELL_CHARS)]
+                                )
+                            strings.append(text)
                             element.clear()
             self._shared = strings
         return self._shared
@@ -273,6 +336,10 @@ class XlsxBook:
                 end = buffer.rfind("</row>") + len("</row>") if chunk else len(buffer)
                 if end < len("</row>"):
                     end = 0
+                    if len(buffer) > MAX_ROW_XML_CHARS:  # one row larger than any real one
+                        raise BulkFileError(
+                            [message("cell_too_large", row=last + 1, limit=MAX_CELL_CHARS)]
+                        )
                 for attrs, xml in _rows_in(buffer, end):
                     found = _ROW_NUMBER_RE.search(attrs)
                     last = int(found.group(1)) if found else last + 1
@@ -468,8 +535,10 @@ class BulkParse:
         registry: AreaRegistry,
         resources: ExitStack,
         skips: dict[TableName, RowSkip] | None = None,
+        name: str = "upload",
     ) -> None:
         self.format = file_format
+        self.name = name
         self.households = households
         self.members = members
         self._rows = (household_rows, member_rows)
@@ -502,6 +571,8 @@ class BulkParse:
                 self._registry,
                 shard=shard,
             )
+        except zipfile.BadZipFile as exc:  # a part longer than declared, a broken checksum
+            raise archive_error(self.name, exc) from None
         finally:
             self.close()
 
@@ -565,7 +636,7 @@ def _open(
     tables: dict[TableName, Iterator[Row]] = {}
     skips: dict[TableName, RowSkip] = {}
     if file_format is FileFormat.XLSX:
-        book = XlsxBook(stream)
+        book = XlsxBook(stream, filename)
         resources.callback(book.close)
         tables, skips = _xlsx_tables(book)
     elif file_format is FileFormat.CSV_ZIP:
@@ -599,6 +670,7 @@ def _open(
         registry,
         resources,
         skips,
+        filename,
     )
 
 

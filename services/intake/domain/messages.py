@@ -152,6 +152,27 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Không tìm thấy danh sách hộ (trang hoặc tệp 'Hộ gia đình')",
         "The household list was not found (a 'Households' sheet or file)",
     ),
+    "archive_too_large": (
+        "Tệp '{name}' giải nén ra quá lớn: phần '{member}' là {size} MB (nén {ratio}:1); cho "
+        "phép tối đa {limit} MB mỗi phần và tỉ lệ nén {max_ratio}:1",
+        "File '{name}' expands too far: part '{member}' is {size} MB (compressed {ratio}:1); "
+        "at most {limit} MB per part and a {max_ratio}:1 ratio are allowed",
+    ),
+    "archive_damaged": (
+        "Tệp '{name}' bị hỏng hoặc kích thước bên trong không đúng ({detail})",
+        "File '{name}' is damaged or misstates its contents ({detail})",
+    ),
+    "cell_too_large": (
+        "Dòng {row}: có ô dài hơn {limit} ký tự (quá giới hạn của Excel); tệp không đọc được "
+        "từ dòng này. Các hộ ở trước đã lưu vẫn giữ; nhập lại tệp đã sửa chỉ lưu phần còn thiếu",
+        "Row {row}: a cell is longer than {limit} characters (beyond Excel's own limit); the "
+        "file cannot be read from this row on. Households stored before it are kept; importing "
+        "the corrected file again stores only what is missing",
+    ),
+    "csv_unreadable": (
+        "Dòng {row}: không đọc được CSV ({detail}); tệp không đọc được từ dòng này",
+        "Row {row}: the CSV cannot be read ({detail}); the file cannot be read from this row on",
+    ),
     # --- KoBo ----------------------------------------------------------------------------
     "kobo_no_instance_id": (
         "Bản ghi KoBo không có meta/instanceID",

@@ -86,3 +86,52 @@ def test_csv_error_report_quotes_cells_a_spreadsheet_would_evaluate(
     assert cells["Diện tích nhà ở (m²)"] == "'-2"
     assert cells["Nguyên nhân nghèo"].startswith("'+")
     assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row)
+
+
+def _bomb(path: Path, cell_mb: int) -> Path:
+    """A valid workbook whose households sheet holds one cell of ``cell_mb`` MiB of 'A'."""
+    _xlsx_with_text_cells(path, [household("A")])
+    with zipfile.ZipFile(path) as source:
+        parts = {n: source.read(n) for n in source.namelist()}
+    sheet = next(n for n in parts if n.endswith("sheet1.xml"))
+    huge = b'<row r="3"><c r="A3" t="inlineStr"><is><t>' + b"A" * (cell_mb << 20) + b"</t></is></c>"
+    parts[sheet] = parts[sheet].replace(b"</sheetData>", huge + b"</row></sheetData>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+def test_xlsx_refused_before_parsing_when_a_part_expands_a_thousandfold(
+    tmp_path: Path, registry: AreaRegistry
+) -> None:
+    bomb = _bomb(tmp_path / "bomb.xlsx", 64)
+    assert bomb.stat().st_size < 1 << 20
+    with pytest.raises(BulkFileError) as caught:
+        open_bulk(bomb, "bomb.xlsx", registry)
+    assert caught.value.problems[0].key == "archive_too_large"
+    assert "sheet1.xml" in caught.value.problems[0].en
+
+
+def test_xlsx_row_larger_than_any_real_row_is_refused_with_its_row_number(
+    tmp_path: Path, registry: AreaRegistry
+) -> None:
+    big = _bomb(tmp_path / "big.xlsx", 6)  # 6 MiB compresses under the ratio check's floor
+    with pytest.raises(BulkFileError) as caught:
+        _rejected(big, "big.xlsx", registry)
+    assert caught.value.problems[0].key == "cell_too_large"
+    assert "32767" in caught.value.problems[0].en
+
+
+def test_csv_cell_longer_than_the_reader_allows_is_a_file_error_naming_the_row(
+    registry: AreaRegistry,
+) -> None:
+    households = csv_bytes(_records([household("A"), household("B", head_name="x" * 140_000)],
+                                    HOUSEHOLDS))  # fmt: skip
+    members = csv_bytes(_records(family("A") + family("B"), MEMBERS))
+    with pytest.raises(BulkFileError) as caught:
+        _rejected(households, "ho.csv", registry, members=members)
+    problem = caught.value.problems[0]
+    assert problem.key == "cell_too_large"
+    assert "Row 3" in problem.en
+    assert "Dòng 3" in problem.vi
