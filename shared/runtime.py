@@ -25,7 +25,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from redis.asyncio import Redis
 from sqlalchemy.engine import Engine
 
-from shared import http_errors
+from shared import http_errors, limits
 from shared.consumer import DeliveryPolicy, StreamConsumer, unique_consumer_name
 from shared.contracts import ALL_STREAMS
 from shared.contracts.envelope import Envelope
@@ -236,6 +236,7 @@ def http_app(rt: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> F
     app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
     app.state.runtime = rt
     http_errors.install(app)
+    limits.install(app, rt.settings)
     for r in routers:
         app.include_router(r)
 

@@ -42,6 +42,9 @@ class ServiceSettings(BaseSettings):
     stream_maxlen: int | None = Field(
         default=None, ge=1000, description="Approximate cap on stream length (unset: no trim)."
     )
+    max_body_mb: int = Field(
+        default=16, ge=1, le=1024, description="Largest request body accepted over HTTP (MiB)."
+    )
     log_level: str = Field(default="INFO", description="Python log level.")
 
     @classmethod
