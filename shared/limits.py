@@ -67,7 +67,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:  # FastAPI maps an HTTPException raised while reading
-                    raise HTTPException(413, detail=_problem(limit))
+                    raise HTTPException(413, detail=_problem(limit))  # type: ignore[arg-type]
             return message
 
         await self.app(scope, limited, send)

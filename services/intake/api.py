@@ -8,16 +8,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Body, Header, HTTPException, Response, status
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from services.intake.domain.areas import AreaLookupError, AreaRegistry
 from services.intake.domain.kobo import KoboSubmissionError, map_submission
 from services.intake.domain.messages import Message
+from services.intake.domain.text import CODE_KEYS, nfc, text_problem
 from services.intake.forms import accept_form_submission
 from services.intake.metrics import IntakeMetrics
 from services.intake.service import IntakeUnitOfWork, ReceiptStatus, accept_surveys
 from shared.contracts.codes import AreaType, Relation
 from shared.contracts.surveys import SurveyPayload
+from shared.errors import DomainError, Problem
 from shared.http_errors import field_errors
 from shared.runtime import Runtime
 
@@ -33,10 +35,48 @@ class SurveyIn(SurveyPayload):
     )
     head_citizen_id_missing: bool = Field(default=False, description="Set by intake.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_unicode_form(cls, data: Any) -> Any:
+        """Every text in NFC, so composed and decomposed spellings of a code are one code."""
+        return _nfc_all(data)
+
+
+def _nfc_all(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, dict):
+        return {k: _nfc_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nfc_all(v) for v in value]
+    return value
+
+
+def text_problems(survey: SurveyPayload) -> list[Problem]:
+    """Control characters anywhere, invisible characters in codes (see ``domain.text``)."""
+    found: list[Problem] = []
+    texts: list[tuple[str, str | None, bool]] = [
+        (key, getattr(survey, key), key in CODE_KEYS)
+        for key in ("survey_id", "household_code", "commune_code", "village_code", "head_name")
+    ]
+    texts += [(f"members.{i}.ethnicity", m.ethnicity, True) for i, m in enumerate(survey.members)]
+    for field, text, code in texts:
+        problem = text_problem(text, code=code) if text else None
+        if problem is not None:
+            found.append(Problem(field, problem.vi, problem.en, problem.key))
+    return found
+
 
 def resolve(survey: SurveyIn, registry: AreaRegistry) -> SurveyPayload:
-    """The payload with the area filled in from the registry (``AreaLookupError`` if unknown)."""
-    area = registry.resolve(survey.commune_code, survey.village_code)
+    """The payload with the area filled in from the registry (``DomainError`` if the text
+    holds characters intake refuses or the area is unknown)."""
+    problems = text_problems(survey)
+    if problems:
+        raise DomainError.of(problems)
+    try:
+        area = registry.resolve(survey.commune_code, survey.village_code)
+    except AreaLookupError as exc:
+        raise DomainError(exc.field, exc.message.vi, exc.message.en, code=exc.message.key) from exc
     head = next(m for m in survey.members if m.relation is Relation.HEAD)
     data: dict[str, Any] = dict(survey)
     data.update(
@@ -60,19 +100,9 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
         survey again returns 200 and stores nothing; the same id with other content is 409."""
         try:
             payload = resolve(body, registry)
-        except AreaLookupError as exc:
+        except DomainError:
             metrics.rejected.labels("http").inc()
-            raise HTTPException(
-                status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-                detail=[
-                    {
-                        "field": exc.field,
-                        "type": exc.message.key,
-                        "message_vi": exc.message.vi,
-                        "message_en": exc.message.en,
-                    }
-                ],
-            ) from exc
+            raise
         except ValidationError as exc:
             metrics.rejected.labels("http").inc()
             raise HTTPException(status_code=422, detail=field_errors(exc.errors())) from exc
@@ -128,18 +158,11 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
                     "status": "rejected",
                     "errors": field_errors(exc.errors()),
                 }
-            except AreaLookupError as exc:
+            except DomainError as exc:
                 results[i] = {
                     "index": i,
                     "status": "rejected",
-                    "errors": [
-                        {
-                            "field": exc.field,
-                            "type": exc.message.key,
-                            "message_vi": exc.message.vi,
-                            "message_en": exc.message.en,
-                        }
-                    ],
+                    "errors": [p.as_dict() for p in exc.problems],
                 }
         receipts = (
             await asyncio.to_thread(

@@ -4,6 +4,7 @@ the counts, every rejected row with its field and reason, or the error report it
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
 import uuid
 from pathlib import Path
@@ -15,6 +16,7 @@ from starlette.background import BackgroundTask
 
 from services.intake.adapters.files import BulkFileError, write_error_report
 from services.intake.domain.areas import AreaRegistry
+from services.intake.domain.text import nfc
 from services.intake.importer import ImportReport, import_bulk
 from services.intake.metrics import IntakeMetrics
 from shared.runtime import Runtime
@@ -37,6 +39,17 @@ async def _read_capped(upload: UploadFile, limit: int) -> bytes:
             ],
         )
     return data
+
+
+_STEM_CHARS = re.compile(r"[^\w.-]+")
+
+
+def report_stem(filename: str | None, limit: int = 60) -> str:
+    """A short, safe stem for the error report's file name, from the uploaded file's name
+    (a name of any length or characters: only the stem's word characters are kept)."""
+    stem = Path((filename or "upload").replace("\\", "/")).stem
+    safe = _STEM_CHARS.sub("-", nfc(stem)).strip("-.")[:limit].strip("-.")
+    return safe or "upload"
 
 
 def _summary(report: ImportReport, limit: int = 1000) -> dict[str, Any]:
@@ -116,10 +129,14 @@ def router(
         if report == "json" or not result.rejected:
             return _summary(result)
         folder = Path(tempfile.mkdtemp(prefix="giamngheo-errors-"))
-        target = folder / f"loi-{Path(file.filename or 'upload').stem}.{report}"
-        paths = await asyncio.to_thread(
-            write_error_report, target, result, result.rejected, csv_format=report == "csv"
-        )
+        target = folder / f"loi-{report_stem(file.filename)}.{report}"
+        try:
+            paths = await asyncio.to_thread(
+                write_error_report, target, result, result.rejected, csv_format=report == "csv"
+            )
+        except BaseException:
+            _remove(folder)
+            raise
         headers = {"X-Created": str(result.created), "X-Rejected": str(len(result.rejected))}
         if len(paths) == 1:
             return FileResponse(

@@ -165,6 +165,14 @@ def event_tallies(engine: Engine) -> dict[str, dict[str, int]]:
         return out
 
 
+def _amount_sum(engine: Engine) -> Any:
+    """SUM of amounts that cannot overflow: NUMERIC on PostgreSQL; SQLite's ``total()``
+    (its ``sum()`` raises on 64-bit overflow, and one bad row made the report fail for good)."""
+    if engine.dialect.name == "sqlite":
+        return sa.func.total(support.c.amount_vnd)
+    return sa.func.sum(sa.cast(support.c.amount_vnd, sa.Numeric(38, 0)))
+
+
 def support_totals(engine: Engine) -> list[dict[str, Any]]:
     """Number and value of disbursements by commune and kind of support."""
     q = (
@@ -172,7 +180,7 @@ def support_totals(engine: Engine) -> list[dict[str, Any]]:
             support.c.commune_code,
             support.c.kind,
             sa.func.count(),
-            sa.func.sum(support.c.amount_vnd),
+            _amount_sum(engine),
             sa.func.count(sa.distinct(support.c.household_code)),
         )
         .group_by(support.c.commune_code, support.c.kind)

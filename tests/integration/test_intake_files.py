@@ -98,10 +98,9 @@ def test_cli_import_publishes_good_rows_and_writes_the_error_report(
 
 
 def _long_cell_csv(folder: Path) -> tuple[Path, Path]:
+    from services.intake.domain.layout import HOUSEHOLDS, MEMBERS
     from tests.unit.intake.builders import family, household
     from tests.unit.intake.test_files import _records, csv_bytes
-
-    from services.intake.domain.layout import HOUSEHOLDS, MEMBERS
 
     rows = [household("A"), household("B", head_name="x" * 140_000)]
     households = folder / "dai.csv"

@@ -801,7 +801,8 @@ def write_error_report(
     for spec in TABLES:
         header, body = tables[spec.name]
         sheet = book.create_sheet(spec.vi_title)
-        for row_index, row in enumerate([list(header), *body], start=1):
+        rows: list[list[object]] = [list(header), *body]
+        for row_index, row in enumerate(rows, start=1):
             for column_index, value in enumerate(row, start=1):
                 if value is not None:
                     set_xlsx_cell(sheet.cell(row=row_index, column=column_index), value)

@@ -57,6 +57,14 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Citizen id '{value}' is not valid: it must be exactly 12 digits",
     ),
     "invalid": ("Giá trị không hợp lệ ({detail})", "Invalid value ({detail})"),
+    "control_character": (
+        "Có ký tự điều khiển không được phép (U+{code})",
+        "Contains a control character that is not allowed (U+{code})",
+    ),
+    "invisible_in_code": (
+        "Mã có ký tự ẩn hoặc ký tự điều khiển (U+{code}); hãy gõ lại mã",
+        "The code holds an invisible or control character (U+{code}); type the code again",
+    ),
     # --- household -----------------------------------------------------------------------
     "income_missing": (
         "Phải điền thu nhập bình quân hoặc điểm A",
@@ -177,6 +185,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "kobo_no_instance_id": (
         "Bản ghi KoBo không có meta/instanceID",
         "The KoBo submission has no meta/instanceID",
+    ),
+    "kobo_bad_instance_id": (
+        "Mã bản ghi KoBo '{name}' không hợp lệ: tối đa {limit} ký tự, không có ký tự ẩn",
+        "The KoBo id '{name}' is not valid: at most {limit} characters, none invisible",
     ),
 }
 
