@@ -365,8 +365,8 @@ def to_datetime(value: object) -> datetime:
         moment = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2_958_466:  # Excel's 1900 date system, up to year 9999
-            moment = _EXCEL_EPOCH + timedelta(days=float(value))
-            moment = moment.replace(microsecond=0)
+            # to the nearest second: 08:30 is 0.3541666… of a day, which may land a hair early
+            moment = _EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86_400))
     else:
         text = str(value).strip()
         try:

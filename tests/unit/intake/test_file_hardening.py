@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +136,25 @@ def test_csv_cell_longer_than_the_reader_allows_is_a_file_error_naming_the_row(
     assert problem.key == "cell_too_large"
     assert "Row 3" in problem.en
     assert "Dòng 3" in problem.vi
+
+
+def test_same_households_as_csv_and_as_xlsx_get_the_same_survey_ids(
+    tmp_path: Path, registry: AreaRegistry
+) -> None:
+    from services.intake.domain.bulk import Accepted
+    from tests.unit.intake.test_files import outcomes, write_xlsx
+
+    rows = [household("A", review_year=2026, floor_area_m2=45.5), household("B", score_a=40,
+            income_vnd=None, surveyed_at=datetime(2026, 10, 3, 8, 30))]  # fmt: skip
+    members = family("A") + family("B")
+    as_xlsx = outcomes(write_xlsx(tmp_path / "a.xlsx", rows, members), "a.xlsx", registry)
+    as_csv = outcomes(
+        csv_bytes(_records(rows, HOUSEHOLDS)),
+        "a.csv",
+        registry,
+        members=csv_bytes(_records(members, MEMBERS)),
+    )
+    ids = [[o.payload.survey_id for o in found if isinstance(o, Accepted)]
+           for found in (as_xlsx, as_csv)]  # fmt: skip
+    assert len(ids[0]) == 2
+    assert ids[0] == ids[1]
