@@ -69,6 +69,26 @@ def create_plumbing_tables() -> None:
     )
 
 
+def add_outbox_confirmation() -> None:
+    """Migration step shared by every service: an outbox row is kept after publishing until
+    Redis is known to have persisted it (``published_at``, ``redis_run``, ``entry_id``)."""
+    from alembic import op
+
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("redis_run", sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column("entry_id", sa.String(length=48), nullable=True))
+
+
+def drop_outbox_confirmation() -> None:
+    from alembic import op
+
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("entry_id")
+        batch_op.drop_column("redis_run")
+        batch_op.drop_column("published_at")
+
+
 def drop_plumbing_tables() -> None:
     from alembic import op
 
