@@ -109,14 +109,15 @@ class Runtime:
         deliver.__annotations__ = {"events": list[event_type], "return": None}  # type: ignore[valid-type]
         deliver.__name__ = deliver.__qualname__ = handler.__name__
         deliver.__doc__ = handler.__doc__
-        self.broker.subscriber(
+        consumer.subscriber = self.broker.subscriber(
             stream=consumer.stream_sub(),
             ack_policy=AckPolicy.MANUAL,
             parser=consumer.parse,
             decoder=consumer.decode,
             title=f"{consumer.stream}:{self.service}",
             description=description,
-        )(deliver)
+        )
+        consumer.subscriber(deliver)
         return consumer
 
     def document_publisher(self, event_type: type[Envelope[Any]], description: str) -> None:
@@ -251,7 +252,15 @@ def http_app(rt: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> F
             redis_ok = bool(await asyncio.wait_for(rt.redis.ping(), timeout=2))
         except Exception:
             redis_ok = False
-        body = {"service": rt.service, "database": db_ok, "redis": redis_ok}
+        streams = {f"{c.stream}:{c.group}": c.health() for c in rt.consumers}
+        degraded = not redis_ok or any(v != "ok" for v in streams.values())
+        body = {
+            "service": rt.service,
+            "status": "degraded" if degraded else "ok",
+            "database": db_ok,
+            "redis": redis_ok,
+            "streams": streams,
+        }
         return JSONResponse(body, status_code=200 if db_ok else 503)
 
     @app.get("/metrics", include_in_schema=False)
