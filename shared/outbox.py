@@ -40,6 +40,7 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from shared.consumer import DEAD_LETTER_MAXLEN
 from shared.contracts.envelope import WIRE_FIELD
 from shared.db import PlumbingTables
 
@@ -47,9 +48,6 @@ log = logging.getLogger(__name__)
 
 CONFIRM_AFTER_S = 5.0
 """Seconds the Redis run that took an entry must be seen alive before its row is deleted."""
-
-DEAD_LETTER_MAXLEN = 100_000
-"""Approximate cap of a dead-letter stream (the newest entries are kept)."""
 
 
 class OutboxRelay:

@@ -63,3 +63,11 @@ def test_every_service_has_a_healthcheck() -> None:
     for name in APP_SERVICES | {"redis", "postgres"}:
         svc = COMPOSE["services"][name]
         assert "healthcheck" in svc or "<<" in svc or "healthcheck" in COMPOSE["x-service"]
+
+
+def test_every_service_caps_its_streams_with_a_documented_retention() -> None:
+    for name in APP_SERVICES:
+        env = COMPOSE["services"][name]["environment"]
+        assert int(env[f"{name.upper()}_STREAM_MAXLEN"]) >= 100_000, name
+    text = (ROOT / "deploy" / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "Stream retention" in text
