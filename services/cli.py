@@ -192,7 +192,12 @@ def import_file(
     typer.echo(
         f"{report.households_read:,} households read in {report.seconds:.1f} s: "
         f"{report.created:,} stored, {report.duplicates:,} already stored, "
-        f"{report.conflicts:,} conflicts, {len(report.rejected):,} rejected"
+        f"{report.conflicts:,} conflicts, {report.households_rejected:,} rejected"
+        + (
+            f"; {report.orphan_member_rows:,} member rows of no household"
+            if report.orphan_member_rows
+            else ""
+        )
     )
     if report.rejected:
         for item in report.rejected[:10]:

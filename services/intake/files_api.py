@@ -59,7 +59,8 @@ def _summary(report: ImportReport, limit: int = 1000) -> dict[str, Any]:
         "created": report.created,
         "duplicates": report.duplicates,
         "conflicts": report.conflicts,
-        "rejected": len(report.rejected),
+        "rejected": report.households_rejected,
+        "orphan_member_rows": report.orphan_member_rows,
         "errors": [
             {
                 "table": e.table.value,
@@ -123,7 +124,7 @@ def router(
             ) from exc
         metrics.accepted.labels("file").inc(result.created)
         metrics.duplicates.labels("file").inc(result.duplicates)
-        metrics.rejected.labels("file").inc(len(result.rejected))
+        metrics.rejected.labels("file").inc(result.households_rejected)
         if result.created:
             rt.relay.notify()
         if report == "json" or not result.rejected:
@@ -137,7 +138,11 @@ def router(
         except BaseException:
             _remove(folder)
             raise
-        headers = {"X-Created": str(result.created), "X-Rejected": str(len(result.rejected))}
+        headers = {
+            "X-Created": str(result.created),
+            "X-Rejected": str(result.households_rejected),
+            "X-Orphan-Member-Rows": str(result.orphan_member_rows),
+        }
         if len(paths) == 1:
             return FileResponse(
                 paths[0],

@@ -27,6 +27,7 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from services.intake.domain.areas import AreaRegistry
 from services.intake.domain.bulk import (
@@ -49,6 +50,7 @@ from services.intake.domain.layout import (
     Column,
     Kind,
     TableName,
+    TableSpec,
 )
 from services.intake.domain.messages import Message, message
 from shared.spreadsheet_cells import csv_row, set_xlsx_cell
@@ -759,18 +761,25 @@ def error_report_tables(
     households: list[tuple[tuple[object, ...], str]] = []
     members: list[tuple[tuple[object, ...], str]] = []
     member_pointer = message("member_errors")
-    household_pointer = message("household_rejected")
     for item in rejected:
-        member_failed = any(e.table is TableName.MEMBERS for e in item.errors)
+        member_rows = sorted({e.row for e in item.errors if e.table is TableName.MEMBERS})
+        household_failed = any(e.table is TableName.HOUSEHOLDS for e in item.errors)
         if item.household is not None:
             lines = _error_lines(item, TableName.HOUSEHOLDS, item.household.number)
-            if member_failed:
+            if member_rows:
                 lines.append(f"{member_pointer.vi} / {member_pointer.en}")
             households.append((item.household.cells, separator.join(lines)))
         for row in item.members:
             lines = _error_lines(item, TableName.MEMBERS, row.number)
-            if not lines:
-                lines = [f"{household_pointer.vi} / {household_pointer.en}"]
+            if not lines:  # this row is fine: say precisely why it comes back
+                pointer = (
+                    message("household_rejected")
+                    if household_failed or not member_rows
+                    else message(
+                        "household_rejected_members", rows=", ".join(map(str, member_rows))
+                    )
+                )
+                lines = [f"{pointer.vi} / {pointer.en}"]
             members.append((row.cells, separator.join(lines)))
     return {
         TableName.HOUSEHOLDS: _report_rows(parse.households, households),
@@ -900,27 +909,84 @@ def template_rows() -> dict[str, list[list[str]]]:
     return sheets
 
 
+LISTS_SHEET: Final = "Danh mục - Lists"
+"""Hidden sheet holding the Vietnamese labels the template's drop-down lists offer."""
+
+TEMPLATE_ROWS: Final = 1001
+"""Rows of the template that carry formats and drop-down lists (header + 1,000)."""
+
+
+def _coded_columns() -> list[CodeList]:
+    """Every code list a column of the template draws from, once each, in layout order."""
+    lists: list[CodeList] = []
+    for spec in TABLES:
+        for column in spec.columns:
+            if column.codes is not None and column.codes not in lists:
+                lists.append(column.codes)
+    return lists
+
+
+def _add_lists_sheet(book: openpyxl.Workbook) -> dict[str, str]:
+    """The hidden lists sheet; returns code list name -> the range of its labels."""
+    sheet = book.create_sheet(LISTS_SHEET)
+    ranges: dict[str, str] = {}
+    for index, codes in enumerate(_coded_columns(), start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index, value=codes.name)
+        for row, code in enumerate(codes.codes, start=2):
+            sheet.cell(row=row, column=index, value=code.vi)
+        last = len(codes.codes) + 1
+        ranges[codes.name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${last}"
+    sheet.sheet_state = "hidden"
+    return ranges
+
+
+def _add_drop_downs(sheet: object, spec: TableSpec, ranges: dict[str, str]) -> None:
+    """A drop-down list on every coded column. Single codes must come from the list;
+    multi-value columns (``a; b``) offer the list without refusing other text."""
+    for index, column in enumerate(spec.columns, start=1):
+        if column.codes is None:
+            continue
+        single = column.kind is not Kind.CODES
+        validation = DataValidation(
+            type="list",
+            formula1=f"={ranges[column.codes.name]}",
+            allow_blank=True,
+            showErrorMessage=single,
+            errorTitle="Giá trị không có trong danh mục / Not in the code list",
+            error=f"Chọn trong danh sách / Pick from the list: {column.codes.vi_title}",
+        )
+        letter = get_column_letter(index)
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+        sheet.add_data_validation(validation)  # type: ignore[attr-defined]
+
+
 def write_template(path: Path = TEMPLATE_PATH) -> Path:
     """Write the blank survey workbook officers fill in (regenerate after a layout change)."""
     book = openpyxl.Workbook()
     book.remove(book.active)
+    sheets = []
     for name, rows in template_rows().items():
         sheet = book.create_sheet(name)
+        sheets.append(sheet)
         for row in rows:
             sheet.append(row)
-        spec = next((s for s in TABLES if s.vi_title == name), None)
+    ranges = _add_lists_sheet(book)
+    for sheet in sheets:
+        spec = next((s for s in TABLES if s.vi_title == sheet.title), None)
         if spec is None:
             sheet.column_dimensions["A"].width = 40
             for letter in "BCDEF":
                 sheet.column_dimensions[letter].width = 36
             continue
         _style_header(sheet, len(spec.columns))
+        _add_drop_downs(sheet, spec, ranges)
         for index, column in enumerate(spec.columns, start=1):
             note = column.key + (f" — {column.hint_en}" if column.hint_en else "")
             sheet.cell(row=1, column=index).comment = Comment(note, "giamngheo")
             if column.kind in {Kind.TEXT, Kind.CITIZEN_ID}:  # keep leading zeros of codes
                 letter = get_column_letter(index)
-                for row_index in range(2, 1002):
+                for row_index in range(2, TEMPLATE_ROWS + 1):
                     sheet[f"{letter}{row_index}"].number_format = "@"
     _stamp(book)
     book.save(path)

@@ -110,6 +110,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Hộ bị từ chối do lỗi ở trang Hộ gia đình",
         "The household was rejected for errors in the Households sheet",
     ),
+    "household_rejected_members": (
+        "Hộ bị từ chối do lỗi ở thành viên khác của hộ (trang Thành viên, dòng {rows})",
+        "The household was rejected for errors in other members' rows (Members sheet, rows {rows})",
+    ),
     # --- areas ---------------------------------------------------------------------------
     "unknown_commune": (
         "Mã xã '{value}' không có trong danh mục đơn vị hành chính",

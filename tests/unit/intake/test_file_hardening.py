@@ -158,3 +158,85 @@ def test_same_households_as_csv_and_as_xlsx_get_the_same_survey_ids(
            for found in (as_xlsx, as_csv)]  # fmt: skip
     assert len(ids[0]) == 2
     assert ids[0] == ids[1]
+
+
+def test_every_problem_of_a_row_is_listed_when_a_bad_date_comes_first(
+    registry: AreaRegistry,
+) -> None:
+    from services.intake.domain.bulk import parse_tables, read_layout
+    from tests.unit.intake.builders import households_table, members_table
+
+    bad = household("A", surveyed_at="31/02/2026", floor_area_m2="-3", review_year=1990)
+    rows, member_rows = households_table([bad]), members_table(family("A"))
+    (outcome,) = parse_tables(
+        read_layout(HOUSEHOLDS, rows[0][1], 1),
+        rows[1:],
+        read_layout(MEMBERS, member_rows[0][1], 1),
+        member_rows[1:],
+        registry,
+    )
+    assert isinstance(outcome, Rejected)
+    keys = {e.message.key for e in outcome.errors}
+    assert {"not_date", "negative", "at_least"} <= keys
+
+
+def test_member_rows_say_which_member_rows_rejected_their_household(
+    tmp_path: Path, registry: AreaRegistry
+) -> None:
+    members = [*family("A"), {**family("A")[1], "member_no": 3, "citizen_id": "12345"}]
+    households = csv_bytes(_records([household("A")], HOUSEHOLDS))
+    parse, rejected = _rejected(
+        households, "ho.csv", registry, members=csv_bytes(_records(members, MEMBERS))
+    )
+    files = write_error_report(tmp_path / "loi.csv", parse, rejected, csv_format=True)
+    with files[1].open(encoding="utf-8-sig", newline="") as handle:
+        _header, *rows = list(csv.reader(handle))
+    errors = [row[-1] for row in rows]
+    assert "citizen id" in errors[2].lower()
+    assert errors[0] == errors[1]
+    assert "other members' rows (Members sheet, rows 4)" in errors[0]
+    assert "Households sheet" not in errors[0]
+
+
+def test_counts_keep_member_rows_of_no_household_apart_from_households(
+    registry: AreaRegistry, tmp_path: Path
+) -> None:
+    from services.intake.app import MIGRATIONS
+    from services.intake.importer import import_bulk
+    from shared.db import create_db_engine
+    from shared.migrations import upgrade
+
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'i.db'}")
+    upgrade(engine, MIGRATIONS)
+    households = csv_bytes(_records([household("A"), household("B", floor_area_m2="-1")],
+                                    HOUSEHOLDS))  # fmt: skip
+    members = family("A") + family("B") + family("GHOST") + family("GHOST2")
+    report = import_bulk(engine, registry, households, "ho.csv",
+                         members=csv_bytes(_records(members, MEMBERS)), correlation_id="c",
+                         workers=0)  # fmt: skip
+    engine.dispose()
+    assert (report.created, report.households_rejected, report.orphan_member_rows) == (1, 1, 4)
+
+
+def test_template_offers_a_drop_down_list_on_every_coded_column() -> None:
+    from services.intake.adapters.files import LISTS_SHEET, TEMPLATE_PATH
+    from services.intake.domain.layout import Kind
+
+    book = openpyxl.load_workbook(TEMPLATE_PATH)
+    assert book[LISTS_SHEET].sheet_state == "hidden"
+    for spec in (HOUSEHOLDS, MEMBERS):
+        sheet = book[spec.vi_title]
+        covered = {
+            str(ref).split(":")[0].rstrip("0123456789"): v
+            for v in sheet.data_validations.dataValidation
+            for ref in v.sqref.ranges
+        }
+        for index, column in enumerate(spec.columns, start=1):
+            letter = openpyxl.utils.get_column_letter(index)
+            if column.codes is None:
+                assert letter not in covered
+                continue
+            validation = covered[letter]
+            assert validation.type == "list"
+            assert LISTS_SHEET in validation.formula1
+            assert validation.showErrorMessage == (column.kind is not Kind.CODES)
