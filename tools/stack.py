@@ -7,6 +7,7 @@ Used by ``giamngheo up``, the benchmark and the end-to-end tests.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -20,6 +21,49 @@ from shared.embedded_redis import EmbeddedRedis, free_port, free_ports
 
 SERVICES = ("intake", "assessment", "support", "reporting")
 DEFAULT_PORTS = {"intake": 8001, "assessment": 8002, "support": 8003, "reporting": 8004}
+
+STATE_FILE = "stack.json"
+"""Written in the data folder while a stack runs: where its Redis, databases and services are,
+so that ``giamngheo import`` and ``whatif`` work on the running stack's data."""
+
+
+@dataclass(frozen=True)
+class StackState:
+    """What a running local stack publishes about itself."""
+
+    pid: int
+    data_dir: Path
+    redis_url: str
+    database_urls: dict[str, str]
+    urls: dict[str, str]
+
+
+def read_state(data_dir: Path) -> StackState | None:
+    """The state of the stack running with ``data_dir``, or None if none runs there (no state
+    file, or the process that wrote it is gone)."""
+    path = data_dir / STATE_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        state = StackState(
+            pid=int(raw["pid"]),
+            data_dir=Path(raw["data_dir"]),
+            redis_url=str(raw["redis_url"]),
+            database_urls={str(k): str(v) for k, v in raw["database_urls"].items()},
+            urls={str(k): str(v) for k, v in raw["urls"].items()},
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return state if _alive(state.pid) else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def free_service_ports() -> dict[str, int]:
@@ -71,7 +115,24 @@ class Stack:
                 taken.add(port)
                 self.spawn(name, port)
         self.wait_healthy(timeout_s)
+        self.write_state()
         return self
+
+    def database_url(self, service: str) -> str:
+        return self.env_for(service, self.ports[service])[f"{service.upper()}_DATABASE_URL"]
+
+    def write_state(self) -> Path:
+        """Publish where this stack's Redis, databases and services are (see ``read_state``)."""
+        path = self.data_dir / STATE_FILE
+        state = {
+            "pid": os.getpid(),
+            "data_dir": str(self.data_dir),
+            "redis_url": self.redis_url,
+            "database_urls": {name: self.database_url(name) for name in SERVICES},
+            "urls": {name: self.url(name) for name in SERVICES},
+        }
+        path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+        return path
 
     def spawn(self, name: str, port: int) -> subprocess.Popen[bytes]:
         log = (self.data_dir / f"{name}-{port}.log").open("ab")
@@ -113,6 +174,7 @@ class Stack:
         proc.wait()
 
     def stop(self) -> None:
+        (self.data_dir / STATE_FILE).unlink(missing_ok=True)
         for procs in self.processes.values():
             for proc in procs:
                 if proc.poll() is None:
