@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Body, HTTPException, Query
 from pydantic import BaseModel, Field
 
+from services.assessment import review_dates
 from services.assessment.metrics import AssessmentMetrics
 from services.assessment.service import (
     AssessmentUnitOfWork,
@@ -116,6 +117,7 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
     @api.post("/households/{household_code}/meetings")
     async def post_meeting(household_code: str, body: MeetingIn) -> dict[str, str]:
         """Record the village meeting; below 50% agreeing sends the household to re-survey."""
+        review_dates.not_in_future("held_on", body.held_on, review_dates.today_in_vietnam())
         try:
             outcome = await asyncio.to_thread(
                 record_meeting,
@@ -133,6 +135,13 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
     @api.post("/households/{household_code}/recognition")
     async def post_recognition(household_code: str, body: RecognitionIn) -> dict[str, Any]:
         """The commune's recognition decision: the proposed status becomes recognised."""
+        review_dates.not_in_future("decided_on", body.decided_on, review_dates.today_in_vietnam())
+        await asyncio.to_thread(
+            review_dates.not_before_meetings,
+            rt.engine,
+            body.decided_on,
+            household_codes=[household_code],
+        )
         try:
             event = await asyncio.to_thread(
                 recognise,
@@ -158,6 +167,9 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
     @api.post("/meetings")
     async def post_meetings(body: list[MeetingVoteIn] = Body(max_length=5000)) -> dict[str, Any]:
         """Record a village meeting's votes on many households at once."""
+        today = review_dates.today_in_vietnam()
+        for i, m in enumerate(body):
+            review_dates.not_in_future(f"{i}.held_on", m.held_on, today)
         entries = [MeetingEntry(m.household_code, m.held_on, m.attendees, m.agreeing) for m in body]
         try:
             outcomes = await asyncio.to_thread(
@@ -171,6 +183,11 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
     async def post_commune_recognition(commune_code: str, body: RecognitionIn) -> dict[str, Any]:
         """The commune's recognition decision for the review: every household whose latest
         survey the village meeting agreed becomes recognised with its proposed status."""
+        review_dates.not_in_future("decided_on", body.decided_on, review_dates.today_in_vietnam())
+        await asyncio.to_thread(review_dates.commune_known, rt.engine, commune_code)
+        await asyncio.to_thread(
+            review_dates.not_before_meetings, rt.engine, body.decided_on, commune_code=commune_code
+        )
         try:
             outcome = await asyncio.to_thread(
                 recognise_commune,
