@@ -79,6 +79,8 @@ class Stack:
     host: str = "127.0.0.1"
     extra_env: dict[str, str] = field(default_factory=dict)
     replicas: dict[str, int] = field(default_factory=dict)
+    redis_executable: str | None = None
+    """redis-server binary for the stack's own Redis (default: the embedded 6.2)."""
     redis: EmbeddedRedis | None = None
     processes: dict[str, list[subprocess.Popen[bytes]]] = field(default_factory=dict)
 
@@ -107,7 +109,9 @@ class Stack:
         if not self.redis_url:
             redis_port = free_port(avoid=taken)
             taken.add(redis_port)
-            self.redis = EmbeddedRedis(self.data_dir / "redis", port=redis_port).start()
+            self.redis = EmbeddedRedis(
+                self.data_dir / "redis", port=redis_port, executable=self.redis_executable
+            ).start()
             self.redis_url = self.redis.url
         for name in SERVICES:
             for replica in range(self.replicas.get(name, 1)):
