@@ -169,7 +169,8 @@ def settle_until(
         with contextlib.suppress(httpx.HTTPError):  # a service restarting
             seen = figures(stack)
         time.sleep(0.5)
-    assert seen is not None and done(seen), f"after {timeout}s: {seen}; expected {what}"
+    assert seen is not None, f"no figures after {timeout}s"
+    assert done(seen), f"after {timeout}s: {seen}; expected {what}"
     time.sleep(2.0)  # redeliveries still in flight would count twice now
     again = figures(stack)
     assert again == seen, f"counted twice: {again} != {seen}"
