@@ -199,6 +199,7 @@ def build_runtime(
         tables,
         settings.redis_url,
         maxlen=settings.stream_maxlen,
+        confirm_after_s=settings.outbox_confirm_s,
         on_published=lambda stream, n: delivery.published.labels(settings.service_name, stream).inc(
             n
         ),

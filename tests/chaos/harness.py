@@ -35,6 +35,10 @@ FAST = {
     **{f"{s.upper()}_CLAIM_INTERVAL_S": "0.5" for s in CONSUMERS},
     **{f"{s.upper()}_POLL_MS": "100" for s in CONSUMERS},
     **{f"{s.upper()}_LOG_LEVEL": "WARNING" for s in SERVICES},
+    # the emulated power cut loses everything written since the test noted the file's size,
+    # seconds ago on a loaded machine: rows are kept long enough to cover that, as 5 s covers
+    # the second a real power cut loses
+    **{f"{s.upper()}_OUTBOX_CONFIRM_S": "60" for s in SERVICES},
 }
 
 
@@ -179,6 +183,16 @@ def settle_until(
 
 def every(n: int) -> Figures:
     return Figures(classified=n, supported=n, reported=n, households=n)
+
+
+def steady(stack: Stack) -> Figures:
+    """The figures once everything sent so far is counted (one survey per household)."""
+    return settle_until(stack, lambda f: f == every(f.classified), what="a steady platform")
+
+
+def plus(base: Figures, n: int) -> Figures:
+    """``base`` with ``n`` more households surveyed once each."""
+    return every(base.classified + n)
 
 
 def health(stack: Stack, service: str) -> dict[str, Any]:
