@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -70,6 +71,8 @@ class OutboxRelay:
         self._confirm_after = timedelta(seconds=confirm_after_s)
         self._on_published = on_published
         self._wake = asyncio.Event()
+        self._prune_every = max(0.1, confirm_after_s / 4)
+        self._next_prune = 0.0
         self.republished = 0
 
     def notify(self) -> None:
@@ -89,7 +92,8 @@ class OutboxRelay:
             total += n
             if n < self._batch:
                 break
-        self._prune(run)
+        if total == 0:
+            self._prune(run)
         return total
 
     def redis_run(self) -> str:
@@ -129,23 +133,36 @@ class OutboxRelay:
                     for r, entry in zip(rows, entry_ids, strict=True)
                 ],
             )
+            self._delete_confirmed(conn, run, now)  # same transaction: no extra write lock
         if self._on_published:
             for stream, n in counts.items():
                 self._on_published(stream, n)
         return len(rows)
 
-    def _prune(self, run: str) -> None:
-        """Delete rows the current Redis run took long enough ago to have persisted them."""
+    def _confirmed(self, run: str, now: datetime) -> Any:
+        """Rows the current Redis run took long enough ago to have persisted them."""
         t = self._outbox
-        horizon = datetime.now(UTC) - self._confirm_after
-        with self._engine.begin() as conn:
-            conn.execute(
-                sa.delete(t).where(
-                    t.c.published_at.is_not(None),
-                    t.c.published_at <= horizon,
-                    t.c.redis_run == run,
-                )
-            )
+        return sa.and_(
+            t.c.published_at.is_not(None),
+            t.c.published_at <= now - self._confirm_after,
+            t.c.redis_run == run,
+        )
+
+    def _delete_confirmed(self, conn: Connection, run: str, now: datetime) -> None:
+        if time.monotonic() >= self._next_prune:  # at most a few times per window
+            conn.execute(sa.delete(self._outbox).where(self._confirmed(run, now)))
+            self._next_prune = time.monotonic() + self._prune_every
+
+    def _prune(self, run: str) -> None:
+        """Delete confirmed rows when nothing was published (a read first: on SQLite a write
+        transaction takes the database's one write lock, which consumers need)."""
+        now = datetime.now(UTC)
+        t = self._outbox
+        with self._engine.connect() as conn:
+            due = conn.execute(sa.select(t.c.id).where(self._confirmed(run, now)).limit(1)).first()
+        if due is not None:
+            with self._engine.begin() as conn:
+                conn.execute(sa.delete(t).where(self._confirmed(run, now)))
 
     def _reconcile(self, run: str) -> None:
         """Rows published to an earlier Redis run: delete those the stream still holds,
