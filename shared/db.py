@@ -73,6 +73,8 @@ def plumbing_tables(metadata: sa.MetaData) -> PlumbingTables:
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("redis_run", sa.String(40), nullable=True),
         sa.Column("entry_id", sa.String(48), nullable=True),
+        # the relay reads unpublished rows in id order past the published ones it keeps
+        sa.Index("ix_outbox_published_at_id", "published_at", "id"),
     )
     return PlumbingTables(processed=processed, outbox=outbox)
 

@@ -112,12 +112,14 @@ def add_outbox_confirmation() -> None:
         batch_op.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("redis_run", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("entry_id", sa.String(length=48), nullable=True))
+        batch_op.create_index("ix_outbox_published_at_id", ["published_at", "id"], unique=False)
 
 
 def drop_outbox_confirmation() -> None:
     from alembic import op
 
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_published_at_id")
         batch_op.drop_column("entry_id")
         batch_op.drop_column("redis_run")
         batch_op.drop_column("published_at")
