@@ -42,14 +42,26 @@ class SurveyIn(SurveyPayload):
         return _nfc_all(data)
 
 
-def _nfc_all(value: Any) -> Any:
-    if isinstance(value, str):
-        return nfc(value)
-    if isinstance(value, dict):
-        return {k: _nfc_all(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_nfc_all(v) for v in value]
-    return value
+_TEXT_KEYS = ("survey_id", "household_code", "commune_code", "village_code", "head_name")
+
+
+def _nfc_all(data: Any) -> Any:
+    """The free-text and code fields in NFC (the others are enums, numbers and dates)."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for key in _TEXT_KEYS:
+        if isinstance(out.get(key), str):
+            out[key] = nfc(out[key])
+    members = out.get("members")
+    if isinstance(members, list):
+        out["members"] = [
+            {**m, "ethnicity": nfc(m["ethnicity"])}
+            if isinstance(m, dict) and isinstance(m.get("ethnicity"), str)
+            else m
+            for m in members
+        ]
+    return out
 
 
 def text_problems(survey: SurveyPayload) -> list[Problem]:
