@@ -166,19 +166,19 @@ def settle(stack: Stack, expected: Figures, timeout: float = 120) -> Figures:
 def settle_until(
     stack: Stack, done: Callable[[Figures], bool], timeout: float = 120, what: str = ""
 ) -> Figures:
-    """Wait until ``done(figures)``; then make sure the figures no longer move."""
+    """Wait until ``done(figures)`` holds and the figures stay put for two seconds (a
+    redelivery counted twice would move them, and ``done`` would then fail)."""
     deadline = time.monotonic() + timeout
+    previous: Figures | None = None
     seen: Figures | None = None
-    while (seen is None or not done(seen)) and time.monotonic() < deadline:
+    while True:
         with contextlib.suppress(httpx.HTTPError):  # a service restarting
             seen = figures(stack)
-        time.sleep(0.5)
-    assert seen is not None, f"no figures after {timeout}s"
-    assert done(seen), f"after {timeout}s: {seen}; expected {what}"
-    time.sleep(2.0)  # redeliveries still in flight would count twice now
-    again = figures(stack)
-    assert again == seen, f"counted twice: {again} != {seen}"
-    return again
+        if seen is not None and done(seen) and seen == previous:
+            return seen
+        assert time.monotonic() < deadline, f"after {timeout}s: {seen}; expected {what}"
+        previous = seen if seen is not None and done(seen) else None
+        time.sleep(2.0 if previous is not None else 0.5)
 
 
 def every(n: int) -> Figures:
