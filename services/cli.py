@@ -45,6 +45,39 @@ def settings_class(name: str) -> Any:
     return getattr(importlib.import_module(module), cls)
 
 
+STACK_DIR_OPTION = typer.Option(
+    Path("var"),
+    "--stack-dir",
+    envvar="GIAMNGHEO_STACK_DIR",
+    help="Data folder of the running local stack (what `giamngheo up` was given).",
+)
+
+
+def local_settings(service: str, stack_dir: Path) -> Any:
+    """One configuration for the stack and the CLI: the service's own environment when its
+    database is set there (``<SERVICE>_DATABASE_URL``, as on a server), else the running local
+    stack's Redis and database, found through its state file; else a clear refusal (exit 2)."""
+    cls = settings_class(service)
+    if os.environ.get(f"{service.upper()}_DATABASE_URL"):
+        return cls()
+    from tools.stack import STATE_FILE, read_state
+
+    state = read_state(stack_dir.resolve())
+    if state is None:
+        typer.echo(
+            f"Không tìm thấy nền tảng đang chạy trong '{stack_dir}' (không có {STATE_FILE} của "
+            f"một `giamngheo up` đang chạy) và {service.upper()}_DATABASE_URL chưa được đặt: "
+            "không làm gì cả. Hãy chạy scripts/up, chỉ --stack-dir, hoặc đặt biến môi trường.\n"
+            f"No running local stack found in '{stack_dir}' (no {STATE_FILE} of a running "
+            f"`giamngheo up`) and {service.upper()}_DATABASE_URL is not set: nothing was done. "
+            "Start it with scripts/up, point --stack-dir at its data folder, or set the "
+            "variables.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    return cls(database_url=state.database_urls[service], redis_url=state.redis_url)
+
+
 def build_app(name: str, settings: Any | None = None) -> Any:
     """The FastAPI app of service ``name``, built by its ``create_app`` factory."""
     factory = importlib.import_module(f"services.{name}.app").create_app
@@ -193,8 +226,10 @@ def import_file(
         None, help="Write rejected rows here (.xlsx or .csv) to fix and import again."
     ),
     publish: bool = typer.Option(True, help="Publish the imported surveys to Redis now."),
+    stack_dir: Path = STACK_DIR_OPTION,
 ) -> None:
-    """Import a bulk survey file into intake's database (and on to the stream)."""
+    """Import a bulk survey file into intake's database (and on to the stream): the running
+    local stack's, or the one INTAKE_DATABASE_URL names."""
     import uuid
 
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -209,7 +244,7 @@ def import_file(
     from shared.migrations import upgrade
     from shared.outbox import OutboxRelay
 
-    settings = IntakeSettings()
+    settings: IntakeSettings = local_settings("intake", stack_dir)
     engine = create_db_engine(settings.database_url)
     upgrade(engine, MIGRATIONS)
     columns = (
@@ -239,7 +274,12 @@ def import_file(
     typer.echo(
         f"{report.households_read:,} households read in {report.seconds:.1f} s: "
         f"{report.created:,} stored, {report.duplicates:,} already stored, "
-        f"{report.conflicts:,} conflicts, {len(report.rejected):,} rejected"
+        f"{report.conflicts:,} conflicts, {report.households_rejected:,} rejected"
+        + (
+            f"; {report.orphan_member_rows:,} member rows of no household"
+            if report.orphan_member_rows
+            else ""
+        )
     )
     if report.rejected:
         for item in report.rejected[:10]:
@@ -269,17 +309,29 @@ def whatif(
     baseline: str = typer.Option("vn-2022-2025", help="Standard to compare with."),
     commune: str | None = typer.Option(None, help="Only this commune (default: all)."),
     out: Path | None = typer.Option(None, help="Write the changes to .xlsx or .csv."),
+    stack_dir: Path = STACK_DIR_OPTION,
 ) -> None:
-    """Who would change class under another standard (reads assessment's database; recognised
-    statuses are not touched)."""
+    """Who would change class under another standard (reads assessment's database: the running
+    local stack's, or the one ASSESSMENT_DATABASE_URL names; recognised statuses are not
+    touched)."""
+    import sqlalchemy as sa
+
     from services.assessment.adapters.standards_repo import load_with_overrides
     from services.assessment.adapters.whatif_export import write_whatif
     from services.assessment.service import Rules, what_if
-    from services.assessment.settings import AssessmentSettings
     from shared.db import create_db_engine
 
-    settings = AssessmentSettings()
+    settings = local_settings("assessment", stack_dir)
     engine = create_db_engine(settings.database_url)
+    if not sa.inspect(engine).has_table("household_state"):
+        typer.echo(
+            f"Cơ sở dữ liệu của assessment chưa có dữ liệu ({settings.database_url}): dịch vụ "
+            "assessment chưa từng chạy trên nó.\n"
+            f"Assessment's database holds no data yet ({settings.database_url}): the assessment "
+            "service has never run on it.",
+            err=True,
+        )
+        raise typer.Exit(2)
     rules = Rules(load_with_overrides(settings.standard_overrides))
     started = time.perf_counter()
     report = what_if(

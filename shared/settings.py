@@ -57,6 +57,15 @@ class ServiceSettings(BaseSettings):
     stream_maxlen: int | None = Field(
         default=None, ge=1000, description="Approximate cap on stream length (unset: no trim)."
     )
+    outbox_confirm_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="Seconds a published outbox row is kept until Redis has surely persisted it.",
+    )
+    max_body_mb: int = Field(
+        default=16, ge=1, le=1024, description="Largest request body accepted over HTTP (MiB)."
+    )
     log_level: str = Field(default="INFO", description="Python log level.")
 
     # access control: who may call (read without prefix: one identity for the deployment) -----

@@ -7,6 +7,7 @@ Used by ``giamngheo up``, the benchmark and the end-to-end tests.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import subprocess
@@ -30,6 +31,49 @@ DEFAULT_PORTS = {
 ADMIN = "admin"
 ADMIN_PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name)
 
+STATE_FILE = "stack.json"
+"""Written in the data folder while a stack runs: where its Redis, databases and services are,
+so that ``giamngheo import`` and ``whatif`` work on the running stack's data."""
+
+
+@dataclass(frozen=True)
+class StackState:
+    """What a running local stack publishes about itself."""
+
+    pid: int
+    data_dir: Path
+    redis_url: str
+    database_urls: dict[str, str]
+    urls: dict[str, str]
+
+
+def read_state(data_dir: Path) -> StackState | None:
+    """The state of the stack running with ``data_dir``, or None if none runs there (no state
+    file, or the process that wrote it is gone)."""
+    path = data_dir / STATE_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        state = StackState(
+            pid=int(raw["pid"]),
+            data_dir=Path(raw["data_dir"]),
+            redis_url=str(raw["redis_url"]),
+            database_urls={str(k): str(v) for k, v in raw["database_urls"].items()},
+            urls={str(k): str(v) for k, v in raw["urls"].items()},
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return state if _alive(state.pid) else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
 
 def free_service_ports() -> dict[str, int]:
     """A distinct free port for each service (for test and benchmark stacks)."""
@@ -44,7 +88,10 @@ class Stack:
     host: str = "127.0.0.1"
     extra_env: dict[str, str] = field(default_factory=dict)
     admin_must_change: bool = True  # test and benchmark stacks sign in without changing it
+    _tokens: dict[str, tuple[str, float]] = field(default_factory=dict, repr=False)
     replicas: dict[str, int] = field(default_factory=dict)
+    redis_executable: str | None = None
+    """redis-server binary for the stack's own Redis (default: the embedded 6.2)."""
     redis: EmbeddedRedis | None = None
     processes: dict[str, list[subprocess.Popen[bytes]]] = field(default_factory=dict)
 
@@ -91,7 +138,9 @@ class Stack:
         if not self.redis_url:
             redis_port = free_port(avoid=taken)
             taken.add(redis_port)
-            self.redis = EmbeddedRedis(self.data_dir / "redis", port=redis_port).start()
+            self.redis = EmbeddedRedis(
+                self.data_dir / "redis", port=redis_port, executable=self.redis_executable
+            ).start()
             self.redis_url = self.redis.url
         for name in SERVICES:
             for replica in range(self.replicas.get(name, 1)):
@@ -99,7 +148,24 @@ class Stack:
                 taken.add(port)
                 self.spawn(name, port)
         self.wait_healthy(timeout_s)
+        self.write_state()
         return self
+
+    def database_url(self, service: str) -> str:
+        return self.env_for(service, self.ports[service])[f"{service.upper()}_DATABASE_URL"]
+
+    def write_state(self) -> Path:
+        """Publish where this stack's Redis, databases and services are (see ``read_state``)."""
+        path = self.data_dir / STATE_FILE
+        state = {
+            "pid": os.getpid(),
+            "data_dir": str(self.data_dir),
+            "redis_url": self.redis_url,
+            "database_urls": {name: self.database_url(name) for name in SERVICES},
+            "urls": {name: self.url(name) for name in SERVICES},
+        }
+        path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+        return path
 
     def spawn(self, name: str, port: int) -> subprocess.Popen[bytes]:
         log = (self.data_dir / f"{name}-{port}.log").open("ab")
@@ -136,7 +202,10 @@ class Stack:
 
     def token(self, username: str = ADMIN, password: str | None = None) -> str:
         """An access token signed in through the access service (default: the first
-        administrator, whose bootstrap password the stack set)."""
+        administrator, whose bootstrap password the stack set); reused for five minutes."""
+        cached = self._tokens.get(username)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
         answer = httpx.post(
             self.url("access") + "/token",
             data={
@@ -147,7 +216,13 @@ class Stack:
             timeout=30.0,
         )
         answer.raise_for_status()
-        return str(answer.json()["access_token"])
+        token = str(answer.json()["access_token"])
+        self._tokens[username] = (token, time.monotonic() + 300)
+        return token
+
+    def headers(self) -> dict[str, str]:
+        """``Authorization`` for requests as the first administrator."""
+        return {"Authorization": f"Bearer {self.token()}"}
 
     def kill(self, name: str, index: int = 0) -> None:
         """Kill one replica abruptly (SIGKILL), as a crash would."""
@@ -156,6 +231,7 @@ class Stack:
         proc.wait()
 
     def stop(self) -> None:
+        (self.data_dir / STATE_FILE).unlink(missing_ok=True)
         for procs in self.processes.values():
             for proc in procs:
                 if proc.poll() is None:

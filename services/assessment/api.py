@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 
+from services.assessment import review_dates
 from services.assessment.metrics import AssessmentMetrics
 from services.assessment.service import (
     AssessmentUnitOfWork,
@@ -134,6 +135,7 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
         household_code: str, meeting: MeetingIn, caller: Annotated[Caller, review]
     ) -> dict[str, str]:
         """Record the village meeting; below 50% agreeing sends the household to re-survey."""
+        review_dates.not_in_future("held_on", meeting.held_on, review_dates.today_in_vietnam())
         await check_areas(caller, [household_code])
         outcome = await asyncio.to_thread(
             record_meeting,
@@ -152,7 +154,16 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
         household_code: str, decision: RecognitionIn, caller: Annotated[Caller, review]
     ) -> dict[str, Any]:
         """The commune's recognition decision: the proposed status becomes recognised."""
+        review_dates.not_in_future(
+            "decided_on", decision.decided_on, review_dates.today_in_vietnam()
+        )
         await check_areas(caller, [household_code])
+        await asyncio.to_thread(
+            review_dates.not_before_meetings,
+            rt.engine,
+            decision.decided_on,
+            household_codes=[household_code],
+        )
         event = await asyncio.to_thread(
             recognise,
             AssessmentUnitOfWork(rt.engine),
@@ -180,6 +191,9 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
     ) -> dict[str, Any]:
         """Record a village meeting's votes on many households at once (all within the
         caller's area, or nothing is recorded)."""
+        today = review_dates.today_in_vietnam()
+        for i, m in enumerate(votes):
+            review_dates.not_in_future(f"{i}.held_on", m.held_on, today)
         await check_areas(caller, [m.household_code for m in votes])
         entries = [
             MeetingEntry(m.household_code, m.held_on, m.attendees, m.agreeing) for m in votes
@@ -201,6 +215,16 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
     ) -> dict[str, Any]:
         """The commune's recognition decision for the review: every household whose latest
         survey the village meeting agreed becomes recognised with its proposed status."""
+        review_dates.not_in_future(
+            "decided_on", decision.decided_on, review_dates.today_in_vietnam()
+        )
+        await asyncio.to_thread(review_dates.commune_known, rt.engine, commune_code)
+        await asyncio.to_thread(
+            review_dates.not_before_meetings,
+            rt.engine,
+            decision.decided_on,
+            commune_code=commune_code,
+        )
         outcome = await asyncio.to_thread(
             recognise_commune,
             AssessmentUnitOfWork(rt.engine),

@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Response, status
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from services.intake.domain.areas import Allowed, AreaLookupError, AreaRegistry
 from services.intake.domain.kobo import KoboSubmissionError, map_submission
 from services.intake.domain.messages import Message
+from services.intake.domain.text import CODE_KEYS, nfc, text_problem
 from services.intake.forms import accept_form_submission
 from services.intake.metrics import IntakeMetrics
 from services.intake.service import IntakeUnitOfWork, ReceiptStatus, accept_surveys
@@ -36,11 +37,61 @@ class SurveyIn(SurveyPayload):
     )
     head_citizen_id_missing: bool = Field(default=False, description="Set by intake.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_unicode_form(cls, data: Any) -> Any:
+        """Every text in NFC, so composed and decomposed spellings of a code are one code."""
+        return _nfc_all(data)
+
+
+_TEXT_KEYS = ("survey_id", "household_code", "commune_code", "village_code", "head_name")
+
+
+def _nfc_all(data: Any) -> Any:
+    """The free-text and code fields in NFC (the others are enums, numbers and dates)."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for key in _TEXT_KEYS:
+        if isinstance(out.get(key), str):
+            out[key] = nfc(out[key])
+    members = out.get("members")
+    if isinstance(members, list):
+        out["members"] = [
+            {**m, "ethnicity": nfc(m["ethnicity"])}
+            if isinstance(m, dict) and isinstance(m.get("ethnicity"), str)
+            else m
+            for m in members
+        ]
+    return out
+
+
+def text_problems(survey: SurveyPayload) -> list[Problem]:
+    """Control characters anywhere, invisible characters in codes (see ``domain.text``)."""
+    found: list[Problem] = []
+    texts: list[tuple[str, str | None, bool]] = [
+        (key, getattr(survey, key), key in CODE_KEYS)
+        for key in ("survey_id", "household_code", "commune_code", "village_code", "head_name")
+    ]
+    texts += [(f"members.{i}.ethnicity", m.ethnicity, True) for i, m in enumerate(survey.members)]
+    for field, text, code in texts:
+        problem = text_problem(text, code=code) if text else None
+        if problem is not None:
+            found.append(Problem(field, problem.vi, problem.en, problem.key))
+    return found
+
 
 def resolve(survey: SurveyIn, registry: AreaRegistry) -> SurveyPayload:
-    """The payload with the area filled in from the registry (``AreaLookupError`` if unknown
-    or outside the registry's allowed areas)."""
-    area = registry.resolve(survey.commune_code, survey.village_code)
+    """The payload with the area filled in from the registry (``DomainError`` if the text
+    holds characters intake refuses, the area is unknown (422) or outside the registry's
+    allowed areas (403))."""
+    problems = text_problems(survey)
+    if problems:
+        raise DomainError.of(problems)
+    try:
+        area = registry.resolve(survey.commune_code, survey.village_code)
+    except AreaLookupError as exc:
+        raise area_error(exc) from exc
     head = next(m for m in survey.members if m.relation is Relation.HEAD)
     data: dict[str, Any] = dict(survey)
     data.update(
@@ -84,9 +135,9 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
         survey again returns 200 and stores nothing; the same id with other content is 409."""
         try:
             payload = resolve(survey, caller_registry(caller, registry, Perm.SURVEY_SUBMIT))
-        except AreaLookupError as exc:
+        except DomainError:
             metrics.rejected.labels("http").inc()
-            raise area_error(exc) from exc
+            raise
         except ValidationError as exc:
             metrics.rejected.labels("http").inc()
             raise DomainError.of(
@@ -147,11 +198,11 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
                     "status": "rejected",
                     "errors": field_errors(exc.errors()),
                 }
-            except AreaLookupError as exc:
+            except DomainError as exc:
                 results[i] = {
                     "index": i,
                     "status": "rejected",
-                    "errors": [problem(exc.field, exc.message).as_dict()],
+                    "errors": [p.as_dict() for p in exc.problems],
                 }
         receipts = (
             await asyncio.to_thread(

@@ -5,6 +5,7 @@ the counts, every rejected row with its field and reason, or the error report it
 # dependencies (built per router) at definition time.
 
 import asyncio
+import re
 import tempfile
 import uuid
 from pathlib import Path
@@ -17,6 +18,7 @@ from starlette.background import BackgroundTask
 from services.intake.adapters.files import BulkFileError, write_error_report
 from services.intake.api import caller_registry
 from services.intake.domain.areas import AreaRegistry
+from services.intake.domain.text import nfc
 from services.intake.importer import ImportReport, import_bulk
 from services.intake.metrics import IntakeMetrics
 from shared.access import Caller, Perm, body
@@ -39,6 +41,17 @@ async def _read_capped(upload: UploadFile, limit: int) -> bytes:
     return data
 
 
+_STEM_CHARS = re.compile(r"[^\w.-]+")
+
+
+def report_stem(filename: str | None, limit: int = 60) -> str:
+    """A short, safe stem for the error report's file name, from the uploaded file's name
+    (a name of any length or characters: only the stem's word characters are kept)."""
+    stem = Path((filename or "upload").replace("\\", "/")).stem
+    safe = _STEM_CHARS.sub("-", nfc(stem)).strip("-.")[:limit].strip("-.")
+    return safe or "upload"
+
+
 def _summary(report: ImportReport, limit: int = 1000) -> dict[str, Any]:
     return {
         "format": report.format,
@@ -46,7 +59,8 @@ def _summary(report: ImportReport, limit: int = 1000) -> dict[str, Any]:
         "created": report.created,
         "duplicates": report.duplicates,
         "conflicts": report.conflicts,
-        "rejected": len(report.rejected),
+        "rejected": report.households_rejected,
+        "orphan_member_rows": report.orphan_member_rows,
         "errors": [
             {
                 "table": e.table.value,
@@ -106,17 +120,25 @@ def router(
             ) from exc
         metrics.accepted.labels("file").inc(result.created)
         metrics.duplicates.labels("file").inc(result.duplicates)
-        metrics.rejected.labels("file").inc(len(result.rejected))
+        metrics.rejected.labels("file").inc(result.households_rejected)
         if result.created:
             rt.relay.notify()
         if report == "json" or not result.rejected:
             return _summary(result)
         folder = Path(tempfile.mkdtemp(prefix="giamngheo-errors-"))
-        target = folder / f"loi-{Path(file.filename or 'upload').stem}.{report}"
-        paths = await asyncio.to_thread(
-            write_error_report, target, result, result.rejected, csv_format=report == "csv"
-        )
-        headers = {"X-Created": str(result.created), "X-Rejected": str(len(result.rejected))}
+        target = folder / f"loi-{report_stem(file.filename)}.{report}"
+        try:
+            paths = await asyncio.to_thread(
+                write_error_report, target, result, result.rejected, csv_format=report == "csv"
+            )
+        except BaseException:
+            _remove(folder)
+            raise
+        headers = {
+            "X-Created": str(result.created),
+            "X-Rejected": str(result.households_rejected),
+            "X-Orphan-Member-Rows": str(result.orphan_member_rows),
+        }
         if len(paths) == 1:
             return FileResponse(
                 paths[0],

@@ -73,6 +73,16 @@ class ImportReport:
         """Surveys stored by this import (accepted minus duplicates and conflicts)."""
         return self.accepted - self.duplicates - self.conflicts
 
+    @property
+    def households_rejected(self) -> int:
+        """Household rows rejected (member rows of no household are not counted here)."""
+        return sum(1 for r in self.rejected if r.household is not None)
+
+    @property
+    def orphan_member_rows(self) -> int:
+        """Member rows that belong to no household row of the file."""
+        return sum(len(r.members) for r in self.rejected if r.household is None)
+
 
 @dataclass(frozen=True, slots=True)
 class _Opened:
@@ -127,7 +137,15 @@ def _parse(
         households = 0
         accepted: list[PreparedSurvey] = []
         rejected: list[Rejected] = []
-        for outcome in parse.outcomes(shard):
+        outcomes = parse.outcomes(shard)
+        while True:
+            try:
+                outcome = next(outcomes)
+            except StopIteration:
+                break
+            except BulkFileError as exc:  # unreadable from some row on: stop, say where
+                yield _FileError(exc.problems)
+                return
             if isinstance(outcome, Accepted):
                 accepted.append(PreparedSurvey.of(outcome.payload))
             else:

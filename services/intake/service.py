@@ -10,6 +10,8 @@ when Redis is down.
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,12 +21,13 @@ from uuid import UUID, uuid4
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from services.intake.adapters.tables import households, plumbing, surveys
 from shared.access.model import Actor, Area
 from shared.contracts.envelope import Contract, Envelope
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
-from shared.db import SqlUnitOfWork, upsert
+from shared.db import SqlUnitOfWork, upsert_latest
 from shared.runtime import STREAM_OF
 
 PRODUCER = "intake"
@@ -63,10 +66,13 @@ class IntakeUnitOfWork(SqlUnitOfWork):
         return found
 
     def latest_versions(self, codes: Sequence[str]) -> dict[str, int]:
+        """household code -> highest version number stored (arrival order)."""
         found: dict[str, int] = {}
         for i in range(0, len(codes), 500):
-            q = sa.select(households.c.household_code, households.c.latest_version).where(
-                households.c.household_code.in_(codes[i : i + 500])
+            q = (
+                sa.select(surveys.c.household_code, sa.func.max(surveys.c.version))
+                .where(surveys.c.household_code.in_(codes[i : i + 500]))
+                .group_by(surveys.c.household_code)
             )
             found.update({code: int(v) for code, v in self.conn.execute(q)})
         return found
@@ -76,12 +82,10 @@ class IntakeUnitOfWork(SqlUnitOfWork):
             self.conn.execute(sa.insert(surveys), rows)
 
     def save_households(self, rows: list[dict[str, Any]]) -> None:
-        upsert(
-            self.conn,
-            households,
-            rows,
-            keys=["household_code"],
-            update=["commune_code", "latest_version", "latest_survey_id"],
+        """Each household's latest survey: replaced only by a survey later in interview order
+        (compared in SQL, so concurrent writers cannot let an earlier one win)."""
+        upsert_latest(
+            self.conn, households, rows, keys=["household_code"], order_column="latest_order_key"
         )
 
 
@@ -103,6 +107,7 @@ class PreparedSurvey:
     citizen_id_missing: bool
     payload_json: bytes
     content_hash: str
+    order_key: str
 
     @classmethod
     def of(cls, payload: SurveyPayload) -> PreparedSurvey:
@@ -114,6 +119,7 @@ class PreparedSurvey:
             payload.head_citizen_id_missing,
             body,
             hashlib.sha256(body).hexdigest(),
+            payload.order_key,
         )
 
 
@@ -185,8 +191,54 @@ def accept_prepared(
     Same semantics: one transaction holds the new survey rows, the household versions and
     their outbox rows; a survey id already stored is a duplicate (same content hash) or a
     conflict (different content), and nothing is written for it.
+
+    Writers racing on one survey id or one household (two officers' tablets syncing, an
+    upload retried) meet in the database: the survey id is the key and (household, version)
+    is unique, so the later transaction fails as a whole and is run again, seeing what the
+    first stored (a duplicate, or the next version number). On SQLite a transaction whose
+    snapshot went stale is likewise run again.
     """
     template = _EnvelopeTemplate(correlation_id, now)
+    for attempt in range(1, RACE_RETRIES + 1):
+        try:
+            return _accept_once(
+                uow,
+                surveys_in,
+                template,
+                channel=channel,
+                now=now,
+                actor=actor,
+                correlation_id=correlation_id,
+            )
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == RACE_RETRIES or not _is_race(exc):
+                raise
+            time.sleep(random.uniform(0.005, 0.05) * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+RACE_RETRIES = 8
+
+
+def _is_race(exc: DBAPIError) -> bool:
+    """A lost race another attempt resolves: a key taken meanwhile, a stale SQLite snapshot,
+    a PostgreSQL serialisation failure or deadlock."""
+    if isinstance(exc, IntegrityError):
+        return True
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text or "deadlock" in text or "serializ" in text
+
+
+def _accept_once(
+    uow: IntakeUnitOfWork,
+    surveys_in: Sequence[PreparedSurvey],
+    template: _EnvelopeTemplate,
+    *,
+    channel: str,
+    now: datetime,
+    actor: Actor | None,
+    correlation_id: str,
+) -> list[Receipt]:
     with uow:
         stored = uow.stored_surveys([p.survey_id for p in surveys_in])
         versions = uow.latest_versions(sorted({p.household_code for p in surveys_in}))
@@ -219,12 +271,15 @@ def accept_prepared(
                     "received_at": now,
                 }
             )
-            latest[p.household_code] = {
-                "household_code": p.household_code,
-                "commune_code": p.commune_code,
-                "latest_version": version,
-                "latest_survey_id": p.survey_id,
-            }
+            current = latest.get(p.household_code)
+            if current is None or p.order_key >= current["latest_order_key"]:
+                latest[p.household_code] = {
+                    "household_code": p.household_code,
+                    "commune_code": p.commune_code,
+                    "latest_version": version,
+                    "latest_survey_id": p.survey_id,
+                    "latest_order_key": p.order_key,
+                }
             seen[p.survey_id] = (p.household_code, version, digest)
             receipts.append(Receipt(p.survey_id, p.household_code, version, ReceiptStatus.CREATED))
         uow.add_surveys(new_rows)

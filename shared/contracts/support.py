@@ -19,25 +19,53 @@ from shared.contracts.envelope import Contract, Envelope
 
 SUPPORT_DISBURSED_STREAM = "support.disbursed"
 
+MAX_AMOUNT_VND = 1_000_000_000_000
+"""Largest value of one support record (10^12 VND): above any single household support or
+loan (the largest policy loan, to a business under Decree 338/2025, is 10 billion VND). Stored
+in 64-bit columns; sums are taken so that they cannot overflow."""
+
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+"""Text without control characters (a NUL is refused by PostgreSQL downstream)."""
+
 
 class DisbursementPayload(Contract):
-    disbursement_id: str = Field(description="Id of the disbursement; idempotency key.")
-    household_code: str = Field(description="Household that received it.")
-    commune_code: str = Field(description="Commune of the household.")
+    disbursement_id: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=NO_CONTROL,
+        description="Id of the disbursement; idempotency key.",
+    )
+    household_code: str = Field(
+        min_length=1, max_length=64, pattern=NO_CONTROL, description="Household that received it."
+    )
+    commune_code: str = Field(max_length=16, pattern=NO_CONTROL, description="Commune.")
     kind: SupportKind = Field(description="Kind of support.")
     programme_code: str = Field(
-        max_length=32, description="Programme component it is accounted against (e.g. 'NTP-P3.1')."
+        max_length=32,
+        pattern=NO_CONTROL,
+        description="Programme component it is accounted against (e.g. 'NTP-P3.1').",
     )
     funding_source: FundingSource = Field(description="Where the money or goods came from.")
-    amount_vnd: int = Field(ge=0, description="Value in VND (cash, loan principal or goods).")
-    quantity: Decimal | None = Field(
-        default=None, ge=0, description="Quantity for in-kind support."
+    amount_vnd: int = Field(
+        ge=0,
+        le=MAX_AMOUNT_VND,
+        description="Value in VND (cash, loan principal or goods), at most 2,000,000,000.",
     )
-    unit: str | None = Field(default=None, max_length=32, description="Unit (e.g. 'con', 'kg').")
-    item: str | None = Field(default=None, max_length=128, description="What was given.")
+    quantity: Decimal | None = Field(
+        default=None, ge=0, le=10**9, description="Quantity for in-kind support."
+    )
+    unit: str | None = Field(
+        default=None, max_length=32, pattern=NO_CONTROL, description="Unit (e.g. 'con', 'kg')."
+    )
+    item: str | None = Field(
+        default=None, max_length=128, pattern=NO_CONTROL, description="What was given."
+    )
     repayable: bool = Field(default=False, description="Conditional support to be repaid.")
     helping_organisation: str | None = Field(
-        default=None, max_length=128, description="Organisation assigned to help the household."
+        default=None,
+        max_length=128,
+        pattern=NO_CONTROL,
+        description="Organisation assigned to help the household.",
     )
     disbursed_on: date = Field(description="Date of disbursement.")
     village_code: str | None = Field(default=None, description="Village of the household.")

@@ -99,3 +99,48 @@ def test_cli_import_publishes_good_rows_and_writes_the_error_report(
     stream = redis.Redis.from_url(redis_url)
     assert stream.xlen(HOUSEHOLD_SURVEYED_STREAM) == 3
     stream.close()
+
+
+def _long_cell_csv(folder: Path) -> tuple[Path, Path]:
+    from services.intake.domain.layout import HOUSEHOLDS, MEMBERS
+    from tests.unit.intake.builders import family, household
+    from tests.unit.intake.test_files import _records, csv_bytes
+
+    rows = [household("A"), household("B", head_name="x" * 140_000)]
+    households = folder / "dai.csv"
+    households.write_bytes(csv_bytes(_records(rows, HOUSEHOLDS)))
+    members = folder / "dai.thanh-vien.csv"
+    members.write_bytes(csv_bytes(_records(family("A") + family("B"), MEMBERS)))
+    return households, members
+
+
+def test_upload_with_a_csv_cell_over_the_reader_limit_is_a_422_naming_the_row(
+    tmp_path: Path, redis_url: str, database_url: str, admin_headers: dict[str, str]
+) -> None:
+    households, members = _long_cell_csv(tmp_path)
+    with client_for(redis_url, database_url, admin_headers) as client:
+        response = client.post(
+            "/surveys/files",
+            files={
+                "file": (households.name, households.read_bytes()),
+                "members": (members.name, members.read_bytes()),
+            },
+        )
+    assert response.status_code == 422, response.text
+    problem = response.json()["detail"][0]
+    assert problem["type"] == "cell_too_large"
+    assert "Row 3" in problem["message_en"]
+    assert "Dòng 3" in problem["message_vi"]
+
+
+def test_cli_import_exits_2_when_a_csv_cell_is_over_the_reader_limit(
+    tmp_path: Path, redis_url: str, database_url: str
+) -> None:
+    households, _members = _long_cell_csv(tmp_path)
+    result = CliRunner().invoke(
+        cli,
+        ["import", str(households)],
+        env={"INTAKE_DATABASE_URL": database_url, "REDIS_URL": redis_url},
+    )
+    assert result.exit_code == 2, result.output
+    assert "131072" in result.output

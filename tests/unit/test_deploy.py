@@ -111,3 +111,11 @@ def test_a_service_refuses_to_start_with_an_example_database_password() -> None:
     settings = settings_class("intake")
     with pytest.raises(ValidationError, match="example password"):
         settings(database_url="postgresql://giamngheo:change-me@postgres:5432/intake")
+
+
+def test_every_service_caps_its_streams_with_a_documented_retention() -> None:
+    for name in APP_SERVICES:
+        env = COMPOSE["services"][name]["environment"]
+        assert int(env[f"{name.upper()}_STREAM_MAXLEN"]) >= 100_000, name
+    text = (ROOT / "deploy" / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "Stream retention" in text

@@ -27,6 +27,7 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from services.intake.domain.areas import AreaRegistry
 from services.intake.domain.bulk import (
@@ -49,8 +50,10 @@ from services.intake.domain.layout import (
     Column,
     Kind,
     TableName,
+    TableSpec,
 )
 from services.intake.domain.messages import Message, message
+from shared.spreadsheet_cells import csv_row, set_xlsx_cell
 
 DATA_DIR: Final = Path(__file__).resolve().parent.parent / "data"
 SAMPLE_AREAS_PATH: Final = DATA_DIR / "areas-sample.csv"
@@ -101,11 +104,60 @@ def _as_stream(source: Source) -> IO[bytes]:
     return io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
 
 
+MAX_PART_BYTES: Final = 1 << 30
+"""Largest uncompressed part of an XLSX or ZIP upload (1 GiB; a 100,000-household workbook's
+member sheet is about 180 MB)."""
+
+MAX_PART_RATIO: Final = 100
+"""Largest compression ratio of a part above ``RATIO_CHECKED_FROM`` bytes. Real sheets compress
+about 10:1 to 15:1; a decompression bomb (hundreds of MB of one repeated cell) 1,000:1."""
+
+RATIO_CHECKED_FROM: Final = 8 << 20
+
+MAX_CELL_CHARS: Final = 32_767
+"""Excel's own limit on the characters in one cell: a longer cell did not come from Excel."""
+
+MAX_ROW_XML_CHARS: Final = 4 << 20
+"""Largest XML of one sheet row the reader buffers (a row of the layout is a few KB)."""
+
+
+def check_archive(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse an archive whose parts expand beyond the limits, before anything is parsed.
+
+    The sizes checked are those the archive declares; ``zipfile`` never returns more than the
+    declared size of a part and fails its checksum if the data was longer, so a lying archive
+    is refused as damaged when read (see :func:`archive_error`).
+    """
+    for part in archive.infolist():
+        size = part.file_size
+        ratio = size / max(part.compress_size, 1)
+        if size > MAX_PART_BYTES or (size > RATIO_CHECKED_FROM and ratio > MAX_PART_RATIO):
+            raise BulkFileError(
+                [
+                    message(
+                        "archive_too_large",
+                        name=name,
+                        member=part.filename,
+                        size=size // 2**20,
+                        ratio=int(ratio),
+                        limit=MAX_PART_BYTES // 2**20,
+                        max_ratio=MAX_PART_RATIO,
+                    )
+                ]
+            )
+
+
+def archive_error(name: str, exc: Exception) -> BulkFileError:
+    return BulkFileError([message("archive_damaged", name=name, detail=str(exc)[:200])])
+
+
 def detect_format(head: bytes, stream: IO[bytes], name: str) -> FileFormat:
     """What the content is, whatever the file is called."""
     if head.startswith(b"PK\x03\x04"):
         try:
-            names = zipfile.ZipFile(stream).namelist()
+            archive = zipfile.ZipFile(stream)
+            check_archive(archive, name)
+            names = archive.namelist()
         except zipfile.BadZipFile:
             raise BulkFileError([message("unsupported_file", name=name, detail="")]) from None
         finally:
@@ -154,11 +206,18 @@ def csv_rows(stream: IO[bytes]) -> Iterator[Row]:
     delimiter = max((",", ";", "\t"), key=first_line.count)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter)
-    if encoding == "cp1258":  # Windows-1258 writes tones as combining marks
-        for number, cells in enumerate(reader, start=1):
-            yield number, [unicodedata.normalize("NFC", c) for c in cells]
-    else:
-        yield from enumerate(reader, start=1)
+    try:
+        if encoding == "cp1258":  # Windows-1258 writes tones as combining marks
+            for number, cells in enumerate(reader, start=1):
+                yield number, [unicodedata.normalize("NFC", c) for c in cells]
+        else:
+            yield from enumerate(reader, start=1)
+    except csv.Error as exc:  # a cell over the reader's limit, a NUL, a broken quote
+        row = reader.line_num
+        if "field larger than field limit" in str(exc):
+            limit = csv.field_size_limit()
+            raise BulkFileError([message("cell_too_large", row=row, limit=limit)]) from None
+        raise BulkFileError([message("csv_unreadable", row=row, detail=str(exc))]) from None
 
 
 # --- XLSX ---------------------------------------------------------------------------------
@@ -197,8 +256,10 @@ class RowSkip:
 class XlsxBook:
     """A workbook opened for streaming: sheet names, and rows of one sheet at a time."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], name: str = "upload") -> None:
         self._zip = zipfile.ZipFile(stream)
+        self._name = name
+        check_archive(self._zip, name)
         self._stream = stream
         self.sheets = self._sheet_paths()
         self._shared: list[str] | None = None
@@ -233,7 +294,12 @@ class XlsxBook:
                 with self._zip.open("xl/sharedStrings.xml") as handle:
                     for _, element in ET.iterparse(handle):  # noqa: S314
                         if element.tag == f"{_NS_MAIN}si":
-                            strings.append(_si_text(element))
+                            text = _si_text(element)
+                            if len(text) > MAX_CELL_CHARS:
+                                raise BulkFileError(
+                                    [message("cell_too_large", row="?", limit=MAX_CELL_CHARS)]
+                                )
+                            strings.append(text)
                             element.clear()
             self._shared = strings
         return self._shared
@@ -272,6 +338,10 @@ class XlsxBook:
                 end = buffer.rfind("</row>") + len("</row>") if chunk else len(buffer)
                 if end < len("</row>"):
                     end = 0
+                    if len(buffer) > MAX_ROW_XML_CHARS:  # one row larger than any real one
+                        raise BulkFileError(
+                            [message("cell_too_large", row=last + 1, limit=MAX_CELL_CHARS)]
+                        )
                 for attrs, xml in _rows_in(buffer, end):
                     found = _ROW_NUMBER_RE.search(attrs)
                     last = int(found.group(1)) if found else last + 1
@@ -467,8 +537,10 @@ class BulkParse:
         registry: AreaRegistry,
         resources: ExitStack,
         skips: dict[TableName, RowSkip] | None = None,
+        name: str = "upload",
     ) -> None:
         self.format = file_format
+        self.name = name
         self.households = households
         self.members = members
         self._rows = (household_rows, member_rows)
@@ -501,6 +573,8 @@ class BulkParse:
                 self._registry,
                 shard=shard,
             )
+        except zipfile.BadZipFile as exc:  # a part longer than declared, a broken checksum
+            raise archive_error(self.name, exc) from None
         finally:
             self.close()
 
@@ -564,7 +638,7 @@ def _open(
     tables: dict[TableName, Iterator[Row]] = {}
     skips: dict[TableName, RowSkip] = {}
     if file_format is FileFormat.XLSX:
-        book = XlsxBook(stream)
+        book = XlsxBook(stream, filename)
         resources.callback(book.close)
         tables, skips = _xlsx_tables(book)
     elif file_format is FileFormat.CSV_ZIP:
@@ -598,6 +672,7 @@ def _open(
         registry,
         resources,
         skips,
+        filename,
     )
 
 
@@ -686,18 +761,25 @@ def error_report_tables(
     households: list[tuple[tuple[object, ...], str]] = []
     members: list[tuple[tuple[object, ...], str]] = []
     member_pointer = message("member_errors")
-    household_pointer = message("household_rejected")
     for item in rejected:
-        member_failed = any(e.table is TableName.MEMBERS for e in item.errors)
+        member_rows = sorted({e.row for e in item.errors if e.table is TableName.MEMBERS})
+        household_failed = any(e.table is TableName.HOUSEHOLDS for e in item.errors)
         if item.household is not None:
             lines = _error_lines(item, TableName.HOUSEHOLDS, item.household.number)
-            if member_failed:
+            if member_rows:
                 lines.append(f"{member_pointer.vi} / {member_pointer.en}")
             households.append((item.household.cells, separator.join(lines)))
         for row in item.members:
             lines = _error_lines(item, TableName.MEMBERS, row.number)
-            if not lines:
-                lines = [f"{household_pointer.vi} / {household_pointer.en}"]
+            if not lines:  # this row is fine: say precisely why it comes back
+                pointer = (
+                    message("household_rejected")
+                    if household_failed or not member_rows
+                    else message(
+                        "household_rejected_members", rows=", ".join(map(str, member_rows))
+                    )
+                )
+                lines = [f"{pointer.vi} / {pointer.en}"]
             members.append((row.cells, separator.join(lines)))
     return {
         TableName.HOUSEHOLDS: _report_rows(parse.households, households),
@@ -720,17 +802,19 @@ def write_error_report(
             header, body = tables[table]
             with path.open("w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
-                writer.writerow(header)
-                writer.writerows(body)
+                writer.writerow(csv_row(list(header)))
+                writer.writerows(csv_row(row) for row in body)
         return [destination, members_path]
     book = openpyxl.Workbook()
     book.remove(book.active)
     for spec in TABLES:
         header, body = tables[spec.name]
         sheet = book.create_sheet(spec.vi_title)
-        sheet.append(header)
-        for row in body:
-            sheet.append(row)
+        rows: list[list[object]] = [list(header), *body]
+        for row_index, row in enumerate(rows, start=1):
+            for column_index, value in enumerate(row, start=1):
+                if value is not None:
+                    set_xlsx_cell(sheet.cell(row=row_index, column=column_index), value)
         _style_header(sheet, len(header))
         error_column = get_column_letter(len(header))
         sheet.column_dimensions[error_column].width = 80
@@ -825,27 +909,84 @@ def template_rows() -> dict[str, list[list[str]]]:
     return sheets
 
 
+LISTS_SHEET: Final = "Danh mục - Lists"
+"""Hidden sheet holding the Vietnamese labels the template's drop-down lists offer."""
+
+TEMPLATE_ROWS: Final = 1001
+"""Rows of the template that carry formats and drop-down lists (header + 1,000)."""
+
+
+def _coded_columns() -> list[CodeList]:
+    """Every code list a column of the template draws from, once each, in layout order."""
+    lists: list[CodeList] = []
+    for spec in TABLES:
+        for column in spec.columns:
+            if column.codes is not None and column.codes not in lists:
+                lists.append(column.codes)
+    return lists
+
+
+def _add_lists_sheet(book: openpyxl.Workbook) -> dict[str, str]:
+    """The hidden lists sheet; returns code list name -> the range of its labels."""
+    sheet = book.create_sheet(LISTS_SHEET)
+    ranges: dict[str, str] = {}
+    for index, codes in enumerate(_coded_columns(), start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index, value=codes.name)
+        for row, code in enumerate(codes.codes, start=2):
+            sheet.cell(row=row, column=index, value=code.vi)
+        last = len(codes.codes) + 1
+        ranges[codes.name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${last}"
+    sheet.sheet_state = "hidden"
+    return ranges
+
+
+def _add_drop_downs(sheet: object, spec: TableSpec, ranges: dict[str, str]) -> None:
+    """A drop-down list on every coded column. Single codes must come from the list;
+    multi-value columns (``a; b``) offer the list without refusing other text."""
+    for index, column in enumerate(spec.columns, start=1):
+        if column.codes is None:
+            continue
+        single = column.kind is not Kind.CODES
+        validation = DataValidation(
+            type="list",
+            formula1=f"={ranges[column.codes.name]}",
+            allow_blank=True,
+            showErrorMessage=single,
+            errorTitle="Giá trị không có trong danh mục / Not in the code list",
+            error=f"Chọn trong danh sách / Pick from the list: {column.codes.vi_title}",
+        )
+        letter = get_column_letter(index)
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+        sheet.add_data_validation(validation)  # type: ignore[attr-defined]
+
+
 def write_template(path: Path = TEMPLATE_PATH) -> Path:
     """Write the blank survey workbook officers fill in (regenerate after a layout change)."""
     book = openpyxl.Workbook()
     book.remove(book.active)
+    sheets = []
     for name, rows in template_rows().items():
         sheet = book.create_sheet(name)
+        sheets.append(sheet)
         for row in rows:
             sheet.append(row)
-        spec = next((s for s in TABLES if s.vi_title == name), None)
+    ranges = _add_lists_sheet(book)
+    for sheet in sheets:
+        spec = next((s for s in TABLES if s.vi_title == sheet.title), None)
         if spec is None:
             sheet.column_dimensions["A"].width = 40
             for letter in "BCDEF":
                 sheet.column_dimensions[letter].width = 36
             continue
         _style_header(sheet, len(spec.columns))
+        _add_drop_downs(sheet, spec, ranges)
         for index, column in enumerate(spec.columns, start=1):
             note = column.key + (f" — {column.hint_en}" if column.hint_en else "")
             sheet.cell(row=1, column=index).comment = Comment(note, "giamngheo")
             if column.kind in {Kind.TEXT, Kind.CITIZEN_ID}:  # keep leading zeros of codes
                 letter = get_column_letter(index)
-                for row_index in range(2, 1002):
+                for row_index in range(2, TEMPLATE_ROWS + 1):
                     sheet[f"{letter}{row_index}"].number_format = "@"
     _stamp(book)
     book.save(path)

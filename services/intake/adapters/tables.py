@@ -19,7 +19,13 @@ class IntakeModel(SQLModel, registry=mapper_registry):
 
 
 class SurveyRow(IntakeModel, table=True):
+    """Every survey as received; a household's versions are numbered 1, 2, … in arrival order
+    (unique per household, so two writers racing cannot both take one number)."""
+
     __tablename__ = "survey"
+    __table_args__ = (
+        sa.UniqueConstraint("household_code", "version", name="uq_survey_household_version"),
+    )
 
     survey_id: str = Field(primary_key=True, max_length=64)
     household_code: str = Field(index=True, max_length=64)
@@ -33,12 +39,16 @@ class SurveyRow(IntakeModel, table=True):
 
 
 class HouseholdRow(IntakeModel, table=True):
+    """The household's latest survey in interview order (the survey's order key: review year,
+    interview time, revision), whatever order the surveys arrived in."""
+
     __tablename__ = "household"
 
     household_code: str = Field(primary_key=True, max_length=64)
     commune_code: str = Field(max_length=16)
     latest_version: int
     latest_survey_id: str = Field(max_length=64)
+    latest_order_key: str = Field(default="", max_length=128)
 
 
 class SubmissionRow(IntakeModel, table=True):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from services.intake.domain.areas import AreaLookupError, AreaRegistry
 from services.intake.domain.layout import (
@@ -26,7 +26,15 @@ from services.intake.domain.layout import (
 )
 from services.intake.domain.messages import Message, message
 from shared.contracts.codes import IncomeBasis, Relation
-from shared.contracts.surveys import MAX_AGE, MAX_MEMBERS, Member, SurveyPayload
+from shared.contracts.surveys import (
+    MAX_AGE,
+    MAX_MEMBERS,
+    Housing,
+    Income,
+    Member,
+    ReviewRound,
+    SurveyPayload,
+)
 
 _HEAD: Final = Relation.HEAD.value
 _NOT_SENT_ON: Final = frozenset({"household_code", "full_name"})
@@ -164,7 +172,7 @@ def assemble(
     found = list(problems)
     found.extend(_cross_field(household, members, registry))
     if found:
-        return found + _range_problems(members, found)
+        return found + _household_range_problems(household, found) + _range_problems(members, found)
     data = _payload_data(household, members, registry)
     data["survey_id"] = survey_id or household.get("survey_id") or "pending"
     try:
@@ -174,6 +182,41 @@ def assemble(
     if data["survey_id"] == "pending":
         payload = payload.model_copy(update={"survey_id": derived_survey_id(payload)})
     return payload
+
+
+def _field_adapters() -> dict[str, TypeAdapter[Any]]:
+    """The contract's own type and limits for each household value read from a file."""
+    fields = {
+        "floor_area_m2": Housing.model_fields["floor_area_m2"],
+        "review_year": ReviewRound.model_fields["year"],
+        "income_vnd": Income.model_fields["value"],
+        "score_a": Income.model_fields["value"],
+    }
+    for key in ("survey_id", "household_code", "commune_code", "village_code", "head_name"):
+        fields[key] = SurveyPayload.model_fields[key]
+    return {
+        key: TypeAdapter(Annotated[info.annotation, info])  # type: ignore[arg-type,name-defined]
+        for key, info in fields.items()
+    }
+
+
+_HOUSEHOLD_FIELDS: Final = _field_adapters()
+
+
+def _household_range_problems(household: Values, found: Sequence[Problem]) -> list[Problem]:
+    """The contract's limits on the household's own values, so that one problem (a bad date)
+    does not hide another (a negative floor area) in the report."""
+    known = {p.key for p in found if p.member is None}
+    extra: list[Problem] = []
+    for key, adapter in _HOUSEHOLD_FIELDS.items():
+        if key in known or key not in household:
+            continue
+        try:
+            adapter.validate_python(household[key])
+        except ValidationError as exc:
+            error = dict(exc.errors()[0], loc=(key,))
+            extra.append(Problem(key, _pydantic_message(error, key)))
+    return extra
 
 
 def _range_problems(members: Sequence[Values], found: Sequence[Problem]) -> list[Problem]:

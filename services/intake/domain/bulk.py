@@ -13,6 +13,7 @@ import hashlib
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Final
 
 from services.intake.domain.areas import AreaRegistry
@@ -321,24 +322,35 @@ def _household(
         values, member_problems = member_reader.read_row(members.positions, member_cells, index)
         member_values.append(values)
         problems.extend(member_problems)
-    survey_id = None if "survey_id" in household else row_survey_id(household, row, member_rows)
+    survey_id = None if "survey_id" in household else values_survey_id(household, member_values)
     result = assemble(household, member_values, registry, problems, survey_id=survey_id)
     if isinstance(result, SurveyPayload):
         return Accepted(number, result)
     return _rejected(households, row, members, member_rows, household, result)
 
 
-def row_survey_id(household: Values, row: Row, member_rows: list[Row]) -> str:
-    """A survey id from the household code, year and a hash of the rows as written.
+def values_survey_id(household: Values, members: Sequence[Values]) -> str:
+    """A survey id from the household code, year and a hash of the values read.
 
-    Uploading the same rows again gives the same id (idempotent); a corrected row, a new one.
+    The values, not the cells as written: the same households uploaded as CSV and again as
+    XLSX (where 2026 is a number, not text, and a date is a date) give the same id, so the
+    second upload is a duplicate, not a second version. A corrected value gives a new id.
     """
-    parts = [row[1], *(cells for _, cells in member_rows)]
-    text = "\x1f".join("\x1f".join(map(str, cells)) for cells in parts if cells)
+    text = "\x1e".join(_canonical(values) for values in (household, *members))
     digest = hashlib.sha256(text.encode()).hexdigest()
     code = str(household.get("household_code", ""))
     candidate = f"{code}-{household.get('review_year', '')}-{digest[:12]}"
     return candidate if len(candidate) <= 64 else f"h-{digest[:40]}"
+
+
+def _canonical(values: Values) -> str:
+    """The values as one string, whatever their column order; times in UTC (a time written
+    with its offset and the same time in Vietnam time are one value). On the hot path of
+    every bulk row: ``str`` and one ``join``, no ``repr``."""
+    keys = sorted(values)
+    shown = [values[k] for k in keys]
+    shown = [v.astimezone(UTC).isoformat() if v.__class__ is datetime else v for v in shown]
+    return "\x1f".join(keys) + "\x1e" + "\x1f".join(map(str, shown))
 
 
 def _rejected(

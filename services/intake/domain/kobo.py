@@ -19,9 +19,12 @@ from services.intake.domain.areas import AreaRegistry
 from services.intake.domain.assembly import Problem, RecordReader, assemble
 from services.intake.domain.layout import HOUSEHOLDS, MEMBERS
 from services.intake.domain.messages import Message, message
+from services.intake.domain.text import text_problem
 from shared.contracts.codes import IncomeBasis
 from shared.contracts.surveys import SurveyPayload
 
+MAX_ID_CHARS: Final = 128
+"""Longest instance id stored (``form_submission.instance_id``)."""
 REPEAT: Final = "members"
 HOUSEHOLD_GROUP: Final = "household"
 _INCOME_KEY: Final = {
@@ -88,11 +91,19 @@ def instance_ids(submission: Mapping[str, Any]) -> tuple[str, str | None, str | 
         instance = f"uuid:{submission['_uuid']}"
     if instance is None:
         raise KoboSubmissionError(message("kobo_no_instance_id"))
-    return (
+    ids = (
         instance,
         _text(submission.get("meta/deprecatedID")),
         _text(submission.get("meta/rootUuid")),
     )
+    for key, value in zip(
+        ("meta/instanceID", "meta/deprecatedID", "meta/rootUuid"), ids, strict=True
+    ):
+        if value is not None and (
+            len(value) > MAX_ID_CHARS or text_problem(value, code=True) is not None
+        ):
+            raise KoboSubmissionError(message("kobo_bad_instance_id", name=key, limit=MAX_ID_CHARS))
+    return ids
 
 
 def _submitted_at(submission: Mapping[str, Any]) -> datetime | None:

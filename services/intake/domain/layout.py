@@ -35,6 +35,7 @@ from services.intake.domain.codelists import (
     fold,
 )
 from services.intake.domain.messages import Message, message
+from services.intake.domain.text import CODE_KEYS, nfc, text_problem
 
 VIETNAM_TZ: Final = timezone(timedelta(hours=7), "ICT")
 """Dates written without a time zone are Vietnam time (UTC+7, no daylight saving)."""
@@ -247,11 +248,30 @@ def _shown(value: object) -> str:
 
 
 def to_text(value: object) -> str:
+    """A cell as text, in NFC (see ``domain.text``); no check of its characters."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return value.isoformat()
-    return str(value).strip()
+    return nfc(str(value).strip())
+
+
+def to_free_text(value: object) -> str:
+    """A name or other free text: no control characters."""
+    text = to_text(value)
+    problem = text_problem(text, code=False)
+    if problem is not None:
+        raise CellError(problem)
+    return text
+
+
+def to_code_text(value: object) -> str:
+    """A code (household, commune, …): nothing invisible, no control characters."""
+    text = to_text(value)
+    problem = text_problem(text, code=True)
+    if problem is not None:
+        raise CellError(problem)
+    return text
 
 
 def to_int(value: object) -> int:
@@ -345,8 +365,8 @@ def to_datetime(value: object) -> datetime:
         moment = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2_958_466:  # Excel's 1900 date system, up to year 9999
-            moment = _EXCEL_EPOCH + timedelta(days=float(value))
-            moment = moment.replace(microsecond=0)
+            # to the nearest second: 08:30 is 0.3541666… of a day, which may land a hair early
+            moment = _EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86_400))
     else:
         text = str(value).strip()
         try:
@@ -419,7 +439,7 @@ def converter_for(column: Column, *, list_separator: str = LIST_SEPARATOR) -> Co
     if column.kind is Kind.CODES and column.codes is not None:
         return _memoised(codes_converter(column.codes, list_separator))
     simple: dict[Kind, Converter] = {
-        Kind.TEXT: to_text,
+        Kind.TEXT: to_code_text if column.key in CODE_KEYS else to_free_text,
         Kind.INTEGER: _memoised(to_int),  # ages, member numbers, years repeat
         Kind.DECIMAL: to_decimal,
         Kind.BOOLEAN: _memoised(to_bool),

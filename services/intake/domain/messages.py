@@ -57,6 +57,14 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Citizen id '{value}' is not valid: it must be exactly 12 digits",
     ),
     "invalid": ("Giá trị không hợp lệ ({detail})", "Invalid value ({detail})"),
+    "control_character": (
+        "Có ký tự điều khiển không được phép (U+{code})",
+        "Contains a control character that is not allowed (U+{code})",
+    ),
+    "invisible_in_code": (
+        "Mã có ký tự ẩn hoặc ký tự điều khiển (U+{code}); hãy gõ lại mã",
+        "The code holds an invisible or control character (U+{code}); type the code again",
+    ),
     # --- household -----------------------------------------------------------------------
     "income_missing": (
         "Phải điền thu nhập bình quân hoặc điểm A",
@@ -101,6 +109,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "household_rejected": (
         "Hộ bị từ chối do lỗi ở trang Hộ gia đình",
         "The household was rejected for errors in the Households sheet",
+    ),
+    "household_rejected_members": (
+        "Hộ bị từ chối do lỗi ở thành viên khác của hộ (trang Thành viên, dòng {rows})",
+        "The household was rejected for errors in other members' rows (Members sheet, rows {rows})",
     ),
     # --- areas ---------------------------------------------------------------------------
     "unknown_commune": (
@@ -156,10 +168,35 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Không tìm thấy danh sách hộ (trang hoặc tệp 'Hộ gia đình')",
         "The household list was not found (a 'Households' sheet or file)",
     ),
+    "archive_too_large": (
+        "Tệp '{name}' giải nén ra quá lớn: phần '{member}' là {size} MB (nén {ratio}:1); cho "
+        "phép tối đa {limit} MB mỗi phần và tỉ lệ nén {max_ratio}:1",
+        "File '{name}' expands too far: part '{member}' is {size} MB (compressed {ratio}:1); "
+        "at most {limit} MB per part and a {max_ratio}:1 ratio are allowed",
+    ),
+    "archive_damaged": (
+        "Tệp '{name}' bị hỏng hoặc kích thước bên trong không đúng ({detail})",
+        "File '{name}' is damaged or misstates its contents ({detail})",
+    ),
+    "cell_too_large": (
+        "Dòng {row}: có ô dài hơn {limit} ký tự (quá giới hạn của Excel); tệp không đọc được "
+        "từ dòng này. Các hộ ở trước đã lưu vẫn giữ; nhập lại tệp đã sửa chỉ lưu phần còn thiếu",
+        "Row {row}: a cell is longer than {limit} characters (beyond Excel's own limit); the "
+        "file cannot be read from this row on. Households stored before it are kept; importing "
+        "the corrected file again stores only what is missing",
+    ),
+    "csv_unreadable": (
+        "Dòng {row}: không đọc được CSV ({detail}); tệp không đọc được từ dòng này",
+        "Row {row}: the CSV cannot be read ({detail}); the file cannot be read from this row on",
+    ),
     # --- KoBo ----------------------------------------------------------------------------
     "kobo_no_instance_id": (
         "Bản ghi KoBo không có meta/instanceID",
         "The KoBo submission has no meta/instanceID",
+    ),
+    "kobo_bad_instance_id": (
+        "Mã bản ghi KoBo '{name}' không hợp lệ: tối đa {limit} ký tự, không có ký tự ẩn",
+        "The KoBo id '{name}' is not valid: at most {limit} characters, none invisible",
     ),
 }
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-MAX_VND = 1_000_000_000_000
-"""Ceiling of one amount in one record (10^12 VND)."""
+from shared.contracts.support import MAX_AMOUNT_VND
+
+MAX_VND = MAX_AMOUNT_VND
+"""Ceiling of one amount in one record (10^12 VND; the event contract's bound)."""
 
 MAX_QUANTITY = Decimal(1_000_000)
 """Ceiling of a quantity of goods in one record (heads, kg, seedlings …)."""

@@ -13,6 +13,7 @@ import pytest
 
 from services.intake.adapters.files import (
     INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
     TEMPLATE_PATH,
     XLSFORM_PATH,
     BulkFileError,
@@ -347,7 +348,7 @@ def _outcome_key(outcome: Outcome) -> tuple[str, int, str]:
 def test_shipped_template_matches_generation_when_regenerated(tmp_path: Path) -> None:
     fresh = write_template(tmp_path / "template.xlsx")
     shipped, generated = read_sheet_values(TEMPLATE_PATH), read_sheet_values(fresh)
-    assert list(shipped) == ["Hộ gia đình", "Thành viên", INSTRUCTIONS_SHEET]
+    assert list(shipped) == ["Hộ gia đình", "Thành viên", INSTRUCTIONS_SHEET, LISTS_SHEET]
     assert shipped == generated
     assert shipped["Hộ gia đình"][0] == [c.vi for c in HOUSEHOLDS.columns]
     assert shipped["Thành viên"][0] == [c.vi for c in MEMBERS.columns]

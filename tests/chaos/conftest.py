@@ -1,0 +1,1 @@
+"""The chaos tier: faults reproduced against the services as OS processes and a real Redis."""
