@@ -75,7 +75,10 @@ def local_settings(service: str, stack_dir: Path) -> Any:
             err=True,
         )
         raise typer.Exit(2)
-    return cls(database_url=state.database_urls[service], redis_url=state.redis_url)
+    extra: dict[str, Any] = {}
+    if service == "intake":  # the stack's own key (tools.stack.Stack.env_for)
+        extra["personal_data_key_file"] = stack_dir.resolve() / "keys" / "personal-data.key"
+    return cls(database_url=state.database_urls[service], redis_url=state.redis_url, **extra)
 
 
 def build_app(name: str, settings: Any | None = None) -> Any:
@@ -237,7 +240,7 @@ def import_file(
     from services.intake.adapters.areas_repo import load_registry
     from services.intake.adapters.files import BulkFileError, write_error_report
     from services.intake.adapters.tables import plumbing
-    from services.intake.app import MIGRATIONS
+    from services.intake.app import MIGRATIONS, open_vault
     from services.intake.importer import import_bulk
     from services.intake.settings import IntakeSettings
     from shared.db import create_db_engine
@@ -266,6 +269,7 @@ def import_file(
                 channel="file",
                 correlation_id=str(uuid.uuid4()),
                 progress=lambda done: bar.update(task, completed=done),
+                vault=open_vault(settings),
             )
         except BulkFileError as exc:
             for problem in exc.problems:

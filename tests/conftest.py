@@ -91,6 +91,10 @@ def minter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Minter]:
     m = Minter(tmp_path_factory.mktemp("keys"))
     previous = os.environ.get("AUTH_JWKS_FILE")
     os.environ["AUTH_JWKS_FILE"] = str(m.jwks_file)
+    # intake's personal-data key: one per test session, never in the checkout
+    os.environ.setdefault(
+        "INTAKE_PERSONAL_DATA_KEY_FILE", str(m.jwks_file.parent / "personal-data.key")
+    )
     try:
         yield m
     finally:

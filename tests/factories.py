@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from services.intake.adapters.vault import Vault
 from shared.contracts.classifications import (
     ClassificationPayload,
     HouseholdClassified,
@@ -182,3 +183,8 @@ def recognised_event(
     event = classified_event(code, **fields)
     noon = datetime.combine(recognised_on, time(12, 0), tzinfo=UTC)
     return event.model_copy(update={"occurred_at": noon})
+
+
+def fixed_vault() -> Vault:
+    """A personal-data vault with a fixed key (tests only)."""
+    return Vault(b"\x07" * 32)

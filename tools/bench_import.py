@@ -28,6 +28,7 @@ import redis
 
 from services.intake.adapters.files import load_areas, open_bulk
 from services.intake.adapters.tables import metadata, plumbing
+from services.intake.adapters.vault import Vault
 from services.intake.domain.bulk import Accepted
 from services.intake.domain.layout import HOUSEHOLDS, MEMBERS
 from services.intake.importer import default_workers, import_bulk
@@ -231,6 +232,7 @@ def _import_once(
             correlation_id="bench",
             workers=workers,
             chunk=chunk,
+            vault=Vault(os.urandom(32)),
         )
         into_outbox = time.perf_counter() - started
         published = relay.publish_pending()

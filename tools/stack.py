@@ -119,6 +119,7 @@ class Stack:
                 "REDIS_URL": self.redis_url or "",
                 "AUTH_JWKS_URL": f"{self.url('access')}/.well-known/jwks.json",
                 "ACCESS_KEYS_DIR": str(self.data_dir / "keys"),
+                "INTAKE_PERSONAL_DATA_KEY_FILE": str(self.data_dir / "keys" / "personal-data.key"),
                 "ACCESS_BOOTSTRAP_ADMIN": ADMIN,
                 "ACCESS_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
                 "ACCESS_BOOTSTRAP_ADMIN_MUST_CHANGE": str(self.admin_must_change).lower(),

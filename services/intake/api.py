@@ -11,16 +11,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Response, status
 from pydantic import Field, ValidationError, model_validator
 
+from services.intake.adapters.vault import Vault
 from services.intake.domain.areas import Allowed, AreaLookupError, AreaRegistry
 from services.intake.domain.kobo import KoboSubmissionError, map_submission
 from services.intake.domain.messages import Message
+from services.intake.domain.record import SurveyRecord
 from services.intake.domain.text import CODE_KEYS, nfc, text_problem
 from services.intake.forms import accept_form_submission
 from services.intake.metrics import IntakeMetrics
 from services.intake.service import IntakeUnitOfWork, ReceiptStatus, accept_surveys
 from shared.access import Caller, Perm, body
 from shared.contracts.codes import AreaType, Relation
-from shared.contracts.surveys import SurveyPayload
 from shared.errors import DomainError, ErrorKind, Problem
 from shared.http_errors import field_errors
 from shared.runtime import Runtime
@@ -28,7 +29,7 @@ from shared.runtime import Runtime
 MAX_BATCH = 1000
 
 
-class SurveyIn(SurveyPayload):
+class SurveyIn(SurveyRecord):
     """A survey as submitted: province and area type are taken from the commune."""
 
     province_code: str = Field(default="", max_length=16, description="Ignored: from the commune.")
@@ -57,16 +58,20 @@ def _nfc_all(data: Any) -> Any:
             out[key] = nfc(out[key])
     members = out.get("members")
     if isinstance(members, list):
-        out["members"] = [
-            {**m, "ethnicity": nfc(m["ethnicity"])}
-            if isinstance(m, dict) and isinstance(m.get("ethnicity"), str)
-            else m
-            for m in members
-        ]
+        out["members"] = [_nfc_member(m) for m in members]
     return out
 
 
-def text_problems(survey: SurveyPayload) -> list[Problem]:
+def _nfc_member(member: Any) -> Any:
+    if not isinstance(member, dict):
+        return member
+    return {
+        k: nfc(v) if k in ("ethnicity", "full_name") and isinstance(v, str) else v
+        for k, v in member.items()
+    }
+
+
+def text_problems(survey: SurveyRecord) -> list[Problem]:
     """Control characters anywhere, invisible characters in codes (see ``domain.text``)."""
     found: list[Problem] = []
     texts: list[tuple[str, str | None, bool]] = [
@@ -74,6 +79,7 @@ def text_problems(survey: SurveyPayload) -> list[Problem]:
         for key in ("survey_id", "household_code", "commune_code", "village_code", "head_name")
     ]
     texts += [(f"members.{i}.ethnicity", m.ethnicity, True) for i, m in enumerate(survey.members)]
+    texts += [(f"members.{i}.full_name", m.full_name, False) for i, m in enumerate(survey.members)]
     for field, text, code in texts:
         problem = text_problem(text, code=code) if text else None
         if problem is not None:
@@ -81,7 +87,7 @@ def text_problems(survey: SurveyPayload) -> list[Problem]:
     return found
 
 
-def resolve(survey: SurveyIn, registry: AreaRegistry) -> SurveyPayload:
+def resolve(survey: SurveyIn, registry: AreaRegistry) -> SurveyRecord:
     """The payload with the area filled in from the registry (``DomainError`` if the text
     holds characters intake refuses, the area is unknown (422) or outside the registry's
     allowed areas (403))."""
@@ -99,7 +105,7 @@ def resolve(survey: SurveyIn, registry: AreaRegistry) -> SurveyPayload:
         area_type=area.area_type,
         head_citizen_id_missing=head.citizen_id is None,
     )
-    return SurveyPayload.model_validate(data)
+    return SurveyRecord.model_validate(data)
 
 
 def caller_registry(caller: Caller, registry: AreaRegistry, perm: Perm) -> AreaRegistry:
@@ -120,7 +126,7 @@ def area_error(exc: AreaLookupError) -> DomainError:
     return DomainError.of([problem(exc.field, exc.message)], kind)
 
 
-def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRouter:
+def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics, vault: Vault) -> APIRouter:
     api = APIRouter(tags=["surveys"])
     submit = rt.access.requires(Perm.SURVEY_SUBMIT, body("commune_code,village_code"))
 
@@ -148,7 +154,7 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
             ) from exc
         (receipt,) = await asyncio.to_thread(
             accept_surveys,
-            IntakeUnitOfWork(rt.engine),
+            IntakeUnitOfWork(rt.engine, vault),
             [payload],
             channel="http",
             correlation_id=x_correlation_id or str(uuid.uuid4()),
@@ -188,7 +194,7 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
         outside the caller's area is rejected with the reason)."""
         mine = caller_registry(caller, registry, Perm.SURVEY_SUBMIT)
         results: list[dict[str, Any]] = [{} for _ in items]
-        valid: list[tuple[int, SurveyPayload]] = []
+        valid: list[tuple[int, SurveyRecord]] = []
         for i, item in enumerate(items):
             try:
                 valid.append((i, resolve(SurveyIn.model_validate(item), mine)))
@@ -207,7 +213,7 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
         receipts = (
             await asyncio.to_thread(
                 accept_surveys,
-                IntakeUnitOfWork(rt.engine),
+                IntakeUnitOfWork(rt.engine, vault),
                 [p for _, p in valid],
                 channel="http",
                 correlation_id=x_correlation_id or str(uuid.uuid4()),
@@ -278,6 +284,7 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics) -> APIRo
         receipt = await asyncio.to_thread(
             accept_form_submission,
             rt.engine,
+            vault,
             instance_id=result.instance_id,
             deprecated_id=result.deprecated_id,
             root_id=result.root_id,

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.intake import api, files_api
+from services.intake import api, files_api, registry_api
 from services.intake.adapters.areas_repo import load_registry
 from services.intake.adapters.tables import metadata, plumbing
+from services.intake.adapters.vault import Vault
 from services.intake.domain.areas import AreaRegistry
 from services.intake.metrics import IntakeMetrics
 from services.intake.settings import IntakeSettings
@@ -18,21 +19,33 @@ from shared.runtime import Runtime, build_runtime, http_app
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def create_runtime(settings: IntakeSettings) -> tuple[Runtime, AreaRegistry, IntakeMetrics]:
+def open_vault(settings: IntakeSettings) -> Vault:
+    """The keys sealing citizen ids at rest (see ``adapters.vault``)."""
+    key = settings.personal_data_key
+    return Vault.from_settings(
+        key.get_secret_value() if key else None, settings.personal_data_key_file
+    )
+
+
+def create_runtime(
+    settings: IntakeSettings,
+) -> tuple[Runtime, AreaRegistry, IntakeMetrics, Vault]:
     rt = build_runtime(settings, metadata, plumbing, MIGRATIONS)
     rt.document_audit()
     rt.document_publisher(HouseholdSurveyed, "A household survey was accepted and stored.")
-    return rt, load_registry(settings.areas_file), IntakeMetrics(rt.registry)
+    registry = load_registry(settings.areas_file)
+    return rt, registry, IntakeMetrics(rt.registry), open_vault(settings)
 
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
-    rt, registry, metrics = create_runtime(settings)
+    rt, registry, metrics, vault = create_runtime(settings)
     return http_app(
         rt,
         title="Giảm nghèo — intake",
         routers=[
-            api.router(rt, registry, metrics),
-            files_api.router(rt, registry, metrics, settings.max_upload_mb),
+            api.router(rt, registry, metrics, vault),
+            registry_api.router(rt, registry, vault),
+            files_api.router(rt, registry, metrics, vault, settings.max_upload_mb),
         ],
     )

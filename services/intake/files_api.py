@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from services.intake.adapters.files import BulkFileError, write_error_report
+from services.intake.adapters.vault import Vault
 from services.intake.api import caller_registry
 from services.intake.domain.areas import AreaRegistry
 from services.intake.domain.text import nfc
@@ -78,7 +79,7 @@ def _summary(report: ImportReport, limit: int = 1000) -> dict[str, Any]:
 
 
 def router(
-    rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics, max_upload_mb: int
+    rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics, vault: Vault, max_upload_mb: int
 ) -> APIRouter:
     api = APIRouter(tags=["bulk files"])
     limit = max_upload_mb * 2**20
@@ -112,6 +113,7 @@ def router(
                 channel="file",
                 correlation_id=x_correlation_id or str(uuid.uuid4()),
                 actor=caller.actor,
+                vault=vault,
             )
         except BulkFileError as exc:
             metrics.rejected.labels("file").inc()

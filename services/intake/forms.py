@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from services.intake.adapters.tables import submissions
+from services.intake.adapters.vault import Vault
+from services.intake.domain.record import SurveyRecord
 from services.intake.service import IntakeUnitOfWork, Receipt, accept_surveys
 from shared.access.model import Actor
-from shared.contracts.surveys import SurveyPayload
 from shared.db import upsert
 
 
@@ -40,11 +41,12 @@ def _submission(engine: Engine, instance_id: str) -> tuple[int, str] | None:
 
 def accept_form_submission(
     engine: Engine,
+    vault: Vault,
     *,
     instance_id: str,
     deprecated_id: str | None,
     root_id: str | None,
-    payload: SurveyPayload,
+    payload: SurveyRecord,
     correlation_id: str,
     now: datetime,
     actor: Actor | None = None,
@@ -55,7 +57,7 @@ def accept_form_submission(
     seen = _submission(engine, instance_id)
     if seen is not None:
         (receipt,) = accept_surveys(
-            IntakeUnitOfWork(engine),
+            IntakeUnitOfWork(engine, vault),
             [payload.model_copy(update={"revision": seen[0]})],
             channel="form",
             correlation_id=correlation_id,
@@ -65,7 +67,7 @@ def accept_form_submission(
     previous = _submission(engine, deprecated_id) if deprecated_id else None
     revision = previous[0] + 1 if previous else (1 if deprecated_id else 0)
     (receipt,) = accept_surveys(
-        IntakeUnitOfWork(engine),
+        IntakeUnitOfWork(engine, vault),
         [payload.model_copy(update={"revision": revision})],
         channel="form",
         correlation_id=correlation_id,

@@ -30,6 +30,7 @@ from typing import Any, Final
 from sqlalchemy.engine import Engine
 
 from services.intake.adapters.files import BulkFileError, Source, open_bulk
+from services.intake.adapters.vault import Vault
 from services.intake.domain.areas import AreaRegistry
 from services.intake.domain.bulk import Accepted, Layout, Rejected, read_layout
 from services.intake.domain.layout import HOUSEHOLDS, MEMBERS
@@ -119,6 +120,7 @@ def _parse(
     registry: AreaRegistry,
     members: Source | None,
     chunk: int,
+    vault: Vault,
     shard: tuple[int, int],
 ) -> Iterator[_Message]:
     """Parse one shard of the file into chunks of ``chunk`` households (in all shards)."""
@@ -137,7 +139,7 @@ def _parse(
         households = 0
         accepted: list[PreparedSurvey] = []
         rejected: list[Rejected] = []
-        outcomes = parse.outcomes(shard)
+        outcomes = parse.outcomes(shard, vault.mac)
         while True:
             try:
                 outcome = next(outcomes)
@@ -147,7 +149,7 @@ def _parse(
                 yield _FileError(exc.problems)
                 return
             if isinstance(outcome, Accepted):
-                accepted.append(PreparedSurvey.of(outcome.payload))
+                accepted.append(PreparedSurvey.of(outcome.payload, vault))
             else:
                 rejected.append(outcome)
                 if outcome.household is None:
@@ -168,6 +170,7 @@ def _worker(
     registry: AreaRegistry,
     members: Source | None,
     chunk: int,
+    vault: Vault,
     shard: tuple[int, int],
 ) -> None:
     # The parser holds every member row of the file: hundreds of thousands of tuples that the
@@ -175,7 +178,7 @@ def _worker(
     # though they form no cycles. The process is short-lived, so nothing is lost by not looking.
     gc.disable()
     try:
-        for item in _parse(source, filename, registry, members, chunk, shard):
+        for item in _parse(source, filename, registry, members, chunk, vault, shard):
             out.put(item)
     except BaseException:  # the parent re-raises it; a silent worker would hang the import
         out.put(_Failed(traceback.format_exc()))
@@ -207,7 +210,7 @@ class _Parsers:
     def __init__(
         self,
         workers: int,
-        args: tuple[Source, str, AreaRegistry, Source | None, int],
+        args: tuple[Source, str, AreaRegistry, Source | None, int, Vault],
     ) -> None:
         self._procs: list[Any] = []
         self._streams: list[Callable[[], _Message]] = []
@@ -280,6 +283,7 @@ def import_bulk(
     workers: int | None = None,
     now: datetime | None = None,
     actor: Actor | None = None,
+    vault: Vault,
 ) -> ImportReport:
     """Import a bulk file: accepted households stored with their events, rejected ones listed.
 
@@ -290,7 +294,7 @@ def import_bulk(
     started = time.perf_counter()
     received = now or datetime.now(UTC)
     count = default_workers(source) if workers is None else workers
-    parsers = _Parsers(count, (source, filename, registry, members, chunk))
+    parsers = _Parsers(count, (source, filename, registry, members, chunk, vault))
     layouts: tuple[Layout, Layout] | None = None
     file_format = ""
     accepted = duplicates = conflicts = done = 0
@@ -319,7 +323,7 @@ def import_bulk(
                 households += item.households
             if batch:
                 receipts = accept_prepared(
-                    IntakeUnitOfWork(engine),
+                    IntakeUnitOfWork(engine, vault),
                     batch,
                     channel=channel,
                     correlation_id=correlation_id,

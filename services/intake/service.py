@@ -5,11 +5,14 @@ twice; the same id with different content is a conflict. A household surveyed ag
 version, never a second household. Survey rows and their ``HouseholdSurveyed`` events are
 written in one transaction (transactional outbox), so an accepted survey is never lost even
 when Redis is down.
+
+Personal data stays here: the event carries the survey's codes and answers only; names and
+citizen ids go to ``survey_person`` in the same transaction, citizen ids sealed by the
+:class:`~services.intake.adapters.vault.Vault`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import random
 import time
 from collections.abc import Sequence
@@ -23,7 +26,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from services.intake.adapters.tables import households, plumbing, surveys
+from services.intake.adapters.tables import households, people, plumbing, surveys
+from services.intake.adapters.vault import Vault
+from services.intake.domain.record import SurveyRecord
+from services.intake.domain.text import search_key
 from shared.access.model import Actor, Area
 from shared.contracts.envelope import Contract, Envelope
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
@@ -48,8 +54,9 @@ class Receipt:
 
 
 class IntakeUnitOfWork(SqlUnitOfWork):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, vault: Vault) -> None:
         super().__init__(engine, plumbing, STREAM_OF)
+        self.vault = vault
 
     def stored_surveys(self, ids: Sequence[str]) -> dict[str, tuple[str, int, str]]:
         """survey id -> (household code, version, content hash) for ids already stored."""
@@ -77,9 +84,11 @@ class IntakeUnitOfWork(SqlUnitOfWork):
             found.update({code: int(v) for code, v in self.conn.execute(q)})
         return found
 
-    def add_surveys(self, rows: list[dict[str, Any]]) -> None:
+    def add_surveys(self, rows: list[dict[str, Any]], persons: list[dict[str, Any]]) -> None:
         if rows:
             self.conn.execute(sa.insert(surveys), rows)
+        if persons:
+            self.conn.execute(sa.insert(people), persons)
 
     def save_households(self, rows: list[dict[str, Any]]) -> None:
         """Each household's latest survey: replaced only by a survey later in interview order
@@ -89,37 +98,60 @@ class IntakeUnitOfWork(SqlUnitOfWork):
         )
 
 
-def content_hash(payload: SurveyPayload) -> str:
-    return hashlib.sha256(payload.model_dump_json().encode()).hexdigest()
-
-
 @dataclass(frozen=True, slots=True)
 class PreparedSurvey:
-    """A validated survey already serialised: what storing it needs, without pydantic.
+    """A validated survey already serialised and sealed: what storing it needs, without
+    pydantic.
 
     Bulk imports validate in a worker process and send these across, so the writing process
-    neither validates nor serialises the payload a second time. Build with :meth:`of`.
+    neither validates, serialises nor seals a second time. Build with :meth:`of`.
+    ``payload_json`` is the event's payload (no personal data); ``persons`` are the
+    ``survey_person`` rows; ``content_hash`` is a keyed hash of both, so a copy of the
+    database cannot be searched for a guessed citizen id through it.
     """
 
     survey_id: str
     household_code: str
     commune_code: str
+    village_code: str
     citizen_id_missing: bool
     payload_json: bytes
     content_hash: str
     order_key: str
+    persons: tuple[dict[str, Any], ...]
 
     @classmethod
-    def of(cls, payload: SurveyPayload) -> PreparedSurvey:
-        body = payload.__pydantic_serializer__.to_json(payload)
+    def of(cls, record: SurveyPayload, vault: Vault) -> PreparedSurvey:
+        """``record`` with its personal data (a ``SurveyRecord``), or a survey without any."""
+        if isinstance(record, SurveyRecord):
+            body, persons = record.public_json(), record.people()
+        else:
+            body, persons = record.__pydantic_serializer__.to_json(record), ()
+        personal = "\x1e".join(p.canonical() for p in persons).encode()
+        rows = tuple(
+            {
+                "survey_id": record.survey_id,
+                "member_no": p.member_no,
+                "household_code": record.household_code,
+                "is_head": p.is_head,
+                "full_name": p.full_name,
+                "name_key": search_key(p.full_name) if p.full_name else None,
+                "citizen_key": vault.match_key(p.citizen_id) if p.citizen_id else None,
+                "citizen_sealed": vault.seal(p.citizen_id) if p.citizen_id else None,
+            }
+            for p in persons
+            if p.full_name or p.citizen_id
+        )
         return cls(
-            payload.survey_id,
-            payload.household_code,
-            payload.commune_code,
-            payload.head_citizen_id_missing,
+            record.survey_id,
+            record.household_code,
+            record.commune_code,
+            record.village_code,
+            record.head_citizen_id_missing,
             body,
-            hashlib.sha256(body).hexdigest(),
-            payload.order_key,
+            vault.mac(body + b"\x1d" + personal),
+            record.order_key,
+            rows,
         )
 
 
@@ -169,7 +201,7 @@ def accept_surveys(
     """Store valid surveys and stage a ``HouseholdSurveyed`` for each new one, atomically."""
     return accept_prepared(
         uow,
-        [PreparedSurvey.of(p) for p in payloads],
+        [PreparedSurvey.of(p, uow.vault) for p in payloads],
         channel=channel,
         correlation_id=correlation_id,
         now=now,
@@ -244,6 +276,7 @@ def _accept_once(
         versions = uow.latest_versions(sorted({p.household_code for p in surveys_in}))
         receipts: list[Receipt] = []
         new_rows: list[dict[str, Any]] = []
+        persons: list[dict[str, Any]] = []
         bodies: list[bytes] = []
         latest: dict[str, dict[str, Any]] = {}
         seen: dict[str, tuple[str, int, str]] = dict(stored)
@@ -271,18 +304,20 @@ def _accept_once(
                     "received_at": now,
                 }
             )
+            persons.extend(p.persons)
             current = latest.get(p.household_code)
             if current is None or p.order_key >= current["latest_order_key"]:
                 latest[p.household_code] = {
                     "household_code": p.household_code,
                     "commune_code": p.commune_code,
+                    "village_code": p.village_code,
                     "latest_version": version,
                     "latest_survey_id": p.survey_id,
                     "latest_order_key": p.order_key,
                 }
             seen[p.survey_id] = (p.household_code, version, digest)
             receipts.append(Receipt(p.survey_id, p.household_code, version, ReceiptStatus.CREATED))
-        uow.add_surveys(new_rows)
+        uow.add_surveys(new_rows, persons)
         uow.save_households(list(latest.values()))
         uow.stage_json(HOUSEHOLD_SURVEYED_STREAM, bodies)
         if actor is not None and new_rows:

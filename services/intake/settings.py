@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -21,3 +21,11 @@ class IntakeSettings(ServiceSettings):
         default=None, description="CSV of administrative areas; the shipped sample when unset."
     )
     max_upload_mb: int = Field(default=50, ge=1, description="Largest accepted upload (MiB).")
+    personal_data_key: SecretStr | None = Field(
+        default=None,
+        description="Base64 secret (32 bytes) sealing citizen ids at rest; else the key file.",
+    )
+    personal_data_key_file: Path = Field(
+        default=Path("./data/keys/personal-data.key"),
+        description="File holding that secret, created on first start (back it up apart).",
+    )

@@ -1,7 +1,9 @@
 """Stream ``household.surveyed``: a household survey accepted by intake.
 
 Member-level answers are kept as recorded; household indicators are derived from them by
-assessment under whichever standard applies.
+assessment under whichever standard applies. The event carries no personal data: no names,
+citizen ids, birth dates or phone numbers; household and area codes are enough downstream.
+Intake keeps names and citizen ids in its registry (``services.intake.domain.record``).
 """
 
 from __future__ import annotations
@@ -66,9 +68,6 @@ class Member(Contract):
     ethnicity: str = Field(
         min_length=1, max_length=32, description="Ethnic group code (e.g. kinh, tay, dao, hmong)."
     )
-    citizen_id: str | None = Field(
-        default=None, pattern=r"^\d{12}$", description="12-digit citizen id number, if known."
-    )
     has_disability: bool = Field(default=False, description="Has a certified disability.")
     work_capacity: WorkCapacity = Field(default=WorkCapacity.FULL, description="Capacity to work.")
     employment: Employment = Field(description="Labour status.")
@@ -113,7 +112,6 @@ class SurveyPayload(Contract):
         le=9999,
         description="Edit number of the same interview (an edited form supersedes revision - 1).",
     )
-    head_name: str | None = Field(default=None, max_length=128, description="Household head.")
     head_citizen_id_missing: bool = Field(
         default=False, description="True if the head's citizen id was not recorded (flagged)."
     )

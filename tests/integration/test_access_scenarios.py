@@ -160,6 +160,61 @@ def test_form_token_only_posts_its_form_in_its_area(
 # assessment ------------------------------------------------------------------------------------
 
 
+def test_registry_elsewhere_is_forbidden(redis_url: str, database_url: str, minter: Minter) -> None:
+    """A household and its surveys are read in their area only; names only by those allowed
+    to see personal data; citizen ids only ever masked; a search by citizen id is audited."""
+    admin = minter.headers()
+    officer = minter.headers("commune_officer", ["commune:04570"])
+    elsewhere = minter.headers("commune_officer", ["commune:04681"])
+    analyst = minter.headers("province_analyst", ["province:15"])
+    settings = IntakeSettings(redis_url=redis_url, database_url=database_url)
+    with TestClient(intake_app(settings)) as client:
+        assert (
+            client.post(
+                "/surveys", json=survey_body(1, "04570", "04570-01"), headers=admin
+            ).status_code
+            == 201
+        )
+        mine = client.get("/households/AC-HH-1", headers=officer)
+        other = client.get("/households/AC-HH-1", headers=elsewhere)
+        survey_other = client.get("/surveys/AC-1", headers=elsewhere)
+        survey_mine = client.get("/surveys/AC-1", headers=officer)
+        by_analyst = client.get("/households/AC-HH-1", headers=analyst)
+        listed_elsewhere = client.get("/households", headers=elsewhere)
+        listed_by_analyst = client.get("/households", headers=analyst)
+        search = client.get("/households?citizen_id=015081234567", headers=officer)
+        search_by_analyst = client.get("/households?name=hoang van", headers=analyst)
+        by_name = client.get("/households?name=hoang van a", headers=officer)
+        missing = client.get("/households/NOPE", headers=admin)
+    assert (other.status_code, survey_other.status_code) == (403, 403)
+    assert (mine.status_code, survey_mine.status_code) == (200, 200)
+    body = mine.json()
+    assert body["head_name"] == "Hoàng Văn A"
+    head = body["latest"]["payload"]["members"][0]
+    assert head["citizen_id"] == "•••••••••567"
+    assert survey_mine.json()["payload"]["members"][0]["citizen_id"] == "•••••••••567"
+    assert by_analyst.status_code == 200
+    assert "head_name" not in by_analyst.json()
+    assert "citizen_id" not in by_analyst.json()["latest"]["payload"]["members"][0]
+    assert listed_elsewhere.json()["total"] == 0
+    (item,) = listed_by_analyst.json()["items"]
+    assert item["household_code"] == "AC-HH-1"
+    assert "head_name" not in item
+    assert search.json()["total"] == 1
+    assert search.json()["items"][0]["head_name"] == "Hoàng Văn A"
+    assert by_name.json()["total"] == 1
+    assert search_by_analyst.status_code == 403
+    assert missing.status_code == 404
+    assert "015081234567" not in mine.text + survey_mine.text + search.text
+    engine = create_db_engine(database_url)
+    with engine.connect() as conn:
+        bodies = conn.execute(sa.text("SELECT body FROM outbox")).scalars().all()
+    engine.dispose()
+    searches = [json.loads(b)["payload"] for b in bodies if b"personal.searched" in b]
+    assert sorted(p["target_id"] for p in searches) == ["citizen_id", "name"]
+    assert all("015081234567" not in json.dumps(p) for p in searches)
+
+
 def _assessed(redis_url: str, database_url: str) -> AssessmentSettings:
     """Two households surveyed: HH-1 in commune 04570, HH-2 in commune 04681."""
     settings = AssessmentSettings(redis_url=redis_url, database_url=database_url)

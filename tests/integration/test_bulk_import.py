@@ -18,6 +18,7 @@ from services.intake.importer import ImportReport, import_bulk
 from shared.contracts import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed
 from shared.db import create_db_engine
 from shared.outbox import OutboxRelay
+from tests.factories import fixed_vault
 from tests.unit.intake.builders import family, household, member
 
 GOOD = ("HH-1", "HH-3", "HH-5")
@@ -93,10 +94,17 @@ def test_accepted_households_reach_the_stream_once_when_a_file_is_imported_twice
             progress=done.append,
             chunk=2,
             workers=workers,
+            vault=fixed_vault(),
         )
         assert relay.publish_pending() == len(GOOD)
         again = import_bulk(
-            engine, load_areas(), path, path.name, correlation_id="upload-2", workers=workers
+            engine,
+            load_areas(),
+            path,
+            path.name,
+            correlation_id="upload-2",
+            workers=workers,
+            vault=fixed_vault(),
         )
         assert relay.publish_pending() == 0
         with engine.connect() as conn:
@@ -135,7 +143,13 @@ def test_rejected_rows_are_written_back_in_the_uploaded_layout_with_their_reason
     metadata.create_all(engine)
     try:
         report = import_bulk(
-            engine, load_areas(), path, path.name, correlation_id="upload-1", workers=0
+            engine,
+            load_areas(),
+            path,
+            path.name,
+            correlation_id="upload-1",
+            workers=0,
+            vault=fixed_vault(),
         )
     finally:
         engine.dispose()

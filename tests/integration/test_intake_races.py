@@ -19,7 +19,7 @@ from services.intake.service import IntakeUnitOfWork, ReceiptStatus, accept_surv
 from shared.contracts.surveys import SurveyPayload
 from shared.db import create_db_engine
 from shared.migrations import upgrade
-from tests.factories import survey
+from tests.factories import fixed_vault, survey
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -34,7 +34,11 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 def _accept(engine: Engine, payload: SurveyPayload) -> ReceiptStatus:
     (receipt,) = accept_surveys(
-        IntakeUnitOfWork(engine), [payload], channel="http", correlation_id="c", now=NOW
+        IntakeUnitOfWork(engine, fixed_vault()),
+        [payload],
+        channel="http",
+        correlation_id="c",
+        now=NOW,
     )
     return receipt.status
 

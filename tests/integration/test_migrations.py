@@ -126,3 +126,73 @@ def test_support_downgrades_to_the_former_schema_and_upgrades_again(database_url
         drift = compare_metadata(MigrationContext.configure(conn), tables.metadata)
     engine.dispose()
     assert drift == []
+
+
+def test_intake_moves_personal_data_out_of_stored_payloads(
+    database_url: str, tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Surveys stored before personal data was kept apart: after the upgrade their payloads
+    and pending outbox rows hold no name or citizen id, which are in ``survey_person`` (the
+    citizen id sealed, found by its keyed hash); households know their village."""
+    import json
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+    from alembic import command
+
+    from services.intake.adapters.tables import households, people, surveys
+    from services.intake.app import MIGRATIONS, open_vault
+    from services.intake.settings import IntakeSettings
+    from shared.migrations import alembic_config
+    from tests.factories import survey
+
+    payload = survey(1).model_dump(mode="json")
+    payload["head_name"] = "Lò Thị Mai"
+    payload["members"][0]["citizen_id"] = "015081234567"
+    body = json.dumps({"event_id": "e-1", "payload": payload}).encode()
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    engine = create_db_engine(database_url)
+    command.upgrade(alembic_config(MIGRATIONS, engine), "0003_outbox_confirm")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO survey (survey_id, household_code, version, commune_code, channel,"
+                " content_hash, citizen_id_missing, payload, received_at) VALUES"
+                " (:s, :h, 1, :c, 'http', 'old', false, :p, :t)"
+            ),
+            {"s": payload["survey_id"], "h": payload["household_code"],
+             "c": payload["commune_code"], "p": body, "t": now},
+        )  # fmt: skip
+        conn.execute(
+            sa.text(
+                "INSERT INTO household (household_code, commune_code, latest_version,"
+                " latest_survey_id, latest_order_key) VALUES (:h, :c, 1, :s, '')"
+            ),
+            {"h": payload["household_code"], "c": payload["commune_code"],
+             "s": payload["survey_id"]},
+        )  # fmt: skip
+        conn.execute(
+            sa.text(
+                "INSERT INTO outbox (stream, body, created_at) VALUES"
+                " ('household.surveyed', :b, :t)"
+            ),
+            {"b": body, "t": now},
+        )
+    upgrade(engine, MIGRATIONS)
+    vault = open_vault(IntakeSettings())
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(surveys.c.payload, surveys.c.content_hash)).one()
+        outbox = conn.execute(sa.text("SELECT body FROM outbox")).scalar_one()
+        person = conn.execute(sa.select(people)).one()
+        village = conn.execute(sa.select(households.c.village_code)).scalar_one()
+    engine.dispose()
+    for blob in (stored.payload, outbox):
+        assert b"015081234567" not in blob
+        assert "Lò Thị Mai".encode() not in blob
+        assert json.loads(blob)["payload"]["members"][0]["member_no"] == 1
+    assert stored.content_hash != "old"
+    assert person.full_name == "Lò Thị Mai"
+    assert person.is_head
+    assert person.citizen_key == vault.match_key("015081234567")
+    assert vault.open(person.citizen_sealed) == "015081234567"
+    assert village == payload["village_code"]

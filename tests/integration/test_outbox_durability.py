@@ -23,7 +23,7 @@ from shared.db import create_db_engine
 from shared.embedded_redis import EmbeddedRedis
 from shared.migrations import upgrade
 from shared.outbox import OutboxRelay
-from tests.factories import survey
+from tests.factories import fixed_vault, survey
 
 
 def redis_executables() -> list[str]:
@@ -52,7 +52,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 def _store(engine: Engine, numbers: range) -> None:
     accept_surveys(
-        IntakeUnitOfWork(engine),
+        IntakeUnitOfWork(engine, fixed_vault()),
         [survey(n) for n in numbers],
         channel="http",
         correlation_id="c",

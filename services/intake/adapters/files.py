@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from services.intake.domain.areas import AreaRegistry
+from services.intake.domain.assembly import Fingerprint, sha256_hex
 from services.intake.domain.bulk import (
     Layout,
     LayoutError,
@@ -551,7 +552,9 @@ class BulkParse:
     def __iter__(self) -> Iterator[Outcome]:
         return self.outcomes()
 
-    def outcomes(self, shard: tuple[int, int] = (0, 1)) -> Iterator[Outcome]:
+    def outcomes(
+        self, shard: tuple[int, int] = (0, 1), fingerprint: Fingerprint = sha256_hex
+    ) -> Iterator[Outcome]:
         """The outcomes (of one shard of the households, see ``parse_tables``); iterate once.
 
         The readers leave out what they can of the other shards' rows, undecoded.
@@ -572,6 +575,7 @@ class BulkParse:
                 self._rows[1],
                 self._registry,
                 shard=shard,
+                fingerprint=fingerprint,
             )
         except zipfile.BadZipFile as exc:  # a part longer than declared, a broken checksum
             raise archive_error(self.name, exc) from None

@@ -45,10 +45,28 @@ class HouseholdRow(IntakeModel, table=True):
     __tablename__ = "household"
 
     household_code: str = Field(primary_key=True, max_length=64)
-    commune_code: str = Field(max_length=16)
+    commune_code: str = Field(max_length=16, index=True)
+    village_code: str = Field(default="", max_length=32, index=True)
     latest_version: int
     latest_survey_id: str = Field(max_length=64)
     latest_order_key: str = Field(default="", max_length=128)
+
+
+class PersonRow(IntakeModel, table=True):
+    """Personal data of one member in one survey: names in clear (officers search them), the
+    citizen id only as a keyed hash (to match) and sealed (to show); see ``adapters.vault``."""
+
+    __tablename__ = "survey_person"
+    __table_args__ = (sa.Index("ix_survey_person_household", "household_code", "survey_id"),)
+
+    survey_id: str = Field(primary_key=True, max_length=64)
+    member_no: int = Field(primary_key=True)
+    household_code: str = Field(max_length=64)
+    is_head: bool = False
+    full_name: str | None = Field(default=None, max_length=128)
+    name_key: str | None = Field(default=None, max_length=128, index=True)
+    citizen_key: str | None = Field(default=None, max_length=64, index=True)
+    citizen_sealed: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
 
 
 class SubmissionRow(IntakeModel, table=True):
@@ -66,4 +84,5 @@ class SubmissionRow(IntakeModel, table=True):
 plumbing = plumbing_tables(metadata)
 surveys = SurveyRow.__table__  # type: ignore[attr-defined]
 households = HouseholdRow.__table__  # type: ignore[attr-defined]
+people = PersonRow.__table__  # type: ignore[attr-defined]
 submissions = SubmissionRow.__table__  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Turn one household's field values (from any channel) into a ``SurveyPayload`` or problems.
+"""Turn one household's field values (from any channel) into a ``SurveyRecord`` or problems.
 
 Channels differ in how they address a field (a column header and row number in a file, a
 path in a KoBo submission); here a problem names the field by its key and the member by its
@@ -8,7 +8,7 @@ position, and the channel translates that into its own words.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
@@ -25,19 +25,27 @@ from services.intake.domain.layout import (
     converter_for,
 )
 from services.intake.domain.messages import Message, message
+from services.intake.domain.record import PersonIn, SurveyRecord
 from shared.contracts.codes import IncomeBasis, Relation
 from shared.contracts.surveys import (
     MAX_AGE,
     MAX_MEMBERS,
     Housing,
     Income,
-    Member,
     ReviewRound,
-    SurveyPayload,
 )
 
 _HEAD: Final = Relation.HEAD.value
-_NOT_SENT_ON: Final = frozenset({"household_code", "full_name"})
+_NOT_SENT_ON: Final = frozenset({"household_code"})
+
+Fingerprint = Callable[[bytes], str]
+"""A one-way digest of a survey's values as hex (intake's keyed hash; plain SHA-256 in tests)."""
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 _INCOME_KEYS: Final = {
     "income_vnd": IncomeBasis.VND_PER_CAPITA_MONTH,
     "score_a": IncomeBasis.SCORE_A,
@@ -162,12 +170,14 @@ def assemble(
     problems: Sequence[Problem] = (),
     *,
     survey_id: str | None = None,
-) -> SurveyPayload | list[Problem]:
+    fingerprint: Fingerprint = sha256_hex,
+) -> SurveyRecord | list[Problem]:
     """The payload, or every problem found (cell problems passed in plus cross-field ones).
 
     ``survey_id`` overrides the household's own; if neither is given, one is derived from the
     household code, the review year and a hash of the content, so that sending the same row
-    twice is idempotent and a corrected row becomes a new survey.
+    twice is idempotent and a corrected row becomes a new survey. The hash is ``fingerprint``
+    (intake's keyed hash), since the content holds names and citizen ids and the id travels.
     """
     found = list(problems)
     found.extend(_cross_field(household, members, registry))
@@ -176,11 +186,11 @@ def assemble(
     data = _payload_data(household, members, registry)
     data["survey_id"] = survey_id or household.get("survey_id") or "pending"
     try:
-        payload = SurveyPayload.model_validate(data)
+        payload = SurveyRecord.model_validate(data)
     except ValidationError as exc:
         return [_from_pydantic(err, household) for err in exc.errors()]
     if data["survey_id"] == "pending":
-        payload = payload.model_copy(update={"survey_id": derived_survey_id(payload)})
+        payload = payload.model_copy(update={"survey_id": derived_survey_id(payload, fingerprint)})
     return payload
 
 
@@ -193,7 +203,7 @@ def _field_adapters() -> dict[str, TypeAdapter[Any]]:
         "score_a": Income.model_fields["value"],
     }
     for key in ("survey_id", "household_code", "commune_code", "village_code", "head_name"):
-        fields[key] = SurveyPayload.model_fields[key]
+        fields[key] = SurveyRecord.model_fields[key]
     return {
         key: TypeAdapter(Annotated[info.annotation, info])  # type: ignore[arg-type,name-defined]
         for key, info in fields.items()
@@ -229,7 +239,7 @@ def _range_problems(members: Sequence[Values], found: Sequence[Problem]) -> list
     for index, values in enumerate(members):
         data = {k: v for k, v in values.items() if k not in _NOT_SENT_ON}
         try:
-            Member.model_validate(data)
+            PersonIn.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors():
                 if error.get("type") == "missing":
@@ -242,8 +252,8 @@ def _range_problems(members: Sequence[Values], found: Sequence[Problem]) -> list
     return extra
 
 
-def derived_survey_id(payload: SurveyPayload) -> str:
-    digest = hashlib.sha256(payload.model_dump_json(exclude={"survey_id"}).encode()).hexdigest()
+def derived_survey_id(payload: SurveyRecord, fingerprint: Fingerprint = sha256_hex) -> str:
+    digest = fingerprint(payload.model_dump_json(exclude={"survey_id"}).encode())
     candidate = f"{payload.household_code}-{payload.review_round.year}-{digest[:12]}"
     if len(candidate) <= 64:
         return candidate

@@ -9,7 +9,6 @@ member rows only (kept as the reader gave them).
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,15 @@ from datetime import UTC, datetime
 from typing import Final
 
 from services.intake.domain.areas import AreaRegistry
-from services.intake.domain.assembly import Problem, RecordReader, Values, assemble, is_empty
+from services.intake.domain.assembly import (
+    Fingerprint,
+    Problem,
+    RecordReader,
+    Values,
+    assemble,
+    is_empty,
+    sha256_hex,
+)
 from services.intake.domain.codelists import fold
 from services.intake.domain.layout import (
     ERROR_HEADER,
@@ -29,7 +36,7 @@ from services.intake.domain.layout import (
     to_text,
 )
 from services.intake.domain.messages import Message, message
-from shared.contracts.surveys import SurveyPayload
+from services.intake.domain.record import SurveyRecord
 
 Row = tuple[int, Sequence[object]]
 """A row as read: its 1-based number in the sheet or file, and its cells."""
@@ -63,7 +70,7 @@ class FieldError:
 @dataclass(frozen=True, slots=True)
 class Accepted:
     row: int
-    payload: SurveyPayload
+    payload: SurveyRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +217,10 @@ def parse_tables(
     registry: AreaRegistry,
     *,
     shard: tuple[int, int] = (0, 1),
+    fingerprint: Fingerprint = sha256_hex,
 ) -> Iterator[Outcome]:
-    """Accepted or rejected, one per household in file order.
+    """Accepted or rejected, one per household in file order (survey ids derived from the
+    values hashed with ``fingerprint``, see ``values_survey_id``).
 
     Member rows without a household code come first, members of households not in the file
     last.
@@ -257,7 +266,13 @@ def parse_tables(
             seen[code] = number
         rows = groups.pop(code, []) if code else []
         yield _household(
-            households, (number, cells), members, rows, household_reader, member_reader, registry
+            households,
+            (number, cells),
+            members,
+            rows,
+            (household_reader, member_reader),
+            registry,
+            fingerprint,
         )
     for code, rows in groups.items():
         errors = tuple(
@@ -311,10 +326,11 @@ def _household(
     row: Row,
     members: Layout,
     member_rows: list[Row],
-    household_reader: RecordReader,
-    member_reader: RecordReader,
+    readers: tuple[RecordReader, RecordReader],
     registry: AreaRegistry,
+    fingerprint: Fingerprint,
 ) -> Outcome:
+    household_reader, member_reader = readers
     number, cells = row
     household, problems = household_reader.read_row(households.positions, cells)
     member_values: list[Values] = []
@@ -322,14 +338,22 @@ def _household(
         values, member_problems = member_reader.read_row(members.positions, member_cells, index)
         member_values.append(values)
         problems.extend(member_problems)
-    survey_id = None if "survey_id" in household else values_survey_id(household, member_values)
-    result = assemble(household, member_values, registry, problems, survey_id=survey_id)
-    if isinstance(result, SurveyPayload):
+    survey_id = (
+        None
+        if "survey_id" in household
+        else values_survey_id(household, member_values, fingerprint)
+    )
+    result = assemble(
+        household, member_values, registry, problems, survey_id=survey_id, fingerprint=fingerprint
+    )
+    if isinstance(result, SurveyRecord):
         return Accepted(number, result)
     return _rejected(households, row, members, member_rows, household, result)
 
 
-def values_survey_id(household: Values, members: Sequence[Values]) -> str:
+def values_survey_id(
+    household: Values, members: Sequence[Values], fingerprint: Fingerprint = sha256_hex
+) -> str:
     """A survey id from the household code, year and a hash of the values read.
 
     The values, not the cells as written: the same households uploaded as CSV and again as
@@ -337,7 +361,7 @@ def values_survey_id(household: Values, members: Sequence[Values]) -> str:
     second upload is a duplicate, not a second version. A corrected value gives a new id.
     """
     text = "\x1e".join(_canonical(values) for values in (household, *members))
-    digest = hashlib.sha256(text.encode()).hexdigest()
+    digest = fingerprint(text.encode())
     code = str(household.get("household_code", ""))
     candidate = f"{code}-{household.get('review_year', '')}-{digest[:12]}"
     return candidate if len(candidate) <= 64 else f"h-{digest[:40]}"

@@ -1,4 +1,4 @@
-"""Map a KoBoToolbox REST-service submission (JSON) of the XLSForm into a ``SurveyPayload``.
+"""Map a KoBoToolbox REST-service submission (JSON) of the XLSForm into a ``SurveyRecord``.
 
 KoBo sends flat keys with group paths ("household/commune_code"), a repeat as a list of dicts
 whose keys carry the repeat path, select_multiple answers separated by spaces, and metadata:
@@ -19,9 +19,9 @@ from services.intake.domain.areas import AreaRegistry
 from services.intake.domain.assembly import Problem, RecordReader, assemble
 from services.intake.domain.layout import HOUSEHOLDS, MEMBERS
 from services.intake.domain.messages import Message, message
+from services.intake.domain.record import SurveyRecord
 from services.intake.domain.text import text_problem
 from shared.contracts.codes import IncomeBasis
-from shared.contracts.surveys import SurveyPayload
 
 MAX_ID_CHARS: Final = 128
 """Longest instance id stored (``form_submission.instance_id``)."""
@@ -61,7 +61,7 @@ class KoboResult:
     deprecated_id: str | None
     root_id: str | None
     submitted_at: datetime | None
-    payload: SurveyPayload | None
+    payload: SurveyRecord | None
     errors: tuple[KoboFieldError, ...] = ()
 
     @property
@@ -158,7 +158,7 @@ def map_submission(submission: Mapping[str, Any], registry: AreaRegistry) -> Kob
         problems.extend(p for p in member_problems if p.key != "household_code")
     result = assemble(household, members, registry, problems, survey_id=instance)
     submitted = _submitted_at(submission)
-    if isinstance(result, SurveyPayload):
+    if isinstance(result, SurveyRecord):
         return KoboResult(instance, deprecated, root, submitted, result)
     errors = tuple(_field_error(p, paths) for p in result)
     return KoboResult(instance, deprecated, root, submitted, None, errors)

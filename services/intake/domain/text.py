@@ -32,6 +32,14 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def search_key(text: str) -> str:
+    """A name as searches compare it: lower case, no diacritics ("Đặng Thị Hòa" and
+    "dang thi hoa" are one key), single spaces."""
+    bare = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    plain = "".join(ch for ch in bare if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
+
+
 def _codepoint(ch: str) -> str:
     return f"{ord(ch):04X}"
 

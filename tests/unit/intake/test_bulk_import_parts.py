@@ -12,7 +12,7 @@ from services.intake.domain.bulk import Accepted, Outcome, Rejected, find_layout
 from services.intake.domain.layout import HOUSEHOLDS, MEMBERS
 from services.intake.service import PreparedSurvey, _EnvelopeTemplate
 from shared.contracts.surveys import HouseholdSurveyed
-from tests.factories import survey
+from tests.factories import fixed_vault, survey
 from tests.unit.intake.builders import (
     family,
     household,
@@ -68,7 +68,7 @@ def test_event_from_a_prepared_survey_is_what_the_envelope_serialises_to(
     occurred_at: datetime,
 ) -> None:
     payload = survey(3)
-    prepared = PreparedSurvey.of(payload)
+    prepared = PreparedSurvey.of(payload, fixed_vault())
     body = _EnvelopeTemplate("upload-1", occurred_at).render(prepared.payload_json)
     event = HouseholdSurveyed.from_json(body)
     expected = HouseholdSurveyed.create(
@@ -79,7 +79,9 @@ def test_event_from_a_prepared_survey_is_what_the_envelope_serialises_to(
         event_id=event.event_id,
     )
     assert body == expected.to_json()
-    assert prepared.content_hash == hashlib.sha256(payload.model_dump_json().encode()).hexdigest()
+    # keyed: a copy of the database cannot be searched for guessed content through it
+    assert prepared.content_hash == fixed_vault().mac(prepared.payload_json + b"\x1d")
+    assert prepared.content_hash != hashlib.sha256(prepared.payload_json).hexdigest()
 
 
 def test_envelope_rules_still_apply_when_events_are_built_from_prepared_surveys() -> None:

@@ -205,6 +205,7 @@ def test_counts_keep_member_rows_of_no_household_apart_from_households(
     from services.intake.importer import import_bulk
     from shared.db import create_db_engine
     from shared.migrations import upgrade
+    from tests.factories import fixed_vault
 
     engine = create_db_engine(f"sqlite:///{tmp_path / 'i.db'}")
     upgrade(engine, MIGRATIONS)
@@ -213,7 +214,7 @@ def test_counts_keep_member_rows_of_no_household_apart_from_households(
     members = family("A") + family("B") + family("GHOST") + family("GHOST2")
     report = import_bulk(engine, registry, households, "ho.csv",
                          members=csv_bytes(_records(members, MEMBERS)), correlation_id="c",
-                         workers=0)  # fmt: skip
+                         workers=0, vault=fixed_vault())  # fmt: skip
     engine.dispose()
     assert (report.created, report.households_rejected, report.orphan_member_rows) == (1, 1, 4)
 

@@ -1,0 +1,219 @@
+"""The household registry read back: lists, a household with its versions, a survey.
+
+Personal data (names, citizen ids) is read only for callers allowed to see it; citizen ids are
+shown masked and searched by their keyed hash (see ``adapters.vault``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from services.intake.adapters.tables import households, people, surveys
+from services.intake.adapters.vault import Vault, masked
+from services.intake.domain.text import search_key
+from shared.access.model import AreaFilter
+
+
+@dataclass(frozen=True)
+class HouseholdQuery:
+    """A page of the registry within ``area``; ``name`` and ``citizen_key`` search the latest
+    survey's people (callers allowed to see personal data only)."""
+
+    area: AreaFilter
+    commune_code: str | None = None
+    village_code: str | None = None
+    code_prefix: str | None = None
+    name: str | None = None
+    citizen_key: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _in_area(area: AreaFilter) -> sa.ColumnElement[bool]:
+    if area.everything:
+        return sa.true()
+    clauses = []
+    if area.communes:
+        clauses.append(households.c.commune_code.in_(sorted(area.communes)))
+    if area.villages:
+        clauses.append(households.c.village_code.in_(sorted(area.villages)))
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def list_households(engine: Engine, q: HouseholdQuery, *, with_names: bool) -> dict[str, Any]:
+    h = households
+    where = [_in_area(q.area)]
+    if q.commune_code:
+        where.append(h.c.commune_code == q.commune_code)
+    if q.village_code:
+        where.append(h.c.village_code == q.village_code)
+    if q.code_prefix:
+        where.append(h.c.household_code.startswith(q.code_prefix, autoescape=True))
+    if q.name or q.citizen_key:
+        match = sa.select(people.c.survey_id)
+        if q.name:
+            key = search_key(q.name)
+            match = match.where(people.c.name_key.contains(key, autoescape=True))
+        if q.citizen_key:
+            match = match.where(people.c.citizen_key == q.citizen_key)
+        where.append(h.c.latest_survey_id.in_(match))
+    head = people.alias("head")
+    with engine.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(h).where(*where)).scalar_one()
+        query = (
+            sa.select(
+                h.c.household_code,
+                h.c.commune_code,
+                h.c.village_code,
+                h.c.latest_version,
+                h.c.latest_survey_id,
+                head.c.full_name,
+            )
+            .outerjoin(
+                head, sa.and_(head.c.survey_id == h.c.latest_survey_id, head.c.is_head.is_(True))
+            )
+            .where(*where)
+            .order_by(h.c.household_code)
+            .limit(q.limit)
+            .offset(q.offset)
+        )
+        items = [
+            {
+                "household_code": r.household_code,
+                "commune_code": r.commune_code,
+                "village_code": r.village_code,
+                "latest_version": r.latest_version,
+                "latest_survey_id": r.latest_survey_id,
+                **({"head_name": r.full_name} if with_names else {}),
+            }
+            for r in conn.execute(query)
+        ]
+    return {"total": total, "limit": q.limit, "offset": q.offset, "items": items}
+
+
+def household_area(engine: Engine, code: str) -> tuple[str, str] | None:
+    """(commune, village) of a household, or None if intake holds no such household."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(households.c.commune_code, households.c.village_code).where(
+                households.c.household_code == code
+            )
+        ).first()
+    return (row.commune_code, row.village_code) if row else None
+
+
+def _persons(
+    conn: Connection, survey_ids: Collection[str], vault: Vault
+) -> dict[str, dict[int, dict[str, Any]]]:
+    found: dict[str, dict[int, dict[str, Any]]] = {}
+    rows = conn.execute(
+        sa.select(
+            people.c.survey_id,
+            people.c.member_no,
+            people.c.full_name,
+            people.c.citizen_sealed,
+        ).where(people.c.survey_id.in_(list(survey_ids)))
+    )
+    for r in rows:
+        found.setdefault(r.survey_id, {})[r.member_no] = {
+            "full_name": r.full_name,
+            "citizen_id": masked(vault.open(r.citizen_sealed)) if r.citizen_sealed else None,
+        }
+    return found
+
+
+def _members(
+    payload: dict[str, Any], personal: dict[int, dict[str, Any]] | None
+) -> list[dict[str, Any]]:
+    members = []
+    for m in payload["members"]:
+        member = dict(m)
+        if personal is not None:
+            member.update(personal.get(m["member_no"], {"full_name": None, "citizen_id": None}))
+        members.append(member)
+    return members
+
+
+def _survey_view(row: Any, personal: dict[int, dict[str, Any]] | None) -> dict[str, Any]:
+    payload = json.loads(row.payload)["payload"]
+    return {
+        "survey_id": row.survey_id,
+        "household_code": row.household_code,
+        "version": row.version,
+        "channel": row.channel,
+        "received_at": row.received_at.isoformat(),
+        "payload": {**payload, "members": _members(payload, personal)},
+    }
+
+
+def household_view(
+    engine: Engine, code: str, vault: Vault, *, with_personal: bool
+) -> dict[str, Any] | None:
+    """The household: its latest survey in full, every version in arrival order."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(households).where(households.c.household_code == code)).first()
+        if row is None:
+            return None
+        versions = conn.execute(
+            sa.select(surveys).where(surveys.c.household_code == code).order_by(surveys.c.version)
+        ).all()
+        latest = next(v for v in versions if v.survey_id == row.latest_survey_id)
+        personal = (
+            _persons(conn, [latest.survey_id], vault).get(latest.survey_id, {})
+            if with_personal
+            else None
+        )
+        head_name = None
+        if with_personal:
+            head_name = conn.execute(
+                sa.select(people.c.full_name).where(
+                    people.c.survey_id == latest.survey_id, people.c.is_head.is_(True)
+                )
+            ).scalar()
+    return {
+        "household_code": row.household_code,
+        "commune_code": row.commune_code,
+        "village_code": row.village_code,
+        **({"head_name": head_name} if with_personal else {}),
+        "latest": _survey_view(latest, personal),
+        "versions": [
+            {
+                "version": v.version,
+                "survey_id": v.survey_id,
+                "channel": v.channel,
+                "received_at": v.received_at.isoformat(),
+                "citizen_id_missing": v.citizen_id_missing,
+            }
+            for v in versions
+        ],
+    }
+
+
+def survey_view(
+    engine: Engine, survey_id: str, vault: Vault, *, with_personal: bool
+) -> dict[str, Any] | None:
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(surveys).where(surveys.c.survey_id == survey_id)).first()
+        if row is None:
+            return None
+        personal = _persons(conn, [survey_id], vault).get(survey_id, {}) if with_personal else None
+    return _survey_view(row, personal)
+
+
+def survey_household(engine: Engine, survey_id: str) -> tuple[str, str, str] | None:
+    """(household, commune, village) of a stored survey."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(surveys.c.household_code, surveys.c.commune_code, surveys.c.payload).where(
+                surveys.c.survey_id == survey_id
+            )
+        ).first()
+    if row is None:
+        return None
+    return row.household_code, row.commune_code, json.loads(row.payload)["payload"]["village_code"]

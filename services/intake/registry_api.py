@@ -1,0 +1,177 @@
+"""Intake's read side over HTTP: areas, households (lists, search, one household), surveys.
+
+Names are returned to callers allowed ``personal:read`` in the household's area; citizen ids
+are only ever shown masked, and a search by name or citizen id is recorded in the audit trail.
+"""
+
+# No `from __future__ import annotations` here: FastAPI reads the route signatures' Annotated
+# dependencies (built per router) at definition time.
+
+import asyncio
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from services.intake import registry as reads
+from services.intake.adapters.vault import Vault
+from services.intake.domain.areas import AreaRegistry
+from services.intake.domain.record import CITIZEN_ID_PATTERN
+from services.intake.service import PRODUCER, IntakeUnitOfWork
+from shared.access import Caller, Perm, query, resource
+from shared.access.model import Area, forbidden
+from shared.errors import not_found
+from shared.runtime import Runtime
+
+
+def areas_document(registry: AreaRegistry) -> dict[str, Any]:
+    provinces: dict[str, str] = {}
+    communes = []
+    for c in sorted(registry.communes.values(), key=lambda c: c.code):
+        provinces[c.province_code] = c.province_name
+        communes.append(
+            {
+                "code": c.code,
+                "name": c.name,
+                "province_code": c.province_code,
+                "commune_type": c.commune_type.value,
+                "area_type": c.area_type.value,
+                "former_district_code": c.former_district_code,
+                "former_district_name": c.former_district_name,
+                "villages": [
+                    {"code": v.code, "name": v.name} for v in registry.villages_of(c.code)
+                ],
+            }
+        )
+    return {
+        "provinces": [{"code": k, "name": v} for k, v in sorted(provinces.items())],
+        "communes": communes,
+    }
+
+
+def _audit_search(rt: Runtime, vault: Vault, caller: Caller, by: str, total: int) -> None:
+    uow = IntakeUnitOfWork(rt.engine, vault)
+    with uow:
+        uow.audit(
+            caller.actor,
+            "personal.searched",
+            "registry",
+            by,
+            service=PRODUCER,
+            after={"by": by, "found": total},
+            correlation_id=str(uuid.uuid4()),
+        )
+        uow.commit()
+
+
+def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
+    api = APIRouter(tags=["registry"])
+    areas = areas_document(registry)
+
+    @api.get("/areas")
+    async def get_areas(
+        _caller: Annotated[Caller, rt.access.signed_in("area names and codes are public")],
+    ) -> dict[str, Any]:
+        """Provinces, communes (with their former district) and villages, with names."""
+        return areas
+
+    @api.get("/households")
+    async def get_households(
+        caller: Annotated[Caller, rt.access.requires(Perm.REGISTRY_READ, query("commune_code"))],
+        commune_code: Annotated[str | None, Query(max_length=16)] = None,
+        village_code: Annotated[str | None, Query(max_length=32)] = None,
+        code: Annotated[
+            str | None, Query(max_length=64, description="Household code or its beginning.")
+        ] = None,
+        name: Annotated[
+            str | None,
+            Query(min_length=2, max_length=128, description="Part of a member's name."),
+        ] = None,
+        citizen_id: Annotated[str | None, Query(pattern=CITIZEN_ID_PATTERN)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ) -> dict[str, Any]:
+        """Households of my area (of one commune or village if given), by code; searching by
+        a member's name (without diacritics is fine) or citizen id needs the right to see
+        personal data, and is recorded in the audit trail."""
+        personal = caller.area_filter(Perm.PERSONAL_READ)
+        searching = bool(name or citizen_id)
+        if searching and personal.nothing:
+            raise forbidden(Perm.PERSONAL_READ, None)
+        area = personal if searching else caller.area_filter(Perm.REGISTRY_READ)
+        if village_code:
+            village = registry.villages.get(village_code)
+            if village is None:
+                raise not_found("village_code", "thôn", "village", village_code)
+            where = Area(commune=village.commune_code, village=village_code)
+            if not area.admits(where):
+                raise forbidden(Perm.REGISTRY_READ, where)
+        q = reads.HouseholdQuery(
+            area,
+            commune_code,
+            village_code,
+            code,
+            name,
+            vault.match_key(citizen_id) if citizen_id else None,
+            limit,
+            offset,
+        )
+        page = await asyncio.to_thread(
+            reads.list_households, rt.engine, q, with_names=not personal.nothing
+        )
+        if not personal.everything and not personal.nothing:
+            for item in page["items"]:
+                where = Area(commune=item["commune_code"], village=item["village_code"])
+                if not personal.admits(where):
+                    item.pop("head_name", None)
+        if searching:
+            by = "citizen_id" if citizen_id else "name"
+            await asyncio.to_thread(_audit_search, rt, vault, caller, by, page["total"])
+        return page
+
+    @api.get("/households/{household_code}")
+    async def get_household(
+        household_code: str,
+        caller: Annotated[Caller, rt.access.requires(Perm.REGISTRY_READ, resource("household"))],
+    ) -> dict[str, Any]:
+        """A household: its latest survey with every answer, members' names and masked
+        citizen ids (for those allowed to see them), and every version received."""
+        where = await asyncio.to_thread(reads.household_area, rt.engine, household_code)
+        if where is None:
+            raise not_found("household_code", "hộ", "household", household_code)
+        area = Area(commune=where[0], village=where[1])
+        caller.require(Perm.REGISTRY_READ, area)
+        view = await asyncio.to_thread(
+            reads.household_view,
+            rt.engine,
+            household_code,
+            vault,
+            with_personal=caller.can(Perm.PERSONAL_READ, area),
+        )
+        if view is None:  # removed meanwhile
+            raise not_found("household_code", "hộ", "household", household_code)
+        return view
+
+    @api.get("/surveys/{survey_id}")
+    async def get_survey(
+        survey_id: str,
+        caller: Annotated[Caller, rt.access.requires(Perm.REGISTRY_READ, resource("survey"))],
+    ) -> dict[str, Any]:
+        """One survey version as received (names for those allowed to see them)."""
+        where = await asyncio.to_thread(reads.survey_household, rt.engine, survey_id)
+        if where is None:
+            raise not_found("survey_id", "phiếu", "survey", survey_id)
+        area = Area(commune=where[1], village=where[2])
+        caller.require(Perm.REGISTRY_READ, area)
+        view = await asyncio.to_thread(
+            reads.survey_view,
+            rt.engine,
+            survey_id,
+            vault,
+            with_personal=caller.can(Perm.PERSONAL_READ, area),
+        )
+        if view is None:
+            raise not_found("survey_id", "phiếu", "survey", survey_id)
+        return view
+
+    return api
