@@ -25,6 +25,9 @@ id of the Redis server run (``INFO server`` ``run_id``) that took it, and
 A Redis that came back with none of its data is also caught here for the last
 ``confirm_after_s`` seconds of events; older events it lost are not recoverable from the
 outbox (consumers report the stream reset on ``/health``, see ``shared.consumer``).
+
+The relay also applies the streams' retention rule (``shared.retention``) to the streams it
+publishes, about once a minute: only entries every group has acknowledged are ever trimmed.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from sqlalchemy.engine import Connection, Engine
 from shared.consumer import DEAD_LETTER_MAXLEN
 from shared.contracts.envelope import WIRE_FIELD
 from shared.db import PlumbingTables
+from shared.retention import Retention
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +63,8 @@ class OutboxRelay:
         redis_url: str,
         *,
         batch: int = 2000,
-        maxlen: int | None = None,
+        retention: Retention | None = None,
+        retain_every_s: float = 60.0,
         confirm_after_s: float = CONFIRM_AFTER_S,
         on_published: Callable[[str, int], None] | None = None,
     ) -> None:
@@ -67,7 +72,11 @@ class OutboxRelay:
         self._outbox = tables.outbox
         self._redis = redis.Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=5)
         self._batch = batch
-        self._maxlen = maxlen
+        self._retention = retention or Retention()
+        self._retain_every = retain_every_s
+        self._next_retain = 0.0
+        self._streams: set[str] = set()
+        self.trimmed = 0
         self._confirm_after = timedelta(seconds=confirm_after_s)
         self._on_published = on_published
         self._wake = asyncio.Event()
@@ -94,7 +103,16 @@ class OutboxRelay:
                 break
         if total == 0:
             self._prune(run)
+        self._retain()
         return total
+
+    def _retain(self) -> None:
+        """Trim the streams this relay publishes, as the retention rule allows."""
+        if not self._retention.active or time.monotonic() < self._next_retain:
+            return
+        self._next_retain = time.monotonic() + self._retain_every
+        for stream in sorted(self._streams):
+            self.trimmed += self._retention.trim(self._redis, stream)
 
     def redis_run(self) -> str:
         """Id of the running Redis server process (changes on every restart)."""
@@ -119,8 +137,11 @@ class OutboxRelay:
                 fields: dict[str, bytes | str] = {WIRE_FIELD: body}
                 if error is not None:
                     fields["error"] = error
-                maxlen = DEAD_LETTER_MAXLEN if stream.endswith(".dead-letter") else self._maxlen
-                pipe.xadd(stream, fields, maxlen=maxlen, approximate=True)  # type: ignore[arg-type]
+                if stream.endswith(".dead-letter"):
+                    pipe.xadd(stream, fields, maxlen=DEAD_LETTER_MAXLEN, approximate=True)  # type: ignore[arg-type]
+                else:
+                    pipe.xadd(stream, fields)  # type: ignore[arg-type]
+                    self._streams.add(stream)
                 counts[stream] = counts.get(stream, 0) + 1
             entry_ids = pipe.execute()
             now = datetime.now(UTC)

@@ -36,6 +36,7 @@ from shared.db import PlumbingTables, create_db_engine
 from shared.metrics import DeliveryMetrics
 from shared.migrations import upgrade
 from shared.outbox import OutboxRelay
+from shared.retention import Retention
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -218,7 +219,12 @@ def build_runtime(
         engine,
         tables,
         settings.redis_url,
-        maxlen=settings.stream_maxlen,
+        retention=Retention(
+            keep_last=settings.stream_maxlen,
+            max_age_s=settings.stream_retention_days * 86_400
+            if settings.stream_retention_days
+            else None,
+        ),
         confirm_after_s=settings.outbox_confirm_s,
         on_published=lambda stream, n: delivery.published.labels(settings.service_name, stream).inc(
             n

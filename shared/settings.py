@@ -55,7 +55,16 @@ class ServiceSettings(BaseSettings):
         default=5, ge=1, description="Deliveries after which a failing entry is dead-lettered."
     )
     stream_maxlen: int | None = Field(
-        default=None, ge=1000, description="Approximate cap on stream length (unset: no trim)."
+        default=None,
+        ge=1000,
+        description="Keep the newest N entries of each stream this service publishes; older "
+        "ones are trimmed once every consumer group has acknowledged them (unset: no cap).",
+    )
+    stream_retention_days: float | None = Field(
+        default=None,
+        gt=0,
+        description="Trim entries older than this many days once every consumer group has "
+        "acknowledged them (unset: no age rule). Never trims unacknowledged entries.",
     )
     outbox_confirm_s: float = Field(
         default=5.0,
