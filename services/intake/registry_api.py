@@ -12,13 +12,14 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.intake import registry as reads
 from services.intake.adapters.vault import Vault
 from services.intake.domain.areas import AreaRegistry
 from services.intake.domain.record import CITIZEN_ID_PATTERN
 from services.intake.service import PRODUCER, IntakeUnitOfWork
-from shared.access import Caller, Perm, query, resource
+from shared.access import Caller, Perm, body, query, resource
 from shared.access.model import Area, forbidden
 from shared.errors import not_found
 from shared.runtime import Runtime
@@ -64,6 +65,19 @@ def _audit_search(rt: Runtime, vault: Vault, caller: Caller, by: str, total: int
         uow.commit()
 
 
+class HouseholdSearch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    commune_code: str | None = Field(default=None, max_length=16)
+    village_code: str | None = Field(default=None, max_length=32)
+    name: str | None = Field(
+        default=None, min_length=2, max_length=128, description="Part of a member's name."
+    )
+    citizen_id: str | None = Field(default=None, pattern=CITIZEN_ID_PATTERN)
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
+
+
 def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
     api = APIRouter(tags=["registry"])
     areas = areas_document(registry)
@@ -75,6 +89,46 @@ def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
         """Provinces, communes (with their former district) and villages, with names."""
         return areas
 
+    async def page(
+        caller: Caller, where: HouseholdSearch, *, code: str | None = None
+    ) -> dict[str, Any]:
+        personal = caller.area_filter(Perm.PERSONAL_READ)
+        searching = bool(where.name or where.citizen_id)
+        if searching and personal.nothing:
+            raise forbidden(Perm.PERSONAL_READ, None)
+        area = personal if searching else caller.area_filter(Perm.REGISTRY_READ)
+        if where.commune_code and not area.admits(Area(commune=where.commune_code)):
+            raise forbidden(Perm.REGISTRY_READ, Area(commune=where.commune_code))
+        if where.village_code:
+            village = registry.villages.get(where.village_code)
+            if village is None:
+                raise not_found("village_code", "thôn", "village", where.village_code)
+            place = Area(commune=village.commune_code, village=where.village_code)
+            if not area.admits(place):
+                raise forbidden(Perm.REGISTRY_READ, place)
+        q = reads.HouseholdQuery(
+            area,
+            where.commune_code,
+            where.village_code,
+            code,
+            where.name,
+            vault.match_key(where.citizen_id) if where.citizen_id else None,
+            where.limit,
+            where.offset,
+        )
+        found = await asyncio.to_thread(
+            reads.list_households, rt.engine, q, with_names=not personal.nothing
+        )
+        if not personal.everything and not personal.nothing:
+            for item in found["items"]:
+                place = Area(commune=item["commune_code"], village=item["village_code"])
+                if not personal.admits(place):
+                    item.pop("head_name", None)
+        if searching:
+            by = "citizen_id" if where.citizen_id else "name"
+            await asyncio.to_thread(_audit_search, rt, vault, caller, by, found["total"])
+        return found
+
     @api.get("/households")
     async def get_households(
         caller: Annotated[Caller, rt.access.requires(Perm.REGISTRY_READ, query("commune_code"))],
@@ -83,51 +137,28 @@ def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
         code: Annotated[
             str | None, Query(max_length=64, description="Household code or its beginning.")
         ] = None,
-        name: Annotated[
-            str | None,
-            Query(min_length=2, max_length=128, description="Part of a member's name."),
-        ] = None,
-        citizen_id: Annotated[str | None, Query(pattern=CITIZEN_ID_PATTERN)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ) -> dict[str, Any]:
-        """Households of my area (of one commune or village if given), by code; searching by
-        a member's name (without diacritics is fine) or citizen id needs the right to see
-        personal data, and is recorded in the audit trail."""
-        personal = caller.area_filter(Perm.PERSONAL_READ)
-        searching = bool(name or citizen_id)
-        if searching and personal.nothing:
-            raise forbidden(Perm.PERSONAL_READ, None)
-        area = personal if searching else caller.area_filter(Perm.REGISTRY_READ)
-        if village_code:
-            village = registry.villages.get(village_code)
-            if village is None:
-                raise not_found("village_code", "thôn", "village", village_code)
-            where = Area(commune=village.commune_code, village=village_code)
-            if not area.admits(where):
-                raise forbidden(Perm.REGISTRY_READ, where)
-        q = reads.HouseholdQuery(
-            area,
-            commune_code,
-            village_code,
-            code,
-            name,
-            vault.match_key(citizen_id) if citizen_id else None,
-            limit,
-            offset,
+        """Households of my area (of one commune or village if given), by code, with the
+        head's name for those allowed to see personal data."""
+        where = HouseholdSearch(
+            commune_code=commune_code, village_code=village_code, limit=limit, offset=offset
         )
-        page = await asyncio.to_thread(
-            reads.list_households, rt.engine, q, with_names=not personal.nothing
-        )
-        if not personal.everything and not personal.nothing:
-            for item in page["items"]:
-                where = Area(commune=item["commune_code"], village=item["village_code"])
-                if not personal.admits(where):
-                    item.pop("head_name", None)
-        if searching:
-            by = "citizen_id" if citizen_id else "name"
-            await asyncio.to_thread(_audit_search, rt, vault, caller, by, page["total"])
-        return page
+        return await page(caller, where, code=code)
+
+    @api.post("/households/search")
+    async def search_households(
+        where: HouseholdSearch,
+        caller: Annotated[
+            Caller, rt.access.requires(Perm.REGISTRY_READ, body("commune_code,village_code"))
+        ],
+    ) -> dict[str, Any]:
+        """Households of my area with a member of this name (diacritics optional) or citizen
+        id. Needs the right to see personal data; recorded in the audit trail (without the
+        value). A POST, so that no name or citizen id is written into a URL (and so into a
+        proxy's access log)."""
+        return await page(caller, where)
 
     @api.get("/households/{household_code}")
     async def get_household(

@@ -137,7 +137,7 @@ async def test_names_and_citizen_ids_stay_in_intake(stack: Stack) -> None:
         assert (await client.post("/forms/kobo", json=_kobo())).status_code == 201
         assert (await client.post("/surveys", json=bad)).status_code == 422
         # the registry serves names to those allowed, and never a citizen id in clear
-        found = await client.get("/households", params={"citizen_id": CIDS[4]})
+        found = await client.post("/households/search", json={"citizen_id": CIDS[4]})
         assert [i["household_code"] for i in found.json()["items"]] == ["PD-F1"]
         assert NAME in found.json()["items"][0]["head_name"]
         scraped = [await client.get("/metrics")]

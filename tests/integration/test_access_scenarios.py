@@ -182,9 +182,13 @@ def test_registry_elsewhere_is_forbidden(redis_url: str, database_url: str, mint
         by_analyst = client.get("/households/AC-HH-1", headers=analyst)
         listed_elsewhere = client.get("/households", headers=elsewhere)
         listed_by_analyst = client.get("/households", headers=analyst)
-        search = client.get("/households?citizen_id=015081234567", headers=officer)
-        search_by_analyst = client.get("/households?name=hoang van", headers=analyst)
-        by_name = client.get("/households?name=hoang van a", headers=officer)
+        find = "/households/search"
+        search = client.post(find, json={"citizen_id": "015081234567"}, headers=officer)
+        search_by_analyst = client.post(find, json={"name": "hoang van"}, headers=analyst)
+        by_name = client.post(find, json={"name": "hoang van a"}, headers=officer)
+        search_elsewhere = client.post(
+            find, json={"name": "hoang", "commune_code": "04570"}, headers=elsewhere
+        )
         missing = client.get("/households/NOPE", headers=admin)
     assert (other.status_code, survey_other.status_code) == (403, 403)
     assert (mine.status_code, survey_mine.status_code) == (200, 200)
@@ -204,6 +208,7 @@ def test_registry_elsewhere_is_forbidden(redis_url: str, database_url: str, mint
     assert search.json()["items"][0]["head_name"] == "Hoàng Văn A"
     assert by_name.json()["total"] == 1
     assert search_by_analyst.status_code == 403
+    assert search_elsewhere.status_code == 403
     assert missing.status_code == 404
     assert "015081234567" not in mine.text + survey_mine.text + search.text
     engine = create_db_engine(database_url)

@@ -33,6 +33,7 @@ SCENARIOS: dict[tuple[str, str, str], str] = {
     ("intake", "POST", "/forms/kobo"): "test_form_token_only_posts_its_form_in_its_area",
     ("intake", "GET", "/households/{household_code}"): "test_registry_elsewhere_is_forbidden",
     ("intake", "GET", "/surveys/{survey_id}"): "test_registry_elsewhere_is_forbidden",
+    ("intake", "POST", "/households/search"): "test_registry_elsewhere_is_forbidden",
     ("assessment", "GET", "/households/{household_code}"): (
         "test_household_of_another_commune_is_forbidden"
     ),
