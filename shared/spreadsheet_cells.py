@@ -38,3 +38,15 @@ def set_xlsx_cell(cell: Any, value: object) -> None:
         cell.data_type = "s"
         if value.startswith(FORMULA_STARTS):
             cell.quotePrefix = True
+
+
+def xlsx_row(sheet: Any, values: list[object]) -> list[Any]:
+    """``values`` as cells for ``sheet.append`` of a write-only workbook, text never a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet)
+        set_xlsx_cell(cell, value)
+        cells.append(cell)
+    return cells

@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from services.assessment.domain.whatif import WhatIfReport
+from shared.spreadsheet_cells import csv_row, xlsx_row
 
 WHATIF_HEADERS = [
     ("Mã hộ", "household_code"),
@@ -27,7 +28,7 @@ STATUS_VI = {
 
 def write_whatif(path: Path, report: WhatIfReport) -> None:
     """The households that change class, one row each, as .xlsx or .csv (UTF-8 with BOM so
-    Excel shows Vietnamese correctly)."""
+    Excel shows Vietnamese correctly); codes come from uploads, so no cell is ever a formula."""
     rows = [
         [
             c.household_code,
@@ -42,12 +43,12 @@ def write_whatif(path: Path, report: WhatIfReport) -> None:
         with path.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
             writer.writerow([f"{vi} / {en}" for vi, en in WHATIF_HEADERS])
-            writer.writerows(rows)
+            writer.writerows(csv_row(r) for r in rows)
         return
     book = Workbook(write_only=True)
     sheet = book.create_sheet(f"{report.baseline_id} → {report.alternative_id}"[:31])
     sheet.append([vi for vi, _ in WHATIF_HEADERS])
     sheet.append([en for _, en in WHATIF_HEADERS])
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     book.save(path)
