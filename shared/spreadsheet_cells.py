@@ -15,6 +15,7 @@ Standard library only; the XLSX part works on any openpyxl cell.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -27,7 +28,7 @@ def csv_cell(value: object) -> object:
     return value
 
 
-def csv_row(values: list[object]) -> list[object]:
+def csv_row(values: Sequence[object]) -> list[object]:
     return [csv_cell(v) for v in values]
 
 
@@ -40,7 +41,7 @@ def set_xlsx_cell(cell: Any, value: object) -> None:
             cell.quotePrefix = True
 
 
-def xlsx_row(sheet: Any, values: list[object]) -> list[Any]:
+def xlsx_row(sheet: Any, values: Sequence[object]) -> list[Any]:
     """``values`` as cells for ``sheet.append`` of a write-only workbook, text never a formula."""
     from openpyxl.cell import WriteOnlyCell
 

@@ -6,7 +6,13 @@ import asyncio
 from datetime import UTC, datetime
 
 from services.assessment.metrics import AssessmentMetrics
-from services.assessment.service import AssessmentUnitOfWork, Rules, assess_surveys
+from services.assessment.service import (
+    AssessmentUnitOfWork,
+    Rules,
+    apply_life_events,
+    assess_surveys,
+)
+from shared.contracts.registry import HouseholdChanged
 from shared.contracts.surveys import HouseholdSurveyed
 from shared.runtime import Runtime
 
@@ -28,4 +34,17 @@ def register(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> None:
         on_household_surveyed,
         description="Classifies each accepted survey under the standard governing its review "
         "year and the next period's baseline standard.",
+    )
+
+    async def on_household_changed(events: list[HouseholdChanged]) -> None:
+        await asyncio.to_thread(
+            apply_life_events, AssessmentUnitOfWork(rt.engine), events, datetime.now(UTC)
+        )
+
+    rt.subscribe(
+        HouseholdChanged,
+        on_household_changed,
+        description="Applies households' moves, splits, merges and dissolutions to the review: "
+        "a split household is surveyed again before recognition, merged and dissolved ones "
+        "are held.",
     )

@@ -41,6 +41,7 @@ from shared.contracts.classifications import (
     HouseholdClassified,
 )
 from shared.contracts.codes import PovertyStatus, Relation, ReviewStage
+from shared.contracts.registry import HouseholdChanged, LifeEventKind
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
 from shared.db import SqlUnitOfWork, upsert, upsert_latest
 from shared.errors import DomainError, ErrorKind
@@ -95,6 +96,57 @@ class AssessmentUnitOfWork(SqlUnitOfWork):
     def save_states(self, rows: list[dict[str, Any]]) -> None:
         """Upsert household states; a row only replaces one resting on an older survey."""
         upsert_latest(self.conn, states, rows, keys=["household_code"])
+
+
+def _hold_after(state: dict[str, Any] | None, surveyed_on: date) -> dict[str, Any]:
+    """A survey taken after a split lifts its hold; merged and dissolved households stay
+    held."""
+    if state is None or not state.get("hold"):
+        return {"hold": None, "hold_since": None}
+    if state["hold"] == "needs_survey" and surveyed_on >= state["hold_since"]:
+        return {"hold": None, "hold_since": None}
+    return {"hold": state["hold"], "hold_since": state["hold_since"]}
+
+
+def apply_life_events(
+    uow: AssessmentUnitOfWork, events: Sequence[HouseholdChanged], now: datetime
+) -> int:
+    """Intake's life events on the review: a moved household's state follows it (its status
+    with it); a household split after its latest survey must be surveyed again before a
+    meeting or recognition; a merged or dissolved one is held for good. Returns how many
+    states changed."""
+    changed = 0
+    with uow:
+        fresh = [e for e in uow.unseen(events) if isinstance(e, HouseholdChanged)]
+        known = uow.states(sorted({e.payload.household_code for e in fresh}))
+        for e in fresh:
+            p = e.payload
+            state = known.get(p.household_code)
+            if state is None:  # never classified: nothing to hold
+                continue
+            where = states.c.household_code == p.household_code
+            values: dict[str, Any]
+            if p.kind is LifeEventKind.MOVED:
+                values = {"commune_code": p.to_commune_code}
+            elif p.kind is LifeEventKind.SPLIT:
+                if _surveyed_on(uow, state["latest_survey_id"]) > p.effective_on:
+                    continue  # already surveyed after the split
+                values = {"hold": "needs_survey", "hold_since": p.effective_on}
+            else:
+                values = {"hold": p.kind.value, "hold_since": p.effective_on}
+            uow.conn.execute(sa.update(states).where(where).values(**values))
+            state.update(values)
+            changed += 1
+        uow.mark_processed(fresh, now)
+        uow.commit()
+    return changed
+
+
+def _surveyed_on(uow: AssessmentUnitOfWork, survey_id: str) -> date:
+    body = uow.conn.execute(
+        sa.select(snapshots.c.payload).where(snapshots.c.survey_id == survey_id)
+    ).scalar_one()
+    return HouseholdSurveyed.from_json(body).payload.surveyed_at.date()
 
 
 def _previous(state: dict[str, Any] | None) -> RecognisedStatus:
@@ -285,6 +337,7 @@ def assess_surveys(
                     "recognised_on": state.get("recognised_on") if state else None,
                     "recognised_survey_id": state.get("recognised_survey_id") if state else None,
                     "left_list_on": state.get("left_list_on") if state else None,
+                    **_hold_after(state, survey.surveyed_at.date()),
                 }
             )
         uow.save_states(state_rows)
@@ -311,6 +364,29 @@ class ReviewError(DomainError):
     def __init__(self, field: str, message_vi: str, message_en: str, status: int = 409) -> None:
         kind = {404: ErrorKind.NOT_FOUND, 422: ErrorKind.INVALID}.get(status, ErrorKind.CONFLICT)
         super().__init__(field, message_vi, message_en, kind, code=f"review_{kind.value}")
+
+
+HOLD_VI = {
+    "needs_survey": "đã tách hộ sau phiếu khảo sát mới nhất: cần khảo sát lại",
+    "merged": "đã nhập vào hộ khác",
+    "dissolved": "đã giải thể",
+}
+HOLD_EN = {
+    "needs_survey": "split after its latest survey: survey it again",
+    "merged": "merged into another household",
+    "dissolved": "dissolved",
+}
+
+
+def _not_held(state: dict[str, Any]) -> None:
+    hold = state.get("hold")
+    if hold:
+        code = state["household_code"]
+        raise ReviewError(
+            "household_code",
+            f"Hộ {code} {HOLD_VI.get(hold, hold)}.",
+            f"Household {code}: {HOLD_EN.get(hold, hold)}.",
+        )
 
 
 def _state_or_404(uow: AssessmentUnitOfWork, household_code: str) -> dict[str, Any]:
@@ -363,6 +439,8 @@ def record_meetings(
                 f"Households not surveyed: {', '.join(missing[:10])}.",
                 status=404,
             )
+        for state in known.values():
+            _not_held(state)
         outcomes: dict[str, str] = {}
         rows = []
         for m in entries:
@@ -542,6 +620,7 @@ def recognise(
     """The commune's decision on one household: its proposed status becomes recognised."""
     with uow:
         state = _state_or_404(uow, household_code)
+        _not_held(state)
         if state["meeting_outcome"] != "agreed":
             raise ReviewError(
                 "household_code",
@@ -587,6 +666,7 @@ def recognise_commune(
             for r in rows
             if r["meeting_outcome"] == "agreed"
             and r["recognised_survey_id"] != r["latest_survey_id"]
+            and not r["hold"]
         ]
         waiting = sum(
             1

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from services.intake.adapters.tables import households, people, surveys
+from services.intake.adapters.tables import households, life_events, people, surveys
 from services.intake.adapters.vault import Vault, masked
 from services.intake.domain.text import search_key
 from shared.access.model import AreaFilter
@@ -163,14 +163,24 @@ def household_view(
         versions = conn.execute(
             sa.select(surveys).where(surveys.c.household_code == code).order_by(surveys.c.version)
         ).all()
-        latest = next(v for v in versions if v.survey_id == row.latest_survey_id)
+        events = conn.execute(
+            sa.select(life_events)
+            .where(
+                sa.or_(
+                    life_events.c.household_code == code,
+                    life_events.c.related_household_code == code,
+                )
+            )
+            .order_by(life_events.c.effective_on, life_events.c.recorded_at)
+        ).all()
+        latest = next((v for v in versions if v.survey_id == row.latest_survey_id), None)
         personal = (
             _persons(conn, [latest.survey_id], vault).get(latest.survey_id, {})
-            if with_personal
+            if with_personal and latest is not None
             else None
         )
         head_name = None
-        if with_personal:
+        if with_personal and latest is not None:
             head_name = conn.execute(
                 sa.select(people.c.full_name).where(
                     people.c.survey_id == latest.survey_id, people.c.is_head.is_(True)
@@ -180,8 +190,10 @@ def household_view(
         "household_code": row.household_code,
         "commune_code": row.commune_code,
         "village_code": row.village_code,
+        "state": row.state,
+        "needs_survey": row.needs_survey,
         **({"head_name": head_name} if with_personal else {}),
-        "latest": _survey_view(latest, personal),
+        "latest": _survey_view(latest, personal) if latest is not None else None,
         "versions": [
             {
                 "version": v.version,
@@ -192,7 +204,27 @@ def household_view(
             }
             for v in versions
         ],
+        "life_events": [_event_view(e, code, with_note=with_personal) for e in events],
     }
+
+
+def _event_view(e: Any, code: str, *, with_note: bool) -> dict[str, Any]:
+    """A life event as this household sees it (the new household of a split sees it too)."""
+    view: dict[str, Any] = {
+        "change_id": e.change_id,
+        "kind": e.kind,
+        "household_code": e.household_code,
+        "effective_on": e.effective_on.isoformat(),
+        "from": {"commune_code": e.from_commune_code, "village_code": e.from_village_code},
+        "to": {"commune_code": e.to_commune_code, "village_code": e.to_village_code},
+        "related_household_code": e.related_household_code,
+        "member_nos": [int(n) for n in e.member_nos.split(",") if n],
+        "cause": e.cause,
+        "recorded_at": e.recorded_at.isoformat(),
+    }
+    if with_note:
+        view["note"] = e.note
+    return view
 
 
 def survey_view(

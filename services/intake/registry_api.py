@@ -9,15 +9,18 @@ are only ever shown masked, and a search by name or citizen id is recorded in th
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.intake import registry as reads
 from services.intake.adapters.vault import Vault
 from services.intake.domain.areas import AreaRegistry
+from services.intake.domain.life import LifeEventIn
 from services.intake.domain.record import CITIZEN_ID_PATTERN
+from services.intake.life_events import record_life_event
 from services.intake.service import PRODUCER, IntakeUnitOfWork
 from shared.access import Caller, Perm, body, query, resource
 from shared.access.model import Area, forbidden
@@ -182,6 +185,42 @@ def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
         if view is None:  # removed meanwhile
             raise not_found("household_code", "hộ", "household", household_code)
         return view
+
+    @api.post("/households/{household_code}/events", status_code=status.HTTP_201_CREATED)
+    async def post_life_event(
+        household_code: str,
+        event: LifeEventIn,
+        response: Response,
+        caller: Annotated[Caller, rt.access.requires(Perm.REGISTRY_WRITE, resource("household"))],
+        x_correlation_id: Annotated[str | None, Header(max_length=128)] = None,
+    ) -> dict[str, Any]:
+        """Record that the household moved, split, merged into another or was dissolved, with
+        its date and reason. Sent again with the same change id: 200, nothing twice. Every
+        problem is answered at once (422; 409 for a closed household or a taken code)."""
+        where = await asyncio.to_thread(reads.household_area, rt.engine, household_code)
+        if where is None:
+            raise not_found("household_code", "hộ", "household", household_code)
+        caller.require(Perm.REGISTRY_WRITE, Area(commune=where[0], village=where[1]))
+        receipt = await asyncio.to_thread(
+            record_life_event,
+            IntakeUnitOfWork(rt.engine, vault),
+            registry,
+            household_code,
+            event,
+            now=datetime.now(UTC),
+            actor=caller.actor,
+            correlation_id=x_correlation_id or str(uuid.uuid4()),
+        )
+        if receipt.created:
+            rt.relay.notify()
+        else:
+            response.status_code = status.HTTP_200_OK
+        return {
+            "change_id": receipt.change_id,
+            "household_code": receipt.household_code,
+            "kind": receipt.kind,
+            "status": "created" if receipt.created else "duplicate",
+        }
 
     @api.get("/surveys/{survey_id}")
     async def get_survey(

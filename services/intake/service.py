@@ -314,6 +314,7 @@ def _accept_once(
                     "latest_version": version,
                     "latest_survey_id": p.survey_id,
                     "latest_order_key": p.order_key,
+                    "needs_survey": False,
                 }
             seen[p.survey_id] = (p.household_code, version, digest)
             receipts.append(Receipt(p.survey_id, p.household_code, version, ReceiptStatus.CREATED))

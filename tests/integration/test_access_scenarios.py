@@ -220,6 +220,75 @@ def test_registry_elsewhere_is_forbidden(redis_url: str, database_url: str, mint
     assert all("015081234567" not in json.dumps(p) for p in searches)
 
 
+def test_life_events_elsewhere_are_forbidden_and_applied_once_at_home(
+    redis_url: str, database_url: str, minter: Minter
+) -> None:
+    """A household's move, split or dissolution is recorded by an officer of its area only;
+    sent again it is not applied twice; its event carries codes, never the officer's note."""
+    admin = minter.headers()
+    officer = minter.headers("commune_officer", ["commune:04570"])
+    elsewhere = minter.headers("commune_officer", ["commune:04681"])
+    settings = IntakeSettings(redis_url=redis_url, database_url=database_url)
+    split = {
+        "change_id": "C-1",
+        "kind": "split",
+        "effective_on": "2026-11-02",
+        "new_household_code": "AC-HH-1b",
+        "member_nos": [2],
+        "note": "Con trai Lò Văn B lập gia đình",
+    }
+    move = {
+        "change_id": "C-2",
+        "kind": "moved",
+        "effective_on": "2026-11-03",
+        "to_commune_code": "04681",
+        "to_village_code": "04681-01",
+    }
+    with TestClient(intake_app(settings)) as client:
+        client.post("/surveys", json=survey_body(1, "04570", "04570-01"), headers=admin)
+        url = "/households/AC-HH-1/events"
+        refused = client.post(url, json=split, headers=elsewhere)
+        first = client.post(url, json=split, headers=officer)
+        again = client.post(url, json=split, headers=officer)
+        changed = client.post(url, json={**split, "member_nos": [1]}, headers=officer)
+        into_itself = client.post(
+            url,
+            json={"change_id": "C-3", "kind": "merged", "effective_on": "2026-11-02",
+                  "into_household_code": "AC-HH-1"},
+            headers=officer,
+        )  # fmt: skip
+        moved = client.post(url, json=move, headers=officer)
+        after_move = client.post(
+            url,
+            json={"change_id": "C-4", "kind": "dissolved", "effective_on": "2026-11-04",
+                  "cause": "emigration"},
+            headers=officer,
+        )  # fmt: skip
+        new_one = client.get("/households/AC-HH-1b", headers=officer)
+        old_one = client.get("/households/AC-HH-1", headers=elsewhere)
+    assert refused.status_code == 403
+    assert (first.status_code, again.status_code, changed.status_code) == (201, 200, 409)
+    assert into_itself.status_code == 422
+    assert into_itself.json()["detail"][0]["type"] == "merge_self"
+    assert moved.status_code == 201
+    assert after_move.status_code == 403  # it lives in 04681 now
+    assert new_one.json()["needs_survey"] is True
+    assert new_one.json()["latest"] is None
+    view = old_one.json()
+    assert (view["commune_code"], view["needs_survey"]) == ("04681", True)
+    assert [e["kind"] for e in view["life_events"]] == ["split", "moved"]
+    engine = create_db_engine(database_url)
+    with engine.connect() as conn:
+        bodies = (
+            conn.execute(sa.text("SELECT body FROM outbox WHERE stream = 'household.changed'"))
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert len(bodies) == 2
+    assert all(b"Con trai" not in b for b in bodies)
+
+
 def _assessed(redis_url: str, database_url: str) -> AssessmentSettings:
     """Two households surveyed: HH-1 in commune 04570, HH-2 in commune 04681."""
     settings = AssessmentSettings(redis_url=redis_url, database_url=database_url)

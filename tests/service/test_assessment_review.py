@@ -15,12 +15,14 @@ from services.assessment.service import (
     AssessmentUnitOfWork,
     ReviewError,
     Rules,
+    apply_life_events,
     assess_surveys,
     household_view,
     recognise,
     record_meeting,
 )
 from shared.contracts import dead_letter_stream
+from shared.contracts.registry import HouseholdChanged, HouseholdChangedPayload
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed
 from shared.db import create_db_engine
 from tests.factories import surveyed_event
@@ -128,3 +130,70 @@ def test_survey_no_standard_can_classify_is_dead_lettered_with_the_reason(
     assert outcome.rejected == 1
     assert stream == dead_letter_stream(HOUSEHOLD_SURVEYED_STREAM)
     assert "2040" in error
+
+
+def _changed(kind: str, effective_on: date, **extra: object) -> HouseholdChanged:
+    payload = {
+        "change_id": f"C-{kind}-{effective_on}",
+        "kind": kind,
+        "household_code": "HH-0000001",
+        "effective_on": effective_on,
+        "province_code": "15",
+        "from_commune_code": "04570",
+        "from_village_code": "04570-01",
+        "to_commune_code": "04570",
+        "to_village_code": "04570-01",
+        **extra,
+    }
+    return HouseholdChanged.create(HouseholdChangedPayload.model_validate(payload), producer="t")
+
+
+def _meeting(engine: sa.Engine) -> str:
+    return record_meeting(
+        AssessmentUnitOfWork(engine),
+        "HH-0000001",
+        held_on=date(2026, 11, 20),
+        attendees=30,
+        agreeing=20,
+        now=NOW,
+    )
+
+
+def test_a_split_after_the_latest_survey_holds_the_household_until_it_is_surveyed_again(
+    engine: sa.Engine,
+) -> None:
+    assess_surveys(AssessmentUnitOfWork(engine), [poor_household()], RULES, NOW)
+    split = _changed("split", date(2026, 10, 15), related_household_code="HH-NEW", members=1)
+    assert apply_life_events(AssessmentUnitOfWork(engine), [split, split], NOW) == 1
+    with pytest.raises(ReviewError) as refused:
+        _meeting(engine)
+    assert "khảo sát lại" in refused.value.problems[0].message_vi
+    again = surveyed_event(1, surveyed_at=datetime(2026, 10, 20, tzinfo=UTC), revision=1)
+    assess_surveys(AssessmentUnitOfWork(engine), [again], RULES, NOW)
+    assert _meeting(engine) == "agreed"
+
+
+def test_a_split_before_the_latest_survey_changes_nothing(engine: sa.Engine) -> None:
+    assess_surveys(AssessmentUnitOfWork(engine), [poor_household()], RULES, NOW)
+    early = _changed("split", date(2026, 9, 15), related_household_code="HH-NEW", members=1)
+    assert apply_life_events(AssessmentUnitOfWork(engine), [early], NOW) == 0
+    assert _meeting(engine) == "agreed"
+
+
+def test_a_moved_household_takes_its_status_along_and_a_dissolved_one_is_held(
+    engine: sa.Engine,
+) -> None:
+    assess_surveys(AssessmentUnitOfWork(engine), [poor_household()], RULES, NOW)
+    moved = _changed(
+        "moved", date(2026, 10, 10), to_commune_code="04681", to_village_code="04681-01"
+    )
+    apply_life_events(AssessmentUnitOfWork(engine), [moved], NOW)
+    view = household_view(engine, "HH-0000001")
+    assert view is not None
+    assert view["state"]["commune_code"] == "04681"
+    assert view["state"]["proposed_status"] == "poor"
+    gone = _changed("dissolved", date(2026, 10, 12), cause="death")
+    apply_life_events(AssessmentUnitOfWork(engine), [gone], NOW)
+    with pytest.raises(ReviewError) as refused:
+        _meeting(engine)
+    assert "giải thể" in refused.value.problems[0].message_vi

@@ -34,6 +34,9 @@ SCENARIOS: dict[tuple[str, str, str], str] = {
     ("intake", "GET", "/households/{household_code}"): "test_registry_elsewhere_is_forbidden",
     ("intake", "GET", "/surveys/{survey_id}"): "test_registry_elsewhere_is_forbidden",
     ("intake", "POST", "/households/search"): "test_registry_elsewhere_is_forbidden",
+    ("intake", "POST", "/households/{household_code}/events"): (
+        "test_life_events_elsewhere_are_forbidden_and_applied_once_at_home"
+    ),
     ("assessment", "GET", "/households/{household_code}"): (
         "test_household_of_another_commune_is_forbidden"
     ),

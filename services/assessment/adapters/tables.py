@@ -48,6 +48,10 @@ class HouseholdState(AssessmentModel, table=True):
     recognised_on: date | None = None
     recognised_survey_id: str | None = Field(default=None, max_length=64)
     left_list_on: date | None = None
+    hold: str | None = Field(default=None, max_length=16)
+    """Why the household cannot go to a meeting or be recognised now: ``needs_survey`` (split
+    after its latest survey), ``merged`` or ``dissolved`` (from intake's life events)."""
+    hold_since: date | None = None
 
 
 class ClassificationRow(AssessmentModel, table=True):

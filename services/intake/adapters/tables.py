@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
@@ -50,6 +50,32 @@ class HouseholdRow(IntakeModel, table=True):
     latest_version: int
     latest_survey_id: str = Field(max_length=64)
     latest_order_key: str = Field(default="", max_length=128)
+    state: str = Field(default="active", max_length=16)
+    """active, merged (into another household) or dissolved: see ``domain.life``."""
+    needs_survey: bool = False
+    """Split since its latest survey (or new from a split): survey it before recognition."""
+
+
+class HouseholdEventRow(IntakeModel, table=True):
+    """A life event of a household (``domain.life``), as recorded."""
+
+    __tablename__ = "household_event"
+
+    change_id: str = Field(primary_key=True, max_length=64)
+    household_code: str = Field(index=True, max_length=64)
+    kind: str = Field(max_length=16)
+    effective_on: date
+    from_commune_code: str = Field(max_length=16)
+    from_village_code: str = Field(max_length=32)
+    to_commune_code: str = Field(max_length=16)
+    to_village_code: str = Field(max_length=32)
+    related_household_code: str | None = Field(default=None, max_length=64)
+    member_nos: str = Field(default="", max_length=256)
+    cause: str | None = Field(default=None, max_length=16)
+    note: str | None = Field(default=None, max_length=500)
+    content_hash: str = Field(max_length=64)
+    recorded_by: str | None = Field(default=None, max_length=128)
+    recorded_at: datetime = Field(sa_type=sa.DateTime(timezone=True))  # type: ignore[call-overload]
 
 
 class PersonRow(IntakeModel, table=True):
@@ -84,5 +110,6 @@ class SubmissionRow(IntakeModel, table=True):
 plumbing = plumbing_tables(metadata)
 surveys = SurveyRow.__table__  # type: ignore[attr-defined]
 households = HouseholdRow.__table__  # type: ignore[attr-defined]
+life_events = HouseholdEventRow.__table__  # type: ignore[attr-defined]
 people = PersonRow.__table__  # type: ignore[attr-defined]
 submissions = SubmissionRow.__table__  # type: ignore[attr-defined]
