@@ -9,10 +9,11 @@ from services.assessment.metrics import AssessmentMetrics
 from services.assessment.service import (
     AssessmentUnitOfWork,
     Rules,
+    apply_duplicate_findings,
     apply_life_events,
     assess_surveys,
 )
-from shared.contracts.registry import HouseholdChanged
+from shared.contracts.registry import DuplicatePersonFlagged, HouseholdChanged
 from shared.contracts.surveys import HouseholdSurveyed
 from shared.runtime import Runtime
 
@@ -38,7 +39,10 @@ def register(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> None:
 
     async def on_household_changed(events: list[HouseholdChanged]) -> None:
         await asyncio.to_thread(
-            apply_life_events, AssessmentUnitOfWork(rt.engine), events, datetime.now(UTC)
+            apply_life_events,
+            AssessmentUnitOfWork(rt.engine),
+            events,
+            datetime.now(UTC),
         )
 
     rt.subscribe(
@@ -47,4 +51,16 @@ def register(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> None:
         description="Applies households' moves, splits, merges and dissolutions to the review: "
         "a split household is surveyed again before recognition, merged and dissolved ones "
         "are held.",
+    )
+
+    async def on_duplicate(events: list[DuplicatePersonFlagged]) -> None:
+        await asyncio.to_thread(
+            apply_duplicate_findings, AssessmentUnitOfWork(rt.engine), events, datetime.now(UTC)
+        )
+
+    rt.subscribe(
+        DuplicatePersonFlagged,
+        on_duplicate,
+        description="Holds both households of a person found in two from recognition until "
+        "intake resolves the finding.",
     )

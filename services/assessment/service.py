@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from services.assessment.adapters.tables import (
     decisions,
+    flags,
     meetings,
     plumbing,
     results,
@@ -41,7 +42,7 @@ from shared.contracts.classifications import (
     HouseholdClassified,
 )
 from shared.contracts.codes import PovertyStatus, Relation, ReviewStage
-from shared.contracts.registry import HouseholdChanged, LifeEventKind
+from shared.contracts.registry import DuplicatePersonFlagged, HouseholdChanged, LifeEventKind
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
 from shared.db import SqlUnitOfWork, upsert, upsert_latest
 from shared.errors import DomainError, ErrorKind
@@ -378,6 +379,40 @@ HOLD_EN = {
 }
 
 
+def _not_flagged(uow: AssessmentUnitOfWork, household_code: str) -> None:
+    flagged = uow.conn.execute(
+        sa.select(flags.c.flag_id).where(flags.c.household_code == household_code).limit(1)
+    ).first()
+    if flagged is not None:
+        raise ReviewError(
+            "household_code",
+            f"Hộ {household_code} có người trùng với hộ khác (cùng số CCCD): xã cần xử lý "
+            "trước khi công nhận.",
+            f"Household {household_code} shares a person (citizen id) with another household: "
+            "the commune must resolve it before recognition.",
+        )
+
+
+def apply_duplicate_findings(
+    uow: AssessmentUnitOfWork, events: Sequence[DuplicatePersonFlagged], now: datetime
+) -> None:
+    """Intake's findings of one person in two households: both held from recognition while
+    the finding is open."""
+    with uow:
+        fresh = [e for e in uow.unseen(events) if isinstance(e, DuplicatePersonFlagged)]
+        for e in fresh:
+            p = e.payload
+            where = flags.c.flag_id == p.duplicate_id
+            uow.conn.execute(sa.delete(flags).where(where))
+            if p.active:
+                uow.conn.execute(
+                    sa.insert(flags),
+                    [{"flag_id": p.duplicate_id, "household_code": c} for c in p.household_codes],
+                )
+        uow.mark_processed(fresh, now)
+        uow.commit()
+
+
 def _not_held(state: dict[str, Any]) -> None:
     hold = state.get("hold")
     if hold:
@@ -621,6 +656,7 @@ def recognise(
     with uow:
         state = _state_or_404(uow, household_code)
         _not_held(state)
+        _not_flagged(uow, household_code)
         if state["meeting_outcome"] != "agreed":
             raise ReviewError(
                 "household_code",
@@ -661,12 +697,20 @@ def recognise_commune(
     with uow:
         q = sa.select(states).where(states.c.commune_code == commune_code)
         rows = [dict(r._mapping) for r in uow.conn.execute(q)]
+        flagged = set(
+            uow.conn.execute(
+                sa.select(flags.c.household_code)
+                .join(states, states.c.household_code == flags.c.household_code)
+                .where(states.c.commune_code == commune_code)
+            ).scalars()
+        )
         todo = [
             r
             for r in rows
             if r["meeting_outcome"] == "agreed"
             and r["recognised_survey_id"] != r["latest_survey_id"]
             and not r["hold"]
+            and r["household_code"] not in flagged
         ]
         waiting = sum(
             1

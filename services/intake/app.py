@@ -13,7 +13,7 @@ from services.intake.adapters.vault import Vault
 from services.intake.domain.areas import AreaRegistry
 from services.intake.metrics import IntakeMetrics
 from services.intake.settings import IntakeSettings
-from shared.contracts.registry import HouseholdChanged
+from shared.contracts.registry import DuplicatePersonFlagged, HouseholdChanged
 from shared.contracts.surveys import HouseholdSurveyed
 from shared.runtime import Runtime, build_runtime, http_app
 
@@ -36,6 +36,9 @@ def create_runtime(
     rt.document_publisher(HouseholdSurveyed, "A household survey was accepted and stored.")
     rt.document_publisher(
         HouseholdChanged, "A household moved, split, merged into another or was dissolved."
+    )
+    rt.document_publisher(
+        DuplicatePersonFlagged, "One person found in (or resolved from) two households."
     )
     registry = load_registry(settings.areas_file)
     return rt, registry, IntakeMetrics(rt.registry), open_vault(settings)

@@ -20,6 +20,7 @@ from services.intake.adapters.vault import Vault
 from services.intake.domain.areas import AreaRegistry
 from services.intake.domain.life import LifeEventIn
 from services.intake.domain.record import CITIZEN_ID_PATTERN
+from services.intake.duplicates import Resolution, list_duplicates, resolve_duplicate
 from services.intake.life_events import record_life_event
 from services.intake.service import PRODUCER, IntakeUnitOfWork
 from shared.access import Caller, Perm, body, query, resource
@@ -66,6 +67,13 @@ def _audit_search(rt: Runtime, vault: Vault, caller: Caller, by: str, total: int
             correlation_id=str(uuid.uuid4()),
         )
         uow.commit()
+
+
+class DuplicateDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    resolution: Resolution = Field(description="data_corrected, person_moved or other.")
+    note: str | None = Field(default=None, max_length=500)
 
 
 class HouseholdSearch(BaseModel):
@@ -221,6 +229,70 @@ def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
             "kind": receipt.kind,
             "status": "created" if receipt.created else "duplicate",
         }
+
+    @api.get("/duplicates")
+    async def get_duplicates(
+        caller: Annotated[Caller, rt.access.requires(Perm.REGISTRY_READ, query("commune_code"))],
+        commune_code: Annotated[str | None, Query(max_length=16)] = None,
+        open_only: Annotated[bool, Query(alias="open")] = True,
+    ) -> list[dict[str, Any]]:
+        """People recorded in two households (by citizen id, never shown): each finding
+        holds both households from recognition until resolved."""
+        area = caller.area_filter(Perm.REGISTRY_READ)
+        communes = {commune_code} if commune_code else (None if area.everything else area.communes)
+
+        def read() -> list[dict[str, Any]]:
+            with rt.engine.connect() as conn:
+                return list_duplicates(conn, communes, open_only=open_only)
+
+        return await asyncio.to_thread(read)
+
+    @api.post("/duplicates/{duplicate_id}/resolve")
+    async def post_resolve_duplicate(
+        duplicate_id: str,
+        decision: DuplicateDecision,
+        caller: Annotated[Caller, rt.access.requires(Perm.REGISTRY_WRITE, resource("duplicate"))],
+    ) -> dict[str, Any]:
+        """Close a finding with the reason (an officer of either household's commune)."""
+
+        def resolve() -> dict[str, Any]:
+            uow = IntakeUnitOfWork(rt.engine, vault)
+            with uow:
+                now = datetime.now(UTC)
+                done = resolve_duplicate(
+                    uow.conn, duplicate_id, decision.resolution, decision.note,
+                    caller.user_id, now,
+                )  # fmt: skip
+                if done is None:
+                    raise not_found("duplicate_id", "phát hiện trùng", "finding", duplicate_id)
+                row, event = done
+                if not any(
+                    caller.can(Perm.REGISTRY_WRITE, Area(commune=c))
+                    for c in (row["commune_a"], row["commune_b"])
+                ):
+                    raise forbidden(Perm.REGISTRY_WRITE, Area(commune=row["commune_a"]))
+                if event is not None:
+                    uow.stage([event])
+                    uow.audit(
+                        caller.actor,
+                        "duplicate.resolved",
+                        "duplicate",
+                        duplicate_id,
+                        service=PRODUCER,
+                        area=Area(commune=row["commune_a"]),
+                        after={"resolution": decision.resolution.value},
+                        correlation_id=str(uuid.uuid4()),
+                    )
+                uow.commit()
+            return {
+                "duplicate_id": duplicate_id,
+                "resolution": decision.resolution.value if event else row["resolution"],
+                "status": "resolved" if event else "already_resolved",
+            }
+
+        answer = await asyncio.to_thread(resolve)
+        rt.relay.notify()
+        return answer
 
     @api.get("/surveys/{survey_id}")
     async def get_survey(

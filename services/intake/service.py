@@ -30,6 +30,7 @@ from services.intake.adapters.tables import households, people, plumbing, survey
 from services.intake.adapters.vault import Vault
 from services.intake.domain.record import SurveyRecord
 from services.intake.domain.text import search_key
+from services.intake.duplicates import refresh_duplicates
 from shared.access.model import Actor, Area
 from shared.contracts.envelope import Contract, Envelope
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
@@ -321,6 +322,9 @@ def _accept_once(
         uow.add_surveys(new_rows, persons)
         uow.save_households(list(latest.values()))
         uow.stage_json(HOUSEHOLD_SURVEYED_STREAM, bodies)
+        if new_rows:
+            keys = [p["citizen_key"] for p in persons if p["citizen_key"]]
+            uow.stage(refresh_duplicates(uow.conn, keys, set(latest), now))
         if actor is not None and new_rows:
             _audit_surveys(uow, actor, new_rows, channel, correlation_id)
         uow.commit()

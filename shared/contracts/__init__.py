@@ -26,7 +26,12 @@ from shared.contracts.housing import (
     HousingStarted,
 )
 from shared.contracts.insurance import CARD_ISSUED_STREAM, CardIssued
-from shared.contracts.registry import HOUSEHOLD_CHANGED_STREAM, HouseholdChanged
+from shared.contracts.registry import (
+    HOUSEHOLD_CHANGED_STREAM,
+    HOUSEHOLD_DUPLICATE_STREAM,
+    DuplicatePersonFlagged,
+    HouseholdChanged,
+)
 from shared.contracts.revolving import (
     FUND_CAPITALISED_STREAM,
     LIVESTOCK_RECORDED_STREAM,
@@ -67,6 +72,7 @@ from shared.contracts.training import (
 ALL_STREAMS: dict[str, type[Envelope[Any]]] = {
     HOUSEHOLD_SURVEYED_STREAM: HouseholdSurveyed,
     HOUSEHOLD_CHANGED_STREAM: HouseholdChanged,
+    HOUSEHOLD_DUPLICATE_STREAM: DuplicatePersonFlagged,
     HOUSEHOLD_CLASSIFIED_STREAM: HouseholdClassified,
     SUPPORT_DISBURSED_STREAM: SupportDisbursed,
     TRAINING_ENROLLED_STREAM: TrainingEnrolled,

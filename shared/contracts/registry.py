@@ -69,3 +69,29 @@ class HouseholdChanged(Envelope[HouseholdChangedPayload]):
     """A household moved, split, merged into another or was dissolved."""
 
     EVENT_TYPE: ClassVar[str] = "HouseholdChanged"
+
+
+HOUSEHOLD_DUPLICATE_STREAM = "household.duplicate"
+
+
+class DuplicatePersonPayload(Contract):
+    """One citizen id in the latest surveys of two households (a person belongs to one): both
+    are held from recognition while ``active``; the citizen id itself never travels."""
+
+    duplicate_id: str = Field(max_length=64, description="Id of the finding in intake.")
+    household_codes: list[str] = Field(
+        min_length=2, max_length=2, description="The two households."
+    )
+    commune_codes: list[str] = Field(
+        min_length=2, max_length=2, description="Their communes, in the same order."
+    )
+    active: bool = Field(description="True when found; False once resolved.")
+    resolution: str | None = Field(
+        default=None, max_length=32, description="How it was resolved (when not active)."
+    )
+
+
+class DuplicatePersonFlagged(Envelope[DuplicatePersonPayload]):
+    """Intake found (or resolved) a person recorded in two households."""
+
+    EVENT_TYPE: ClassVar[str] = "DuplicatePersonFlagged"

@@ -289,6 +289,59 @@ def test_life_events_elsewhere_are_forbidden_and_applied_once_at_home(
     assert all(b"Con trai" not in b for b in bodies)
 
 
+def test_one_person_in_two_households_is_found_and_resolved_in_the_area(
+    redis_url: str, database_url: str, minter: Minter
+) -> None:
+    """The same citizen id in two households' latest surveys opens a finding (codes only on the
+    stream); a new survey without the person closes it; found again, an officer of the area
+    closes it with a reason, one elsewhere may not."""
+    admin = minter.headers()
+    officer = minter.headers("commune_officer", ["commune:04570"])
+    elsewhere = minter.headers("commune_officer", ["commune:04681"])
+    settings = IntakeSettings(redis_url=redis_url, database_url=database_url)
+    first, second = survey_body(1, "04570", "04570-01"), survey_body(2, "04570", "04570-02")
+    cid = first["members"][0]["citizen_id"]
+    second["members"][0]["citizen_id"] = cid
+    without = {**second, "survey_id": "AC-2b", "surveyed_at": "2026-10-05T09:00:00Z"}
+    without["members"] = [{**second["members"][0], "citizen_id": "015099999999"},
+                          *second["members"][1:]]  # fmt: skip
+    again = {**second, "survey_id": "AC-2c", "surveyed_at": "2026-10-06T09:00:00Z"}
+    with TestClient(intake_app(settings)) as client:
+        client.post("/surveys", json=first, headers=admin)
+        client.post("/surveys", json=second, headers=admin)
+        found = client.get("/duplicates", headers=officer).json()
+        none_elsewhere = client.get("/duplicates", headers=elsewhere).json()
+        client.post("/surveys", json=without, headers=admin)
+        after_resurvey = client.get("/duplicates", headers=officer).json()
+        client.post("/surveys", json=again, headers=admin)
+        (reopened,) = client.get("/duplicates", headers=officer).json()
+        url = f"/duplicates/{reopened['duplicate_id']}/resolve"
+        refused = client.post(url, json={"resolution": "person_moved"}, headers=elsewhere)
+        closed = client.post(url, json={"resolution": "person_moved"}, headers=officer)
+        bad = client.post(url, json={"resolution": "whatever"}, headers=officer)
+        left = client.get("/duplicates", headers=officer).json()
+    (finding,) = found
+    assert {h["household_code"] for h in finding["households"]} == {"AC-HH-1", "AC-HH-2"}
+    assert none_elsewhere == []
+    assert after_resurvey == []
+    assert reopened["duplicate_id"] == finding["duplicate_id"]
+    assert refused.status_code == 403
+    assert closed.json()["status"] == "resolved"
+    assert bad.status_code == 422
+    assert left == []
+    engine = create_db_engine(database_url)
+    with engine.connect() as conn:
+        bodies = (
+            conn.execute(sa.text("SELECT body FROM outbox WHERE stream = 'household.duplicate'"))
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    actives = [json.loads(b)["payload"]["active"] for b in bodies]
+    assert actives == [True, False, True, False]
+    assert all(cid.encode() not in b for b in bodies)
+
+
 def _assessed(redis_url: str, database_url: str) -> AssessmentSettings:
     """Two households surveyed: HH-1 in commune 04570, HH-2 in commune 04681."""
     settings = AssessmentSettings(redis_url=redis_url, database_url=database_url)

@@ -15,6 +15,7 @@ from services.assessment.service import (
     AssessmentUnitOfWork,
     ReviewError,
     Rules,
+    apply_duplicate_findings,
     apply_life_events,
     assess_surveys,
     household_view,
@@ -22,7 +23,13 @@ from services.assessment.service import (
     record_meeting,
 )
 from shared.contracts import dead_letter_stream
-from shared.contracts.registry import HouseholdChanged, HouseholdChangedPayload
+from shared.contracts.classifications import HouseholdClassified
+from shared.contracts.registry import (
+    DuplicatePersonFlagged,
+    DuplicatePersonPayload,
+    HouseholdChanged,
+    HouseholdChangedPayload,
+)
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed
 from shared.db import create_db_engine
 from tests.factories import surveyed_event
@@ -197,3 +204,38 @@ def test_a_moved_household_takes_its_status_along_and_a_dissolved_one_is_held(
     with pytest.raises(ReviewError) as refused:
         _meeting(engine)
     assert "giải thể" in refused.value.problems[0].message_vi
+
+
+def test_a_person_found_in_two_households_holds_both_from_recognition_until_resolved(
+    engine: sa.Engine,
+) -> None:
+    assess_surveys(AssessmentUnitOfWork(engine), [poor_household()], RULES, NOW)
+    _meeting(engine)
+
+    def finding(active: bool) -> DuplicatePersonFlagged:
+        return DuplicatePersonFlagged.create(
+            DuplicatePersonPayload(
+                duplicate_id="DUP-1",
+                household_codes=["HH-0000001", "HH-0000002"],
+                commune_codes=["04570", "04570"],
+                active=active,
+            ),
+            producer="intake",
+        )
+
+    def decide() -> HouseholdClassified:
+        return recognise(
+            AssessmentUnitOfWork(engine),
+            "HH-0000001",
+            decision_no="12/QĐ-UBND",
+            decided_on=date(2026, 12, 10),
+            rules=RULES,
+            now=NOW,
+        )
+
+    apply_duplicate_findings(AssessmentUnitOfWork(engine), [finding(True)], NOW)
+    with pytest.raises(ReviewError) as refused:
+        decide()
+    assert "CCCD" in refused.value.problems[0].message_vi
+    apply_duplicate_findings(AssessmentUnitOfWork(engine), [finding(False)], NOW)
+    assert decide().payload.stage.value == "recognised"

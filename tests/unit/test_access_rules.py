@@ -34,6 +34,9 @@ SCENARIOS: dict[tuple[str, str, str], str] = {
     ("intake", "GET", "/households/{household_code}"): "test_registry_elsewhere_is_forbidden",
     ("intake", "GET", "/surveys/{survey_id}"): "test_registry_elsewhere_is_forbidden",
     ("intake", "POST", "/households/search"): "test_registry_elsewhere_is_forbidden",
+    ("intake", "POST", "/duplicates/{duplicate_id}/resolve"): (
+        "test_one_person_in_two_households_is_found_and_resolved_in_the_area"
+    ),
     ("intake", "POST", "/households/{household_code}/events"): (
         "test_life_events_elsewhere_are_forbidden_and_applied_once_at_home"
     ),

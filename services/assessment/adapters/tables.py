@@ -92,9 +92,20 @@ class RecognitionDecision(AssessmentModel, table=True):
     decided_by_name: str | None = Field(default=None, max_length=128)
 
 
+class HouseholdFlag(AssessmentModel, table=True):
+    """An open finding from intake that holds a household from recognition (one person in two
+    households); removed when intake resolves it."""
+
+    __tablename__ = "household_flag"
+
+    flag_id: str = Field(primary_key=True, max_length=64)
+    household_code: str = Field(primary_key=True, max_length=64)
+
+
 plumbing = plumbing_tables(metadata)
 snapshots = SurveySnapshot.__table__  # type: ignore[attr-defined]
 states = HouseholdState.__table__  # type: ignore[attr-defined]
 results = ClassificationRow.__table__  # type: ignore[attr-defined]
 meetings = VillageMeeting.__table__  # type: ignore[attr-defined]
 decisions = RecognitionDecision.__table__  # type: ignore[attr-defined]
+flags = HouseholdFlag.__table__  # type: ignore[attr-defined]

@@ -95,6 +95,29 @@ class PersonRow(IntakeModel, table=True):
     citizen_sealed: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
 
 
+class DuplicateRow(IntakeModel, table=True):
+    """One citizen id in the latest surveys of two active households; open until resolved
+    (by a new survey of either, or by an officer)."""
+
+    __tablename__ = "duplicate_person"
+
+    duplicate_id: str = Field(primary_key=True, max_length=64)
+    citizen_key: str = Field(max_length=64)
+    household_a: str = Field(max_length=64, index=True)
+    household_b: str = Field(max_length=64, index=True)
+    commune_a: str = Field(max_length=16)
+    commune_b: str = Field(max_length=16)
+    member_a: int
+    member_b: int
+    found_at: datetime = Field(sa_type=sa.DateTime(timezone=True))  # type: ignore[call-overload]
+    resolved_at: datetime | None = Field(  # type: ignore[call-overload]
+        default=None, sa_type=sa.DateTime(timezone=True)
+    )
+    resolution: str | None = Field(default=None, max_length=32)
+    note: str | None = Field(default=None, max_length=500)
+    resolved_by: str | None = Field(default=None, max_length=128)
+
+
 class SubmissionRow(IntakeModel, table=True):
     """Offline-form submissions by instance id, so a retried submission is processed once."""
 
@@ -110,6 +133,7 @@ class SubmissionRow(IntakeModel, table=True):
 plumbing = plumbing_tables(metadata)
 surveys = SurveyRow.__table__  # type: ignore[attr-defined]
 households = HouseholdRow.__table__  # type: ignore[attr-defined]
+duplicates = DuplicateRow.__table__  # type: ignore[attr-defined]
 life_events = HouseholdEventRow.__table__  # type: ignore[attr-defined]
 people = PersonRow.__table__  # type: ignore[attr-defined]
 submissions = SubmissionRow.__table__  # type: ignore[attr-defined]
