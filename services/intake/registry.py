@@ -54,15 +54,22 @@ def list_households(engine: Engine, q: HouseholdQuery, *, with_names: bool) -> d
     if q.village_code:
         where.append(h.c.village_code == q.village_code)
     if q.code_prefix:
-        where.append(h.c.household_code.startswith(q.code_prefix, autoescape=True))
-    if q.name or q.citizen_key:
-        match = sa.select(people.c.survey_id)
-        if q.name:
-            key = search_key(q.name)
-            match = match.where(people.c.name_key.contains(key, autoescape=True))
-        if q.citizen_key:
-            match = match.where(people.c.citizen_key == q.citizen_key)
-        where.append(h.c.latest_survey_id.in_(match))
+        # a range, not LIKE: the primary key's index answers it on SQLite and PostgreSQL
+        where.append(h.c.household_code >= q.code_prefix)
+        where.append(h.c.household_code < q.code_prefix + "\U0010ffff")
+    if q.citizen_key:  # the keyed hash's index finds the few surveys, then their households
+        holders = sa.select(people.c.survey_id).where(people.c.citizen_key == q.citizen_key)
+        where.append(h.c.latest_survey_id.in_(holders))
+    if q.name:  # checked per household of the area (by the people's primary key)
+        named = (
+            sa.select(people.c.survey_id)
+            .where(
+                people.c.survey_id == h.c.latest_survey_id,
+                people.c.name_key.contains(search_key(q.name), autoescape=True),
+            )
+            .exists()
+        )
+        where.append(named)
     head = people.alias("head")
     with engine.connect() as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(h).where(*where)).scalar_one()

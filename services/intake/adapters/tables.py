@@ -48,7 +48,7 @@ class HouseholdRow(IntakeModel, table=True):
     commune_code: str = Field(max_length=16, index=True)
     village_code: str = Field(default="", max_length=32, index=True)
     latest_version: int
-    latest_survey_id: str = Field(max_length=64)
+    latest_survey_id: str = Field(max_length=64, index=True)
     latest_order_key: str = Field(default="", max_length=128)
     state: str = Field(default="active", max_length=16)
     """active, merged (into another household) or dissolved: see ``domain.life``."""

@@ -1,4 +1,4 @@
-"""one person in two households: findings held until resolved
+"""one person in two households: findings held until resolved; households by latest survey
 
 Revision ID: 0006_duplicates
 Revises: 0005_life_events
@@ -39,9 +39,11 @@ def upgrade() -> None:
     )
     op.create_index('ix_duplicate_person_household_a', 'duplicate_person', ['household_a'])
     op.create_index('ix_duplicate_person_household_b', 'duplicate_person', ['household_b'])
+    op.create_index('ix_household_latest_survey_id', 'household', ['latest_survey_id'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_household_latest_survey_id', table_name='household')
     op.drop_index('ix_duplicate_person_household_b', table_name='duplicate_person')
     op.drop_index('ix_duplicate_person_household_a', table_name='duplicate_person')
     op.drop_table('duplicate_person')
