@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from services.intake.adapters.tables import households, people, surveys
 from services.intake.adapters.vault import Vault
 from services.intake.app import MIGRATIONS
-from services.intake.domain.text import search_key
+from services.intake.domain.text import given_first, search_key
 from services.intake.registry import HouseholdQuery, household_view, list_households
 from shared.access.model import AreaFilter
 from shared.db import create_db_engine
@@ -85,6 +85,7 @@ def seed(engine: sa.Engine, n: int, communes: int, vault: Vault) -> float:
                     rows_p.append(
                         {"survey_id": latest, "member_no": member, "household_code": code,
                          "is_head": member == 1, "full_name": name, "name_key": search_key(name),
+                         "given_key": given_first(search_key(name)),
                          "citizen_key": vault.match_key(cid), "citizen_sealed": vault.seal(cid)}
                     )  # fmt: skip
             conn.execute(sa.insert(surveys), rows_s)
@@ -122,9 +123,10 @@ def run(n: int, communes: int, repeats: int, database_url: str | None) -> dict[s
         q = HouseholdQuery(province, citizen_key=vault.match_key(f"0{i:07d}0002"))
         assert list_households(engine, q, with_names=True)["total"] == 1
 
-    def by_name(area: AreaFilter) -> Callable[[], None]:
+    def by_name(area: AreaFilter, *, given_only: bool) -> Callable[[], None]:
         def search() -> None:
-            q = HouseholdQuery(area, name=f"{rng.choice(MIDDLE)} {rng.choice(GIVEN)}".lower())
+            name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+            q = HouseholdQuery(area, name=name.rsplit(maxsplit=1)[-1] if given_only else name)
             list_households(engine, q, with_names=True)
 
         return search
@@ -140,8 +142,12 @@ def run(n: int, communes: int, repeats: int, database_url: str | None) -> dict[s
         "household_page": _time(page, repeats),
         "search_citizen_id_province": _time(by_citizen_id, repeats),
         "search_code_prefix_province": _time(by_code, repeats),
-        "search_name_in_a_commune": _time(by_name(commune), repeats),
-        "search_name_province": _time(by_name(province), max(3, repeats // 10)),
+        "search_full_name_in_a_commune": _time(by_name(commune, given_only=False), repeats),
+        "search_given_name_in_a_commune": _time(by_name(commune, given_only=True), repeats),
+        "search_full_name_province": _time(by_name(province, given_only=False), repeats),
+        "search_given_name_province": _time(
+            by_name(province, given_only=True), max(3, repeats // 5)
+        ),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 

@@ -46,6 +46,11 @@ def _in_area(area: AreaFilter) -> sa.ColumnElement[bool]:
     return sa.or_(*clauses) if clauses else sa.false()
 
 
+def _prefix(column: sa.ColumnElement[str], prefix: str) -> tuple[sa.ColumnElement[bool], ...]:
+    """``column`` begins with ``prefix``, as a range an index answers (LIKE may not)."""
+    return column >= prefix, column < prefix + "\U0010ffff"
+
+
 def list_households(engine: Engine, q: HouseholdQuery, *, with_names: bool) -> dict[str, Any]:
     h = households
     where = [_in_area(q.area)]
@@ -60,16 +65,28 @@ def list_households(engine: Engine, q: HouseholdQuery, *, with_names: bool) -> d
     if q.citizen_key:  # the keyed hash's index finds the few surveys, then their households
         holders = sa.select(people.c.survey_id).where(people.c.citizen_key == q.citizen_key)
         where.append(h.c.latest_survey_id.in_(holders))
-    if q.name:  # checked per household of the area (by the people's primary key)
-        named = (
-            sa.select(people.c.survey_id)
-            .where(
-                people.c.survey_id == h.c.latest_survey_id,
-                people.c.name_key.contains(search_key(q.name), autoescape=True),
+    if q.name:  # full name, or given name, beginning with the words typed
+        key = search_key(q.name)
+        if q.area.everything and not (q.commune_code or q.village_code):
+            # the whole province: two index ranges over the people, then their households
+            named: Any = sa.union(
+                sa.select(people.c.survey_id).where(*_prefix(people.c.name_key, key)),
+                sa.select(people.c.survey_id).where(*_prefix(people.c.given_key, key)),
             )
-            .exists()
-        )
-        where.append(named)
+            where.append(h.c.latest_survey_id.in_(named))
+        else:  # an area's households, each checked through the people's primary key
+            named = (
+                sa.select(people.c.survey_id)
+                .where(
+                    people.c.survey_id == h.c.latest_survey_id,
+                    sa.or_(
+                        sa.and_(*_prefix(people.c.name_key, key)),
+                        sa.and_(*_prefix(people.c.given_key, key)),
+                    ),
+                )
+                .exists()
+            )
+            where.append(named)
     head = people.alias("head")
     with engine.connect() as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(h).where(*where)).scalar_one()

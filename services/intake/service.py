@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from services.intake.adapters.tables import households, people, plumbing, surveys
 from services.intake.adapters.vault import Vault
 from services.intake.domain.record import SurveyRecord
-from services.intake.domain.text import search_key
+from services.intake.domain.text import given_first, search_key
 from services.intake.duplicates import refresh_duplicates
 from shared.access.model import Actor, Area
 from shared.contracts.envelope import Contract, Envelope
@@ -137,6 +137,7 @@ class PreparedSurvey:
                 "is_head": p.is_head,
                 "full_name": p.full_name,
                 "name_key": search_key(p.full_name) if p.full_name else None,
+                "given_key": given_first(search_key(p.full_name)) if p.full_name else None,
                 "citizen_key": vault.match_key(p.citizen_id) if p.citizen_id else None,
                 "citizen_sealed": vault.seal(p.citizen_id) if p.citizen_id else None,
             }

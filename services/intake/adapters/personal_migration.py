@@ -84,6 +84,22 @@ def _cleaned(body: bytes, vault: _Lazy) -> tuple[bytes, Any] | None:
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode(), prepared
 
 
+def rotate_given_keys(conn: Connection) -> None:
+    """Migration 0006: each name's search key with the given name first."""
+    from services.intake.domain.text import given_first
+
+    rows = conn.execute(
+        sa.text("SELECT survey_id, member_no, name_key FROM survey_person WHERE name_key != ''")
+    ).all()
+    for survey_id, member_no, key in rows:
+        conn.execute(
+            sa.text(
+                "UPDATE survey_person SET given_key = :g WHERE survey_id = :s AND member_no = :m"
+            ),
+            {"g": given_first(key), "s": survey_id, "m": member_no},
+        )
+
+
 def move_personal_data(conn: Connection) -> None:
     vault = _Lazy()
     villages: dict[str, str] = {}

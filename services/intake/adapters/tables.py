@@ -91,6 +91,7 @@ class PersonRow(IntakeModel, table=True):
     is_head: bool = False
     full_name: str | None = Field(default=None, max_length=128)
     name_key: str | None = Field(default=None, max_length=128, index=True)
+    given_key: str | None = Field(default=None, max_length=128, index=True)
     citizen_key: str | None = Field(default=None, max_length=64, index=True)
     citizen_sealed: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
 

@@ -40,6 +40,13 @@ def search_key(text: str) -> str:
     return " ".join(plain.casefold().split())
 
 
+def given_first(key: str) -> str:
+    """A search key with the given name (the last word of a Vietnamese name) first:
+    "nguyen van an" -> "an nguyen van", so a search by given name is a prefix too."""
+    head, _, last = key.rpartition(" ")
+    return f"{last} {head}" if head else last
+
+
 def _codepoint(ch: str) -> str:
     return f"{ord(ch):04X}"
 
