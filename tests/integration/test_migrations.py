@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -122,6 +126,48 @@ def test_support_downgrades_to_the_former_schema_and_upgrades_again(database_url
     command.downgrade(alembic_config(MIGRATIONS, engine), "0001")
     upgrade(engine, MIGRATIONS)
     tables = importlib.import_module("services.support.adapters.tables")
+    with engine.connect() as conn:
+        drift = compare_metadata(MigrationContext.configure(conn), tables.metadata)
+    engine.dispose()
+    assert drift == []
+
+
+MIGRATE_AT_ONCE = """
+import sys, time
+from pathlib import Path
+from shared.db import create_db_engine
+from shared.migrations import upgrade
+from services.assessment.app import MIGRATIONS
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.005)
+print(upgrade(create_db_engine(sys.argv[1]), MIGRATIONS))
+"""
+
+
+def test_three_replicas_starting_together_migrate_the_database_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Replicas of a service (``--scale assessment=3``) all upgrade at start: one migrates,
+    the others wait for its lock and find the schema at head (PostgreSQL: an advisory lock;
+    SQLite: a file lock)."""
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", MIGRATE_AT_ONCE, database_url, str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    time.sleep(2.0)  # all three imported and waiting
+    go.touch()
+    answers = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err[-2000:] for _, err in answers]
+    assert sorted(out.strip() for out, _ in answers) == ["False", "False", "True"]
+    tables = importlib.import_module("services.assessment.adapters.tables")
+    engine = create_db_engine(database_url)
     with engine.connect() as conn:
         drift = compare_metadata(MigrationContext.configure(conn), tables.metadata)
     engine.dispose()
