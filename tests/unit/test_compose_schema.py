@@ -88,7 +88,12 @@ def test_docker_compose_config_accepts_the_file_when_a_compose_cli_is_installed(
     cli = _compose_cli()
     if cli is None:
         pytest.skip("no Docker Compose v2 CLI on this machine: the schema check above stands in")
-    env = dict(os.environ, POSTGRES_PASSWORD="a-long-test-secret-1", REDIS_PASSWORD="another-2")
+    env = dict(
+        os.environ,
+        POSTGRES_PASSWORD="a-long-test-secret-1",
+        REDIS_PASSWORD="another-long-secret-2",
+        GRAFANA_ADMIN_PASSWORD="a-third-secret-3",
+    )
     done = subprocess.run(
         [*cli, "-f", str(COMPOSE_FILE), "config", "-q"],
         capture_output=True,
