@@ -117,6 +117,8 @@ class Rehearsal(Stack):
     databases: dict[str, str] = field(default_factory=dict)
     """Local database URL per service (fresh PostgreSQL databases, or SQLite files)."""
     replica_ports: dict[str, list[int]] = field(default_factory=dict)
+    port_of: dict[int, int] = field(default_factory=dict)
+    """Port of each replica process, by process id."""
 
     def env_for(self, service: str, port: int) -> dict[str, str]:
         _command, compose_env = service_definition(self.compose, service)
@@ -172,8 +174,8 @@ class Rehearsal(Stack):
             stderr=subprocess.STDOUT,
         )
         self.processes.setdefault(name, []).append(proc)
-        ports = self.replica_ports.setdefault(name, [])
-        ports.append(port)
+        self.replica_ports.setdefault(name, []).append(port)
+        self.port_of[proc.pid] = port
         return proc
 
     def restart(self, name: str, index: int) -> float:
@@ -213,6 +215,12 @@ class Rehearsal(Stack):
         if pending:
             self.stop()
             raise RuntimeError(f"not healthy in {timeout_s}s: {sorted(pending)}")
+
+    def log_of(self, name: str, proc: subprocess.Popen[bytes]) -> str:
+        """What a replica wrote (its port's log file, which a replica restarted on the same
+        port goes on appending to)."""
+        path = self.data_dir / f"{name}-{self.port_of[proc.pid]}.log"
+        return path.read_text(encoding="utf-8", errors="replace")
 
     def targets(self) -> dict[str, list[str]]:
         """Scrape targets per compose service: every replica's address."""
