@@ -2,6 +2,7 @@
 
 giamngheo up                 # whole platform locally (embedded Redis + SQLite)
 giamngheo serve assessment   # one service (what each container runs)
+giamngheo migrate assessment # its database to the latest schema (before a rolling upgrade)
 giamngheo bench --n 100000   # end-to-end throughput
 giamngheo asyncapi           # regenerate docs/asyncapi.yaml
 """
@@ -166,6 +167,23 @@ def up(
     finally:
         typer.echo("Stopping …")
         stack.stop()
+
+
+@app.command()
+def migrate(service: ServiceName) -> None:
+    """Bring one service's database to its latest schema and exit (the first step of a
+    rolling upgrade: docker compose run --rm assessment migrate assessment)."""
+    from shared.db import create_db_engine
+    from shared.migrations import current_revision, upgrade
+
+    settings = settings_class(service.value)()
+    engine = create_db_engine(settings.database_url)
+    try:
+        changed = upgrade(engine, importlib.import_module(f"services.{service.value}.app").MIGRATIONS)
+        state = "migrated to" if changed else "already at"
+        typer.echo(f"{service.value}: {state} {current_revision(engine)}")
+    finally:
+        engine.dispose()
 
 
 @app.command("check-secrets")

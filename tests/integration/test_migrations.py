@@ -172,3 +172,19 @@ def test_three_replicas_starting_together_migrate_the_database_once(
         drift = compare_metadata(MigrationContext.configure(conn), tables.metadata)
     engine.dispose()
     assert drift == []
+
+
+def test_the_migrate_command_upgrades_once_then_finds_the_schema_at_head(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from services.cli import app
+
+    monkeypatch.setenv("REPORTING_DATABASE_URL", database_url)
+    first = CliRunner().invoke(app, ["migrate", "reporting"])
+    assert first.exit_code == 0, first.output
+    assert "reporting: migrated to" in first.output
+    again = CliRunner().invoke(app, ["migrate", "reporting"])
+    assert again.exit_code == 0, again.output
+    assert "reporting: already at" in again.output
