@@ -179,7 +179,9 @@ def migrate(service: ServiceName) -> None:
     settings = settings_class(service.value)()
     engine = create_db_engine(settings.database_url)
     try:
-        changed = upgrade(engine, importlib.import_module(f"services.{service.value}.app").MIGRATIONS)
+        changed = upgrade(
+            engine, importlib.import_module(f"services.{service.value}.app").MIGRATIONS
+        )
         state = "migrated to" if changed else "already at"
         typer.echo(f"{service.value}: {state} {current_revision(engine)}")
     finally:

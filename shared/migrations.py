@@ -16,7 +16,6 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-
 log = logging.getLogger(__name__)
 
 

@@ -58,9 +58,9 @@ def test_every_metric_an_alert_reads_is_exported() -> None:
             for name in re.findall(r"\b(giamngheo_[a-z_]+|faststream_[a-z_]+)", rule["expr"]):
                 assert name in exported, f"{rule['alert']} reads {name}, which nothing exports"
             named = set(re.findall(r"\b([a-z_]+)\s*[{(\[]", rule["expr"]))
-            assert all(
-                n in exported or n.startswith(EXPORTERS) or n in PROMQL for n in named
-            ), f"{rule['alert']}: {sorted(named)}"
+            assert all(n in exported or n.startswith(EXPORTERS) or n in PROMQL for n in named), (
+                f"{rule['alert']}: {sorted(named)}"
+            )
 
 
 PROMQL = {

@@ -140,5 +140,6 @@ def test_backups_older_than_the_retention_are_deleted(tmp_path: Path) -> None:
         },
     )
     kept = sorted(p.name for p in (tmp_path / "backups").iterdir())
-    assert len(kept) == 1 and kept[0] != old.name
+    assert len(kept) == 1
+    assert kept[0] != old.name
     assert (tmp_path / "backups" / kept[0] / "intake.sqlite").exists()

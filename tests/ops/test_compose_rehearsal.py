@@ -99,7 +99,9 @@ def test_surveys_drain_through_three_assessment_replicas_and_prometheus_sees_eac
     deadline = time.monotonic() + 30
     while True:
         up = prometheus.query("up")
-        answering = {(r["metric"]["job"], r["metric"]["instance"]) for r in up if r["value"][1] == "1"}
+        answering = {
+            (r["metric"]["job"], r["metric"]["instance"]) for r in up if r["value"][1] == "1"
+        }
         processed = prometheus.query(
             'giamngheo_events_processed_total{job="assessment", stream="household.surveyed"}'
         )
