@@ -2,7 +2,8 @@
 # A backup of the platform: each service's database (pg_dump, custom format; SQLite files by
 # SQLite's online backup), a copy of Redis's append-only file and snapshot, and the access
 # service's signing keys, into $BACKUP_DIR/<UTC time>/ with a SHA256SUMS file. Backups older
-# than $BACKUP_KEEP_DAYS days are deleted. With --every: one backup every $BACKUP_INTERVAL_S.
+# than $BACKUP_KEEP_DAYS days are deleted. With --every: one backup every $BACKUP_INTERVAL_S;
+# otherwise (or with --once) one backup now.
 #
 #   BACKUP_DATABASES   database URLs, space-separated (postgresql://… or sqlite:///…)
 #   BACKUP_DIR         where backups go

@@ -132,7 +132,8 @@ def test_services_get_time_to_drain_when_stopped() -> None:
 def test_backups_and_monitoring_are_in_compose() -> None:
     services = COMPOSE["services"]
     backup = services["backup"]
-    assert backup["entrypoint"][-2:] == ["/backup/backup.sh", "--every"]
+    assert backup["entrypoint"] == ["sh", "/backup/backup.sh"]
+    assert backup["command"] == ["--every"]
     urls = backup["environment"]["BACKUP_DATABASES"].split()
     assert sorted(u.rsplit("/", 1)[1] for u in urls) == sorted(APP_SERVICES)
     assert "redis-data:/redis-data:ro" in backup["volumes"]
