@@ -139,9 +139,12 @@ from shared.db import create_db_engine
 from shared.migrations import upgrade
 from services.assessment.app import MIGRATIONS
 go = Path(sys.argv[2])
+engine = create_db_engine(sys.argv[1])
+engine.connect().close()
+Path(sys.argv[3]).touch()  # imported and connected: ready
 while not go.exists():
-    time.sleep(0.005)
-print(upgrade(create_db_engine(sys.argv[1]), MIGRATIONS))
+    time.sleep(0.002)
+print(upgrade(engine, MIGRATIONS))
 """
 
 
@@ -152,16 +155,20 @@ def test_three_replicas_starting_together_migrate_the_database_once(
     the others wait for its lock and find the schema at head (PostgreSQL: an advisory lock;
     SQLite: a file lock)."""
     go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{i}" for i in range(3)]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", MIGRATE_AT_ONCE, database_url, str(go)],
+            [sys.executable, "-c", MIGRATE_AT_ONCE, database_url, str(go), str(r)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(3)
+        for r in ready
     ]
-    time.sleep(2.0)  # all three imported and waiting
+    deadline = time.monotonic() + 120
+    while not all(r.exists() for r in ready):  # all three imported, connected and waiting
+        assert time.monotonic() < deadline, [p.poll() for p in procs]
+        time.sleep(0.01)
     go.touch()
     answers = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [err[-2000:] for _, err in answers]
