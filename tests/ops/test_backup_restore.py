@@ -143,3 +143,43 @@ def test_backups_older_than_the_retention_are_deleted(tmp_path: Path) -> None:
     assert len(kept) == 1
     assert kept[0] != old.name
     assert (tmp_path / "backups" / kept[0] / "intake.sqlite").exists()
+
+
+def test_the_local_backup_and_restore_commands_round_trip_a_data_folder(tmp_path: Path) -> None:
+    import sqlite3
+
+    root = BACKUP_DIR.parents[1]
+    data = tmp_path / "var"
+    (data / "redis" / "appendonlydir").mkdir(parents=True)
+    (data / "redis" / "appendonlydir" / "appendonly.aof.1.incr.aof").write_bytes(b"*1\r\n")
+    (data / "keys").mkdir()
+    (data / "keys" / "signing.pem").write_text("key")
+    for n, s in enumerate(SERVICES):
+        with sqlite3.connect(data / f"{s}.db") as conn:
+            conn.execute("CREATE TABLE t (x)")
+            conn.execute("INSERT INTO t VALUES (?)", (n,))
+    done = subprocess.run(
+        [str(root / "scripts" / "backup"), str(data)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    (taken,) = [p for p in (data / "backups").iterdir()]
+    new = tmp_path / "restored"
+    done = subprocess.run(
+        [str(root / "scripts" / "restore"), str(taken), str(new)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for n, s in enumerate(SERVICES):
+        with sqlite3.connect(new / f"{s}.db") as conn:
+            assert conn.execute("SELECT x FROM t").fetchall() == [(n,)]
+    assert (new / "keys" / "signing.pem").read_text() == "key"
+    assert (new / "redis" / "appendonlydir" / "appendonly.aof.1.incr.aof").exists()
+    again = subprocess.run(
+        [str(root / "scripts" / "restore"), str(taken), str(new)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 3
