@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import Metric
 
@@ -32,3 +35,12 @@ def exported_metric_names() -> set[str]:
     }
     families: list[Metric] = list(registry.collect())
     return {"up"} | {f.name + s for f in families for s in suffixes[f.type]}
+
+
+GRAFANA_DIR = Path(__file__).resolve().parents[2] / "deploy" / "grafana"
+
+
+def dashboard_queries() -> list[str]:
+    """Every query of the provisioned Grafana dashboard."""
+    dashboard = json.loads((GRAFANA_DIR / "dashboards" / "giamngheo.json").read_text("utf-8"))
+    return [t["expr"] for p in dashboard["panels"] for t in p["targets"]]

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from tests.ops.conftest import debian_binary
-from tests.ops.metric_names import exported_metric_names
+from tests.ops.metric_names import GRAFANA_DIR, dashboard_queries, exported_metric_names
 
 PROMETHEUS_DIR = Path(__file__).resolve().parents[2] / "deploy" / "prometheus"
 EXPORTERS = ("pg_", "redis_")
@@ -77,3 +77,22 @@ PROMQL = {
     "and",
     "or",
 }
+
+
+def test_the_dashboard_reads_only_exported_metrics_from_the_provisioned_datasource() -> None:
+    import json
+
+    exported = exported_metric_names()
+    queries = dashboard_queries()
+    assert len(queries) >= 12
+    for expr in queries:
+        for name in re.findall(r"\b((?:giamngheo|faststream)_[a-z_]+)", expr):
+            assert name in exported, f"the dashboard reads {name}, which nothing exports"
+    source = yaml.safe_load(
+        (GRAFANA_DIR / "provisioning" / "datasources" / "prometheus.yml").read_text("utf-8")
+    )
+    uid = source["datasources"][0]["uid"]
+    dashboard = json.loads((GRAFANA_DIR / "dashboards" / "giamngheo.json").read_text("utf-8"))
+    assert {p["datasource"]["uid"] for p in dashboard["panels"]} == {uid}
+    for title in ("lag", "Dead letters", "Outbox", "latency", "accepted and rejected", "status"):
+        assert any(title.lower() in p["title"].lower() for p in dashboard["panels"]), title

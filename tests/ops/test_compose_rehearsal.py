@@ -23,6 +23,7 @@ import redis
 
 from tests.chaos.harness import body, every, plus, post, settle, steady
 from tests.ops.conftest import debian_binary
+from tests.ops.metric_names import dashboard_queries
 from tools.rehearsal import (
     Prometheus,
     Rehearsal,
@@ -122,6 +123,12 @@ def test_surveys_drain_through_three_assessment_replicas_and_prometheus_sees_eac
     assert {"ServiceDown", "ConsumerLagGrowing", "DeadLetters"} <= rules
     firing = prometheus.query('ALERTS{alertstate="firing"}')
     assert firing == [], firing
+    for expr in dashboard_queries():  # every dashboard panel is a query Prometheus accepts
+        prometheus.query(expr)
+    throughput = prometheus.query(
+        'sum by (service) (rate(giamngheo_events_processed_total{job="assessment"}[1m]))'
+    )
+    assert throughput, "the dashboard's throughput query finds assessment's replicas"
 
 
 def prometheus_rules(prometheus: Prometheus) -> set[str]:
