@@ -190,12 +190,13 @@ def migrate(service: ServiceName) -> None:
 
 @app.command("check-secrets")
 def check_secrets() -> None:
-    """Refuse a missing, example or short POSTGRES_PASSWORD / REDIS_PASSWORD (compose runs
-    this before anything else starts)."""
+    """Refuse a missing, example or short POSTGRES_PASSWORD / REDIS_PASSWORD (and
+    GRAFANA_ADMIN_PASSWORD when given); compose runs this before anything else starts."""
     from shared.settings import EXAMPLE_SECRETS
 
     problems = []
-    for name in ("POSTGRES_PASSWORD", "REDIS_PASSWORD"):
+    optional = ["GRAFANA_ADMIN_PASSWORD"] if "GRAFANA_ADMIN_PASSWORD" in os.environ else []
+    for name in ("POSTGRES_PASSWORD", "REDIS_PASSWORD", *optional):
         value = os.environ.get(name, "")
         if not value:
             problems.append(f"{name} is not set")

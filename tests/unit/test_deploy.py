@@ -139,3 +139,18 @@ def test_backups_and_monitoring_are_in_compose() -> None:
     assert "redis-data:/redis-data:ro" in backup["volumes"]
     assert {"grafana", "alertmanager", "postgres-exporter", "redis-exporter"} <= set(services)
     assert all(":" not in p or p.startswith("127.0.0.1:") for p in services["grafana"]["ports"])
+
+
+def test_secrets_check_refuses_the_example_grafana_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from services.cli import app
+
+    monkeypatch.setenv("POSTGRES_PASSWORD", "a-real-long-secret")
+    monkeypatch.setenv("REDIS_PASSWORD", "another-long-secret")
+    monkeypatch.setenv("GRAFANA_ADMIN_PASSWORD", "change-me")
+    assert CliRunner().invoke(app, ["check-secrets"]).exit_code == 2
+    monkeypatch.setenv("GRAFANA_ADMIN_PASSWORD", "a-third-long-secret")
+    assert CliRunner().invoke(app, ["check-secrets"]).exit_code == 0
