@@ -2,6 +2,7 @@
 
 giamngheo up                 # whole platform locally (embedded Redis + SQLite)
 giamngheo serve assessment   # one service (what each container runs)
+giamngheo migrate assessment # its database to the latest schema (before a rolling upgrade)
 giamngheo bench --n 100000   # end-to-end throughput
 giamngheo asyncapi           # regenerate docs/asyncapi.yaml
 """
@@ -171,14 +172,34 @@ def up(
         stack.stop()
 
 
+@app.command()
+def migrate(service: ServiceName) -> None:
+    """Bring one service's database to its latest schema and exit (the first step of a
+    rolling upgrade: docker compose run --rm assessment migrate assessment)."""
+    from shared.db import create_db_engine
+    from shared.migrations import current_revision, upgrade
+
+    settings = settings_class(service.value)()
+    engine = create_db_engine(settings.database_url)
+    try:
+        changed = upgrade(
+            engine, importlib.import_module(f"services.{service.value}.app").MIGRATIONS
+        )
+        state = "migrated to" if changed else "already at"
+        typer.echo(f"{service.value}: {state} {current_revision(engine)}")
+    finally:
+        engine.dispose()
+
+
 @app.command("check-secrets")
 def check_secrets() -> None:
-    """Refuse a missing, example or short POSTGRES_PASSWORD / REDIS_PASSWORD (compose runs
-    this before anything else starts)."""
+    """Refuse a missing, example or short POSTGRES_PASSWORD / REDIS_PASSWORD (and
+    GRAFANA_ADMIN_PASSWORD when given); compose runs this before anything else starts."""
     from shared.settings import EXAMPLE_SECRETS
 
     problems = []
-    for name in ("POSTGRES_PASSWORD", "REDIS_PASSWORD"):
+    optional = ["GRAFANA_ADMIN_PASSWORD"] if "GRAFANA_ADMIN_PASSWORD" in os.environ else []
+    for name in ("POSTGRES_PASSWORD", "REDIS_PASSWORD", *optional):
         value = os.environ.get(name, "")
         if not value:
             problems.append(f"{name} is not set")

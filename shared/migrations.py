@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command, context
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
 
 
 def alembic_config(script_location: Path, engine: Engine | None = None) -> Config:
@@ -52,10 +56,22 @@ def _one_migrator(engine: Engine) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def upgrade(engine: Engine, script_location: Path) -> None:
-    """Bring the database to the latest schema of the service (one replica at a time)."""
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None before the first migration)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, script_location: Path) -> bool:
+    """Bring the database to the latest schema of the service (one replica at a time).
+    Returns whether this call changed the schema (the replicas that waited find it at head)."""
     with _one_migrator(engine):
+        before = current_revision(engine)
         command.upgrade(alembic_config(script_location, engine), "head")
+        after = current_revision(engine)
+    if before != after:
+        log.info("%s: schema migrated from %s to %s", script_location.parent.name, before, after)
+    return before != after
 
 
 def run_env(metadata: sa.MetaData) -> None:

@@ -33,7 +33,7 @@ from shared.contracts import ALL_STREAMS
 from shared.contracts.audit import AuditRecorded
 from shared.contracts.envelope import Envelope
 from shared.db import PlumbingTables, create_db_engine
-from shared.metrics import DeliveryMetrics
+from shared.metrics import DeliveryMetrics, HttpMetrics
 from shared.migrations import upgrade
 from shared.outbox import OutboxRelay
 from shared.retention import Retention
@@ -274,6 +274,7 @@ def http_app(rt: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> F
     app.state.runtime = rt
     http_errors.install(app)
     limits.install(app, rt.settings)
+    app.add_middleware(HttpMetrics, registry=rt.registry, service=rt.service)
     for r in routers:
         app.include_router(r)
 

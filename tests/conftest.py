@@ -113,6 +113,6 @@ def admin_headers(minter: Minter) -> dict[str, str]:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test with its tier, taken from its folder."""
     for item in items:
-        for tier in ("unit", "service", "integration", "e2e", "chaos"):
+        for tier in ("unit", "service", "integration", "e2e", "chaos", "ops"):
             if f"{os.sep}tests{os.sep}{tier}{os.sep}" in str(item.path):
                 item.add_marker(getattr(pytest.mark, tier))

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -196,3 +200,68 @@ def test_intake_moves_personal_data_out_of_stored_payloads(
     assert person.citizen_key == vault.match_key("015081234567")
     assert vault.open(person.citizen_sealed) == "015081234567"
     assert village == payload["village_code"]
+
+
+MIGRATE_AT_ONCE = """
+import sys, time
+from pathlib import Path
+from shared.db import create_db_engine
+from shared.migrations import upgrade
+from services.assessment.app import MIGRATIONS
+go = Path(sys.argv[2])
+engine = create_db_engine(sys.argv[1])
+engine.connect().close()
+Path(sys.argv[3]).touch()  # imported and connected: ready
+while not go.exists():
+    time.sleep(0.002)
+print(upgrade(engine, MIGRATIONS))
+"""
+
+
+def test_three_replicas_starting_together_migrate_the_database_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Replicas of a service (``--scale assessment=3``) all upgrade at start: one migrates,
+    the others wait for its lock and find the schema at head (PostgreSQL: an advisory lock;
+    SQLite: a file lock)."""
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{i}" for i in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", MIGRATE_AT_ONCE, database_url, str(go), str(r)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for r in ready
+    ]
+    deadline = time.monotonic() + 120
+    while not all(r.exists() for r in ready):  # all three imported, connected and waiting
+        assert time.monotonic() < deadline, [p.poll() for p in procs]
+        time.sleep(0.01)
+    go.touch()
+    answers = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err[-2000:] for _, err in answers]
+    assert sorted(out.strip() for out, _ in answers) == ["False", "False", "True"]
+    tables = importlib.import_module("services.assessment.adapters.tables")
+    engine = create_db_engine(database_url)
+    with engine.connect() as conn:
+        drift = compare_metadata(MigrationContext.configure(conn), tables.metadata)
+    engine.dispose()
+    assert drift == []
+
+
+def test_the_migrate_command_upgrades_once_then_finds_the_schema_at_head(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from services.cli import app
+
+    monkeypatch.setenv("REPORTING_DATABASE_URL", database_url)
+    first = CliRunner().invoke(app, ["migrate", "reporting"])
+    assert first.exit_code == 0, first.output
+    assert "reporting: migrated to" in first.output
+    again = CliRunner().invoke(app, ["migrate", "reporting"])
+    assert again.exit_code == 0, again.output
+    assert "reporting: already at" in again.output

@@ -119,3 +119,38 @@ def test_every_service_caps_its_streams_with_a_documented_retention() -> None:
         assert int(env[f"{name.upper()}_STREAM_MAXLEN"]) >= 100_000, name
     text = (ROOT / "deploy" / "docker-compose.yml").read_text(encoding="utf-8")
     assert "Stream retention" in text
+
+
+def test_services_get_time_to_drain_when_stopped() -> None:
+    from shared.runtime import GRACEFUL_S
+
+    grace = COMPOSE["x-service"]["stop_grace_period"]
+    assert grace.endswith("s")
+    assert int(grace[:-1]) >= GRACEFUL_S + 15
+
+
+def test_backups_and_monitoring_are_in_compose() -> None:
+    services = COMPOSE["services"]
+    backup = services["backup"]
+    assert backup["entrypoint"] == ["sh", "/backup/backup.sh"]
+    assert backup["command"] == ["--every"]
+    urls = backup["environment"]["BACKUP_DATABASES"].split()
+    assert sorted(u.rsplit("/", 1)[1] for u in urls) == sorted(APP_SERVICES)
+    assert "redis-data:/redis-data:ro" in backup["volumes"]
+    assert {"grafana", "alertmanager", "postgres-exporter", "redis-exporter"} <= set(services)
+    assert all(":" not in p or p.startswith("127.0.0.1:") for p in services["grafana"]["ports"])
+
+
+def test_secrets_check_refuses_the_example_grafana_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from services.cli import app
+
+    monkeypatch.setenv("POSTGRES_PASSWORD", "a-real-long-secret")
+    monkeypatch.setenv("REDIS_PASSWORD", "another-long-secret")
+    monkeypatch.setenv("GRAFANA_ADMIN_PASSWORD", "change-me")
+    assert CliRunner().invoke(app, ["check-secrets"]).exit_code == 2
+    monkeypatch.setenv("GRAFANA_ADMIN_PASSWORD", "a-third-long-secret")
+    assert CliRunner().invoke(app, ["check-secrets"]).exit_code == 0
