@@ -66,11 +66,15 @@ from services.reporting.domain.targets import (
     target,
 )
 from services.reporting.domain.values import Counts, Rate, RoundKey, parse_stage
+from shared.access.model import Actor as AuditActor
+from shared.access.model import Area as AccessArea
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.codes import PovertyStatus, ReviewStage
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
 from shared.errors import DomainError, ErrorKind, not_found
+
+PRODUCER = "reporting"
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +364,37 @@ def resolve_scope(
     return Scope(key, tree, ref, level, structure)
 
 
+@dataclass(frozen=True, slots=True)
+class AreaCover:
+    """What an area code covers, for access checks: its level (None: not in the registry)
+    and the communes it spans (a village: its commune)."""
+
+    code: str
+    level: AreaLevel | None
+    communes: frozenset[str]
+
+
+def area_cover(uow: ReportingUnitOfWork, code: str) -> AreaCover:
+    """The communes area ``code`` spans (a code the registry lacks is taken as a commune's:
+    the query refuses it later if no figures have it)."""
+    with uow:
+        tree = uow.areas.tree()
+    a = tree.get(code)
+    if a is None:
+        return AreaCover(code, None, frozenset({code}))
+    if a.level is AreaLevel.COMMUNE:
+        return AreaCover(code, a.level, frozenset({code}))
+    if a.level is AreaLevel.VILLAGE:
+        return AreaCover(code, a.level, frozenset({a.parent_code} if a.parent_code else ()))
+    communes = frozenset(
+        x.code
+        for x in tree.areas.values()
+        if x.level is AreaLevel.COMMUNE
+        and (a.level is AreaLevel.PROVINCE or x.former_district_code == a.code)
+    )
+    return AreaCover(code, a.level, communes)
+
+
 # the book --------------------------------------------------------------------------------------
 
 
@@ -432,6 +467,20 @@ def _build(
     if kind is TableKind.LOW_INCOME_WORKERS:
         return tb.low_income_table(rows)
     return af.mpi_table(rows, scope.structure, cutoff)
+
+
+def table_catalogue(config: ReportConfig | None = None) -> list[tuple[str, str, str]]:
+    """(key, Vietnamese title, English title) of every table of the book."""
+    cfg = config or ReportConfig()
+    empty = Scope(
+        RoundKey(0, "", ReviewStage.RECOGNISED),
+        AreaTree.of([]),
+        None,
+        AreaLevel.COMMUNE,
+        Structure((), 1, {}),
+    )
+    tables = (_build(kind, [], empty, cfg, cfg.definitions.mpi.cutoff) for kind in TableKind)
+    return [(t.key, t.title_vi, t.title_en) for t in tables]
 
 
 @dataclass(frozen=True, slots=True)
@@ -677,11 +726,17 @@ class TargetInput:
 
 
 def set_targets(
-    uow: ReportingUnitOfWork, items: Sequence[TargetInput], actor: Actor, now: datetime
+    uow: ReportingUnitOfWork,
+    items: Sequence[TargetInput],
+    actor: Actor,
+    now: datetime,
+    *,
+    audit: AuditActor | None = None,
 ) -> list[Target]:
     """Store planned reductions (replacing earlier ones for the same area, year and measure).
     Entered by the province; areas must be communes, former districts or provinces of the
-    registry."""
+    registry. ``audit``: who, as the audit trail records it (one entry per target, staged in
+    the same transaction)."""
     if actor.role is not Role.PROVINCE:
         raise DomainError(
             "actor",
@@ -703,6 +758,25 @@ def set_targets(
                     f"Targets are set for communes, former districts or provinces, not {a.code}.",
                 )
         uow.targets.put(checked, actor.user_id, now)
+        if audit is not None:
+            for t in checked:
+                a = tree.get(t.area_code)
+                uow.audit(
+                    audit,
+                    "report.target_set",
+                    "report_target",
+                    f"{t.review_year}/{t.area_code}/{t.measure.value}",
+                    service=PRODUCER,
+                    area=AccessArea(
+                        commune=t.area_code if a and a.level is AreaLevel.COMMUNE else None
+                    ),
+                    after={
+                        "review_year": t.review_year,
+                        "area_code": t.area_code,
+                        "measure": t.measure.value,
+                        "planned_reduction": str(t.planned_reduction),
+                    },
+                )
         uow.commit()
     return checked
 
@@ -856,10 +930,13 @@ def signoff_step(
     actor: Actor,
     now: datetime,
     reason: str | None = None,
+    audit: AuditActor | None = None,
 ) -> SignoffView:
     """Take a sign-off step (submit, approve, return, reopen) on a commune's recognised
     figures for a round. Submitting stores the figures as they are now; approving freezes
-    the submitted figures as the next version. 409 if another step was taken meanwhile."""
+    the submitted figures as the next version. 409 if another step was taken meanwhile.
+    ``audit``: who, as the audit trail records it (the entry is staged in the same
+    transaction as the step; the reason stays in the sign-off trail)."""
     st = Step(step)
     with uow:
         key = _signoff_key(uow, standard_id, review_year, commune_code)
@@ -887,6 +964,22 @@ def signoff_step(
                 raise RuntimeError(msg)
             uow.signoffs.add_version(after, after.submitted_hash, content, actor, now)
         uow.signoffs.add_step(after, record)
+        if audit is not None:
+            uow.audit(
+                audit,
+                f"report.{st.value}",
+                "report_signoff",
+                f"{review_year}/{standard_id}/{commune_code}",
+                service=PRODUCER,
+                area=AccessArea(commune=commune_code),
+                before={"state": current.state.value, "version": current.approved_version},
+                after={
+                    "state": after.state.value,
+                    "version": after.approved_version,
+                    "content_hash": record.content_hash,
+                    "reason_given": bool(reason),
+                },
+            )
         uow.commit()
     return signoff_status(
         uow, standard_id=standard_id, review_year=review_year, commune_code=commune_code
