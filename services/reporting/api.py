@@ -401,6 +401,7 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
             area=area,
             by=by,
             tables=[TableKind.MPI.value],
+            unsuppressed=True,
             cutoff=k,
         )
         mine_ = {r.area.code for r in keep(list(book.table(TableKind.MPI).rows), w.communes)}

@@ -89,7 +89,8 @@ def test_every_table_is_served_with_named_rows_and_suppressed_below_province_ana
     assert mine["area"]["code"] == "04570"  # the officer's commune by default
     assert {r["area"]["code"] for r in mine["rows"]} == {"04570", "04570-01"}
     assert mine["rows"][0]["values"]["poor"] is None  # 4 households: hidden
-    assert mine["rows"][0]["values"]["not_poor"]["households"] == 8
+    row = mine["rows"][0]["values"]
+    assert None in (row["households"], row["not_poor"])  # and not recoverable by subtraction
     elsewhere = client.get("/reports/tables/summary", params={"area": "04681"}, headers=officer)
     district = client.get("/reports/tables/summary", params={"area": "140"}, headers=officer)
     assert elsewhere.status_code == 403
@@ -241,7 +242,7 @@ def test_the_book_downloads_as_xlsx_without_formulas_and_a_table_as_csv(
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert summary["A8"].value == "04570"
-    assert summary["B8"].value == "Xã Thượng Bằng La"
+    assert summary["B8"].value == "Thượng Bằng La"
     assert "x" in [c.value for c in summary[8]]  # 4 poor households, hidden when published
     assert summary.page_setup.orientation == "landscape"
     text = client.get(
