@@ -6,7 +6,7 @@ default: the latest round, recognised figures)."""
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Response
@@ -35,6 +35,7 @@ from services.reporting.service import (
     set_targets,
     signoff_status,
     signoff_step,
+    support_outcomes,
     support_totals,
     table_catalogue,
     target_comparison,
@@ -606,6 +607,52 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
         Role.PROVINCE,
         "The province reopens an approved version (reason required).",
     )
+
+    @api.get("/support-outcomes", response_model=views.OutcomesOut)
+    async def outcomes(
+        caller: Annotated[Caller, read],
+        standard: str = STANDARD,
+        year: int | None = YEAR,
+        stage: str | None = STAGE,
+        area: str | None = AREA,
+        support_from: date | None = Query(
+            default=None, description="Support counted from (default: 1 January after the round)."
+        ),
+        support_to: date | None = Query(
+            default=None, description="Support counted to (default: 31 December after the round)."
+        ),
+        as_of: date | None = Query(default=None, description="Loan book date (default: today)."),
+    ) -> views.OutcomesOut:
+        """Support outcomes of a round's lists: coverage of each kind among poor and near-poor
+        households, the loan book (outstanding, overdue), training coverage against the goal,
+        and the next round's exit rate of supported against unsupported households (an
+        association, not an effect)."""
+
+        def run() -> views.OutcomesOut:
+            u = uow()
+            w = where(u, caller, Perm.REPORT_READ, area)
+            if w.communes is not None:
+                raise DomainError(
+                    "area",
+                    "Hãy chọn một xã (area) trong địa bàn của bạn.",
+                    "Choose one commune (area) of yours.",
+                    code="area_required",
+                )
+            found = support_outcomes(
+                u,
+                standard_id=standard,
+                review_year=year,
+                stage=stage,
+                area=w.area,
+                as_of=as_of or datetime.now(UTC).date(),
+                support_from=support_from,
+                support_to=support_to,
+                suppress=w.suppress,
+                config=config,
+            )
+            return views.outcomes_out(found, w.suppress)
+
+        return await asyncio.to_thread(run)
 
     # exports ---------------------------------------------------------------------------------
 

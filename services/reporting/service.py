@@ -13,6 +13,7 @@ Query functions take the caller's ``area`` (figures outside it are never read) a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
@@ -29,6 +30,7 @@ from services.reporting.adapters.repository import (
     SupportTotal,
 )
 from services.reporting.domain import mpi as af
+from services.reporting.domain import outcomes as oc
 from services.reporting.domain import tables as tb
 from services.reporting.domain.areas import (
     DEPTH,
@@ -69,7 +71,8 @@ from services.reporting.domain.values import Counts, Rate, RoundKey, parse_stage
 from shared.access.model import Actor as AuditActor
 from shared.access.model import Area as AccessArea
 from shared.contracts.classifications import HouseholdClassified
-from shared.contracts.codes import PovertyStatus, ReviewStage
+from shared.contracts.codes import PovertyStatus, ReviewStage, SupportKind
+from shared.contracts.credit import LoanDisbursed, LoanExtended, LoanRepaid, LoanWrittenOff
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
 from shared.errors import DomainError, ErrorKind, not_found
@@ -205,6 +208,7 @@ def apply_support(
                     "programme_code": p.programme_code,
                     "amount_vnd": p.amount_vnd,
                     "disbursed_on": p.disbursed_on,
+                    "helping_organisation": p.helping_organisation,
                 }
                 for p in (e.payload for e in fresh if isinstance(e, SupportDisbursed))
             ]
@@ -216,8 +220,44 @@ def apply_support(
                     "household_code": p.household_code,
                     "commune_code": p.commune_code,
                     "job_linkage": p.job_linkage,
+                    "member_no": p.member_no,
+                    "starts_on": p.starts_on,
                 }
                 for p in (e.payload for e in fresh if isinstance(e, TrainingEnrolled))
+            ]
+        )
+        tally: dict[tuple[str, str], int] = {}
+        for e in fresh:
+            tally[(e.event_type, "")] = tally.get((e.event_type, ""), 0) + 1
+        uow.tallies.add(tally)
+        uow.mark_processed(fresh, now)
+        uow.commit()
+        return len(fresh)
+
+
+LoanEvent = LoanDisbursed | LoanRepaid | LoanExtended | LoanWrittenOff
+
+
+def apply_loans(uow: ReportingUnitOfWork, events: Sequence[LoanEvent], now: datetime) -> int:
+    """Keep each loan as its latest credit event left it (every credit event carries the
+    loan's state after it: status, principal outstanding, open instalments)."""
+    with uow:
+        fresh = [e for e in uow.unseen(events) if isinstance(e, LoanEvent)]
+        uow.ledger.save_loans(
+            [
+                {
+                    "loan_id": p.loan_id,
+                    "household_code": p.household_code,
+                    "commune_code": p.commune_code,
+                    "programme_code": p.programme_code,
+                    "status": p.status.value,
+                    "outstanding_vnd": p.outstanding_vnd,
+                    "open_instalments": json.dumps(
+                        [[i.due_on.isoformat(), i.principal_vnd] for i in p.open_instalments]
+                    ),
+                    "order_key": f"{e.occurred_at.astimezone(UTC).isoformat()}|{e.event_id}",
+                }
+                for e, p in ((e, e.payload) for e in fresh)
             ]
         )
         tally: dict[tuple[str, str], int] = {}
@@ -625,14 +665,18 @@ class SupportSource(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class LedgerSupport:
-    """Support received as recorded from ``support.disbursed`` (no sponsor yet: the event
-    does not name one reporting keeps)."""
+    """Support received as recorded from ``support.disbursed``; the sponsor is the helping
+    organisation named on the household's latest support."""
 
     uow: ReportingUnitOfWork
 
     def received(self, household_codes: Sequence[str]) -> Mapping[str, HouseholdSupport]:
         got = self.uow.ledger.received(household_codes)
-        return {code: HouseholdSupport(by_kind) for code, by_kind in got.items()}
+        sponsors = self.uow.ledger.sponsors(household_codes)
+        return {
+            code: HouseholdSupport(got.get(code, {}), sponsors.get(code))
+            for code in set(got) | set(sponsors)
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -1020,6 +1064,91 @@ def frozen_figures(
     if found is None:
         raise not_found("version", "phiên bản đã phê duyệt", "approved version", str(n))
     return found
+
+
+# support outcomes ------------------------------------------------------------------------------
+
+
+def support_outcomes(
+    uow: ReportingUnitOfWork,
+    *,
+    standard_id: str,
+    review_year: int | None = None,
+    stage: str | ReviewStage | None = None,
+    area: str | None = None,
+    as_of: date,
+    support_from: date | None = None,
+    support_to: date | None = None,
+    suppress: bool = False,
+    config: ReportConfig | None = None,
+) -> oc.Outcomes:
+    """Support outcomes of round Y's lists in ``area``: coverage of each kind among its poor
+    and near-poor households, training coverage of their workers against the goal, and the
+    exit rate at round Y+1 of households that received each kind against those that did not
+    (an association). Support counted: disbursed from ``support_from`` to ``support_to``
+    (default: the year after the round, the year the round's lists are supported in). The
+    loan book: active loans in the area at ``as_of``."""
+    cfg = config or ReportConfig()
+    with uow:
+        scope = resolve_scope(
+            uow, standard_id=standard_id, review_year=review_year, stage=stage, area=area
+        )
+        y = scope.key.review_year
+        start = support_from or date(y + 1, 1, 1)
+        end = support_to or date(y + 1, 12, 31)
+        if start > end:
+            raise DomainError(
+                "support_from",
+                "Ngày bắt đầu phải trước ngày kết thúc.",
+                "The start date must not be after the end date.",
+                code="invalid_period",
+            )
+        communes = _communes_in(scope, uow)
+        rows = uow.ledger.outcome_households(scope.key, communes)
+        received = uow.ledger.kinds_received(scope.key, communes, start, end)
+        trainees = uow.ledger.trainees(scope.key, communes, end)
+        loan_rows = uow.ledger.loan_rows(communes)
+    village = scope.area.code if scope.area and scope.area.level is AreaLevel.VILLAGE else None
+    if village is not None:  # a village's households only
+        rows = [r for r in rows if r["village_code"] == village]
+    listed = [
+        oc.ListedHousehold(
+            r["household_code"],
+            r["commune_code"],
+            r["status"],
+            r["newly_escaped_until"] is not None,
+            int(r["workers"]),
+            r["next_status"],
+        )
+        for r in rows
+    ]
+    kinds = [k.value for k in SupportKind]
+    goal = Fraction(cfg.definitions.training.goal_percent) / 100
+    out = oc.Outcomes(
+        y,
+        start,
+        end,
+        tuple(oc.coverage(listed, received, kinds)),
+        oc.loan_book(
+            (
+                oc.Loan(
+                    r["loan_id"],
+                    r["commune_code"],
+                    r["status"],
+                    int(r["outstanding_vnd"]),
+                    tuple(
+                        (date.fromisoformat(d), int(p))
+                        for d, p in json.loads(r["open_instalments"])
+                    ),
+                )
+                for r in loan_rows
+            ),
+            as_of,
+        ),
+        oc.training_coverage(listed, trainees, goal),
+        oc.exit_rates(listed, received, kinds),
+    )
+    return oc.suppress_outcomes(out, cfg.threshold) if suppress else out
 
 
 # support, tallies and the compatibility counts -------------------------------------------------

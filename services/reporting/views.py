@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.reporting.domain import mpi as af
 from services.reporting.domain.areas import AreaRef
+from services.reporting.domain.outcomes import ASSOCIATION_EN, ASSOCIATION_VI, Outcomes
 from services.reporting.domain.tables import Row, Table
 from services.reporting.domain.values import Counts, Rate
 from services.reporting.service import (
@@ -440,4 +441,132 @@ def signoff_out(v: SignoffView) -> SignoffOut:
             )
             for r in v.steps
         ],
+    )
+
+
+class CoverageOut(View):
+    status: str = Field(description="poor or near_poor (in the round's list).")
+    kind: str = Field(description="Kind of support.")
+    received: int | None = Field(description="Households that received it; null: hidden.")
+    households: int | None = Field(description="Households of that status; null: hidden.")
+    percent: float | None
+
+
+class LoanBookOut(View):
+    as_of: date
+    active_loans: int
+    outstanding_vnd: int
+    overdue_loans: int
+    overdue_vnd: int = Field(description="Principal of open instalments due before as_of.")
+    overdue_percent: float | None = Field(description="Overdue share of the outstanding, %.")
+
+
+class TrainingOut(View):
+    workers: int = Field(
+        description="Members able to work in poor, near-poor and newly escaped households."
+    )
+    trained: int = Field(description="Of them, enrolled in vocational training.")
+    percent: float | None
+    goal_percent: float
+    goal_met: bool | None
+
+
+class ExitOut(View):
+    kind: str
+    supported: int | None
+    supported_exit_percent: float | None
+    not_supported: int | None
+    not_supported_exit_percent: float | None
+
+
+class ExitsOut(View):
+    poor: int | None = Field(description="Households poor in the round.")
+    reviewed_next: int | None = Field(description="Of them, classified in the next round.")
+    exit_percent: float | None = Field(description="Of those, share no longer poor.")
+    by_kind: list[ExitOut]
+    association_only: Literal[True] = True
+    note_vi: str
+    note_en: str
+
+
+class OutcomesOut(View):
+    review_year: int
+    support_from: date
+    support_to: date
+    suppressed: bool
+    coverage: list[CoverageOut]
+    loans: LoanBookOut
+    training: TrainingOut
+    exits: ExitsOut
+
+
+def _pc(x: Fraction | None) -> float | None:
+    return None if x is None else round(float(x) * 100, 2)
+
+
+def outcomes_out(o: Outcomes, suppressed: bool) -> OutcomesOut:
+    hide = o.hidden
+    cov = []
+    for c in o.coverage:
+        h_hidden = f"households.{c.status}" in hide
+        c_hidden = h_hidden or f"coverage.{c.status}.{c.kind}" in hide
+        cov.append(
+            CoverageOut(
+                status=c.status,
+                kind=c.kind,
+                received=None if c_hidden else c.received,
+                households=None if h_hidden else c.households,
+                percent=None if c_hidden else _pc(c.share),
+            )
+        )
+    e = o.exits
+    total_hidden = "exits.total" in hide
+    return OutcomesOut(
+        review_year=o.review_year,
+        support_from=o.support_from,
+        support_to=o.support_to,
+        suppressed=suppressed,
+        coverage=cov,
+        loans=LoanBookOut(
+            as_of=o.loans.as_of,
+            active_loans=o.loans.active,
+            outstanding_vnd=o.loans.outstanding_vnd,
+            overdue_loans=o.loans.overdue_loans,
+            overdue_vnd=o.loans.overdue_vnd,
+            overdue_percent=_pc(o.loans.overdue_share),
+        ),
+        training=TrainingOut(
+            workers=o.training.workers,
+            trained=o.training.trained,
+            percent=_pc(o.training.share),
+            goal_percent=float(o.training.goal * 100),
+            goal_met=o.training.goal_met,
+        ),
+        exits=ExitsOut(
+            poor=None if total_hidden else e.poor,
+            reviewed_next=None if total_hidden else e.reviewed_next,
+            exit_percent=None
+            if total_hidden or not e.reviewed_next
+            else _pc(Fraction(e.exited, e.reviewed_next)),
+            by_kind=[
+                ExitOut(
+                    kind=k.kind,
+                    supported=None,
+                    supported_exit_percent=None,
+                    not_supported=None,
+                    not_supported_exit_percent=None,
+                )
+                if f"exits.{k.kind}" in hide
+                else ExitOut(
+                    kind=k.kind,
+                    supported=k.supported,
+                    supported_exit_percent=_pc(k.supported_rate),
+                    not_supported=k.not_supported,
+                    not_supported_exit_percent=_pc(k.not_supported_rate),
+                )
+                for k in e.by_kind
+            ],
+            note_vi=ASSOCIATION_VI,
+            note_en=ASSOCIATION_EN,
+        ),
     )

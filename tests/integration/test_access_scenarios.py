@@ -597,6 +597,12 @@ def test_report_book_routes_keep_to_my_area(
             ).status_code
             == 403
         )
+        assert (
+            client.get(
+                "/reports/support-outcomes", params={**asked, "area": "04681"}, headers=officer
+            ).status_code
+            == 403
+        )
         body = {
             "items": [
                 {
