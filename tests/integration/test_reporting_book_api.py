@@ -252,3 +252,24 @@ def test_the_book_downloads_as_xlsx_without_formulas_and_a_table_as_csv(
     assert rows[0][:2] == ["Mã địa bàn / Area code", "Tên địa bàn / Area name"]
     assert rows[1][0] == "15"
     assert "x" in rows[1]  # published: suppressed even for the analyst
+
+
+def test_support_outcomes_are_served_labelled_as_an_association(
+    client: TestClient, minter: Minter
+) -> None:
+    officer = minter.headers("commune_officer", ["commune:04570"])
+    got = client.get("/reports/support-outcomes", params={"year": 2025}, headers=officer)
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert body["suppressed"] is True
+    assert body["exits"]["association_only"] is True
+    assert "association" in body["exits"]["note_en"]
+    assert body["exits"]["poor"] == 12  # the commune's twelve poor of 2025
+    assert body["exits"]["exit_percent"] == pytest.approx(66.67)
+    assert body["training"]["goal_percent"] == 100.0
+    bad = client.get(
+        "/reports/support-outcomes",
+        params={"year": 2025, "support_from": "2027-01-01", "support_to": "2026-01-01"},
+        headers=officer,
+    )
+    assert bad.status_code == 422
