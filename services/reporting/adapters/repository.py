@@ -154,6 +154,17 @@ class Households:
             keys=["review_year", "standard_id", "stage", "household_code"],
         )
 
+    def insert_fresh(self, facts: Sequence[HouseholdFacts]) -> None:
+        """Plain inserts into an empty table (a bulk rebuild: each key once)."""
+        _executemany(
+            self.conn, "households.insert", lambda: sa.insert(households), [_row(f) for f in facts]
+        )
+
+    def any(self) -> bool:
+        return (
+            self.conn.execute(sa.select(households.c.household_code).limit(1)).first() is not None
+        )
+
     def listed(
         self,
         key: RoundKey,
@@ -952,6 +963,20 @@ class ReportingUnitOfWork(SqlUnitOfWork):
     @property
     def ledger(self) -> SupportLedger:
         return SupportLedger(self.conn)
+
+    def mark_ids_processed(self, event_ids: Sequence[str], now: datetime) -> None:
+        """Record event ids as processed in bulk (a rebuild; plain inserts)."""
+        table = plumbing.processed
+        at: Any = now
+        if self.conn.dialect.name == "sqlite":  # SQLAlchemy's storage format for SQLite
+            at = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        for i in range(0, len(event_ids), 50_000):
+            _executemany(
+                self.conn,
+                "processed.insert",
+                lambda: sa.insert(table),
+                [{"event_id": e, "processed_at": at} for e in event_ids[i : i + 50_000]],
+            )
 
     def clear_projections(self) -> None:
         """Empty every table rebuilt from the streams, and the processed event ids."""
