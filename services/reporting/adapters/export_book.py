@@ -153,7 +153,6 @@ def _write_sheet(ws: Worksheet, book: Book, table: Table) -> None:
         values = _area_cells(r) + _figures(table, r)
         for j, v in enumerate(values, start=1):
             cell = ws.cell(r_no, j)
-            set_xlsx_cell(cell, v)
             if isinstance(v, float) and j > n_counts:
                 kind = "rate"
             elif isinstance(v, int):
@@ -161,6 +160,7 @@ def _write_sheet(ws: Worksheet, book: Book, table: Table) -> None:
             else:
                 kind = "text"
             cell._style = copy(styles[(kind, bold)])  # one style object per kind, not per cell
+            set_xlsx_cell(cell, v)  # after the style: it may set the quote prefix
         r_no += 1
     notes = [
         f"Số liệu: {table.persons_vi.lower()} ở cột «Khẩu». / Persons: {table.persons_en.lower()}.",
