@@ -5,9 +5,9 @@ exit rates of supported and unsupported households (an association)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine

@@ -95,12 +95,14 @@ def test_tran_yen_ends_2023_with_184_fewer_poor_158_fewer_near_poor_and_4_13_per
         area="138",
         tables=[TableKind.SUMMARY, TableKind.CHANGES_POOR, TableKind.CHANGES_NEAR_POOR],
     )
-    assert book.area is not None and book.area.name_vi == "Huyện Trấn Yên"
+    assert book.area is not None
+    assert book.area.name_vi == "Huyện Trấn Yên"
     summary = book.table(TableKind.SUMMARY)
     district = summary.row("138")
     assert [r.area.code for r in summary.rows] == ["138", *sorted(TRAN_YEN)]
     rate = district.rate(next(r for r in summary.rates if r.key == "multidimensional_poverty_rate"))
-    assert rate is not None and rate[0].percent() == 4.13
+    assert rate is not None
+    assert rate[0].percent() == 4.13
     for kind, fewer in ((TableKind.CHANGES_POOR, 184), (TableKind.CHANGES_NEAR_POOR, 158)):
         v = {k: c.households for k, c in book.table(kind).row("138").values.items() if c}
         assert v["start"] - v["end"] == fewer, kind
@@ -213,7 +215,9 @@ def test_thuong_bang_la_meets_its_2023_plan_of_minus_1_93_and_minus_0_73_points(
         tables=[TableKind.SUMMARY, TableKind.CAUSES, TableKind.NEEDS],
     )
     commune = book.table(TableKind.SUMMARY).row("04570")
-    assert commune.values["poor"] is not None and commune.values["poor"].households == 77
+    poor_now = commune.values["poor"]
+    assert poor_now is not None
+    assert poor_now.households == 77
     assert [r.area.code for r in book.table(TableKind.SUMMARY).rows][:2] == ["04570", "04570-01"]
     listed = household_list(
         ReportingUnitOfWork(engine),
