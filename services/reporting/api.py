@@ -25,11 +25,13 @@ from services.reporting.service import (
     TableKind,
     TargetInput,
     area_cover,
+    area_list,
     as_dict,
     event_tallies,
     frozen_figures,
     household_counts,
     household_list,
+    known_rounds,
     mpi_rows,
     report_book,
     set_targets,
@@ -304,6 +306,37 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
             config=config,
         )
         return book, Where(w.area, w.communes, suppress)
+
+    @api.get("/rounds", response_model=list[views.RoundOut])
+    async def rounds(
+        _caller: Annotated[Caller, rt.access.requires(Perm.REPORT_READ, NONE)],
+    ) -> list[views.RoundOut]:
+        """Every round with figures (standard, year, stage), newest first per standard."""
+        keys = await asyncio.to_thread(known_rounds, uow())
+        return [
+            views.RoundOut(
+                standard_id=k.standard_id, review_year=k.review_year, stage=k.stage.value
+            )
+            for k in keys
+        ]
+
+    @api.get("/areas", response_model=list[views.AreaOut])
+    async def areas(caller: Annotated[Caller, read]) -> list[views.AreaOut]:
+        """The areas a report can be asked for, with names (the caller's communes and their
+        villages; province-wide callers: every area)."""
+        found = await asyncio.to_thread(area_list, uow())
+        scope = caller.area_filter(Perm.REPORT_READ)
+        if not scope.everything:
+            found = [
+                a
+                for a in found
+                if (a.level is AreaLevel.COMMUNE and a.code in scope.communes)
+                or (
+                    a.level is AreaLevel.VILLAGE
+                    and (a.parent_code in scope.communes or a.code in scope.villages)
+                )
+            ]
+        return [views.area_out(a) for a in found]
 
     @api.get("/tables", response_model=list[views.TableInfo])
     async def catalogue(

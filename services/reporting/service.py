@@ -502,6 +502,28 @@ def area_cover(uow: ReportingUnitOfWork, code: str) -> AreaCover:
     return AreaCover(code, a.level, communes)
 
 
+def known_rounds(uow: ReportingUnitOfWork) -> list[RoundKey]:
+    """Every round with figures (standard, year, stage), newest first."""
+    with uow:
+        keys = uow.rounds.all()
+    return sorted(keys, key=lambda k: (k.standard_id, -k.review_year, k.stage.value))
+
+
+def area_list(uow: ReportingUnitOfWork) -> list[AreaRef]:
+    """The registry's areas as report rows name them (province, former districts,
+    communes, villages)."""
+    with uow:
+        tree = uow.areas.tree()
+    order = {AreaLevel.PROVINCE: 0, AreaLevel.FORMER_DISTRICT: 1, AreaLevel.COMMUNE: 2}
+    return sorted(
+        (
+            AreaRef(a.code, a.level, a.name_vi, a.name_en, tree.parent_in_rollup(a))
+            for a in tree.areas.values()
+        ),
+        key=lambda a: (order.get(a.level, 3), a.code),
+    )
+
+
 # the book --------------------------------------------------------------------------------------
 
 

@@ -577,6 +577,9 @@ def test_report_book_routes_keep_to_my_area(
             assert {"04570", "04681"} <= {r["area"]["code"] for r in everything}, path
             there = client.get(path, params={**asked, "area": "04681"}, headers=officer)
             assert there.status_code == 403, path
+        areas = client.get("/reports/areas", headers=officer).json()
+        assert {a["code"] for a in areas} >= {"04570", "04570-01"}
+        assert {a["code"][:5] for a in areas} == {"04570"}
         book = client.get("/reports/book", params=asked, headers=officer).json()
         assert all(r["area"]["code"].startswith("04570") for t in book["tables"] for r in t["rows"])
         assert (

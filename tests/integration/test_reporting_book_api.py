@@ -71,6 +71,13 @@ def test_every_table_is_served_with_named_rows_and_suppressed_below_province_ana
 ) -> None:
     analyst = minter.headers("province_analyst", ["province:15"])
     officer = minter.headers("commune_officer", ["commune:04570"])
+    rounds = client.get("/reports/rounds", headers=officer).json()
+    assert [(r["review_year"], r["stage"]) for r in rounds] == [
+        (2026, "recognised"),
+        (2025, "recognised"),
+    ]
+    everywhere = {a["code"] for a in client.get("/reports/areas", headers=analyst).json()}
+    assert {"15", "140", "04570", "04681"} <= everywhere
     catalogue = client.get("/reports/tables", headers=officer).json()
     assert [t["key"] for t in catalogue] == [k.value for k in TableKind]
     for key in (k.value for k in TableKind):

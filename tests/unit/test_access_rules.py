@@ -137,6 +137,7 @@ SCENARIOS: dict[tuple[str, str, str], str] = {
     ("reporting", "GET", "/reports/support"): "test_reports_show_only_my_communes",
     ("reporting", "GET", "/reports/tables/{table}"): "test_report_book_routes_keep_to_my_area",
     ("reporting", "GET", "/reports/book"): "test_report_book_routes_keep_to_my_area",
+    ("reporting", "GET", "/reports/areas"): "test_report_book_routes_keep_to_my_area",
     ("reporting", "GET", "/reports/mpi"): "test_report_book_routes_keep_to_my_area",
     ("reporting", "GET", "/reports/lists/{kind}"): "test_report_book_routes_keep_to_my_area",
     ("reporting", "GET", "/reports/targets"): "test_report_book_routes_keep_to_my_area",
