@@ -206,9 +206,42 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
         year: int | None = YEAR,
         stage: str | None = STAGE,
     ) -> dict[str, Any]:
-        """Households and persons by commune and poverty status in a round."""
-        rows = await asyncio.to_thread(household_counts, uow(), standard, year, stage)
+        """Households and persons by commune and poverty status in a round (small cells
+        hidden, with their complements, for roles below province analyst)."""
         communes = visible(caller)
+        if not caller.can(Perm.REPORT_UNSUPPRESSED):
+            book = await asyncio.to_thread(
+                report_book,
+                uow(),
+                standard_id=standard,
+                review_year=year,
+                stage=stage,
+                tables=[TableKind.SUMMARY],
+                suppress=True,
+                config=config,
+            )
+            table = book.table(TableKind.SUMMARY)
+            statuses = [c.key for c in table.columns if c.key not in ("households", "listed")]
+            shown = [
+                {
+                    "commune_code": r.area.code,
+                    "status": status,
+                    "households": c.households if (c := r.values[status]) is not None else None,
+                    "persons": c.persons if c is not None else None,
+                }
+                for r in table.rows
+                if r.area.level is AreaLevel.COMMUNE
+                and (communes is None or r.area.code in communes)
+                for status in statuses
+                if (v := r.values[status]) is None or v.households
+            ]
+            counts = [x["households"] for x in shown]
+            return {
+                "standard_id": standard,
+                "total_households": None if None in counts else sum(c or 0 for c in counts),
+                "rows": shown,
+            }
+        rows = await asyncio.to_thread(household_counts, uow(), standard, year, stage)
         if communes is not None:
             rows = [r for r in rows if r.commune_code in communes]
         return {
@@ -232,6 +265,7 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
             review_year=year,
             stage=stage,
             tables=[TableKind.SUMMARY],
+            suppress=not caller.can(Perm.REPORT_UNSUPPRESSED),
             config=config,
         )
         rows = mine(summary_rows(book.table(TableKind.SUMMARY)), caller)
@@ -252,6 +286,7 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
             review_year=year,
             stage=stage,
             tables=[TableKind.CHANGES_POOR, TableKind.CHANGES_NEAR_POOR],
+            suppress=not caller.can(Perm.REPORT_UNSUPPRESSED),
             config=config,
         )
         rows = change_rows(
@@ -266,7 +301,18 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
         communes = visible(caller)
         if communes is not None:
             rows = [r for r in rows if r.commune_code in communes]
-        return {"total_vnd": sum(r.amount_vnd for r in rows), "rows": [as_dict(r) for r in rows]}
+        out = [as_dict(r) for r in rows]
+        if caller.can(Perm.REPORT_UNSUPPRESSED):
+            return {"total_vnd": sum(r.amount_vnd for r in rows), "rows": out}
+        # below province analyst: a row resting on 1-4 households is hidden, and the total
+        # with it (else the hidden value would be the total minus the rest)
+        hidden = False
+        for r in out:
+            if 0 < r["households"] < config.threshold:
+                hidden = True
+                r.update(disbursements=None, amount_vnd=None, households=None)
+        total = None if hidden else sum(r.amount_vnd for r in rows)
+        return {"total_vnd": total, "rows": out}
 
     @api.get("/events")
     async def events(

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -17,9 +17,11 @@ from openpyxl import load_workbook
 from services.reporting.adapters.repository import ReportingUnitOfWork
 from services.reporting.adapters.tables import plumbing
 from services.reporting.app import create_app
-from services.reporting.service import TableKind, apply_classifications
+from services.reporting.service import TableKind, apply_classifications, apply_support
 from services.reporting.settings import ReportingSettings
 from shared.contracts import AUDIT_RECORDED_STREAM
+from shared.contracts.codes import FundingSource, SupportKind
+from shared.contracts.support import DisbursementPayload, SupportDisbursed
 from tests.tokens import Minter
 from tests.unit.reporting.builders import event
 
@@ -280,3 +282,46 @@ def test_support_outcomes_are_served_labelled_as_an_association(
         headers=officer,
     )
     assert bad.status_code == 422
+
+
+def test_the_flat_views_hide_small_cells_below_province_analyst_too(
+    client: TestClient, minter: Minter
+) -> None:
+    officer = minter.headers("commune_officer", ["commune:04570"])
+    analyst = minter.headers("province_analyst", ["province:15"])
+    summary = client.get("/reports/summary", headers=officer).json()
+    counts = client.get("/reports/households", headers=officer).json()
+    raw = client.get("/reports/households", headers=analyst).json()
+    commune = next(r for r in summary["rows"] if r["area_code"] == "04570")
+    assert commune["poor"] is None  # 4 households
+    assert commune["poor_rate"] is None
+    poor = next(r for r in counts["rows"] if r["status"] == "poor")
+    assert poor["households"] is None
+    assert counts["total_households"] is None
+    assert {r["commune_code"] for r in counts["rows"]} == {"04570"}
+    assert raw["total_households"] == 15
+    changes = client.get("/reports/changes", headers=officer).json()
+    assert next(r for r in changes["rows"] if r["area_code"] == "04570")["poor"]["end"] is None
+    engine = client.app.state.runtime.engine  # type: ignore[attr-defined]
+    given = [
+        SupportDisbursed.create(
+            DisbursementPayload(
+                disbursement_id=f"D-{n}",
+                household_code=f"HH-{n:07d}",
+                commune_code="04570",
+                kind=SupportKind.HOUSING,
+                programme_code="NTP-P5",
+                funding_source=FundingSource.CENTRAL_BUDGET,
+                amount_vnd=40_000_000,
+                disbursed_on=date(2026, 6, 1),
+            ),
+            producer="support",
+        )
+        for n in range(2)
+    ]
+    apply_support(ReportingUnitOfWork(engine), given, NOW)
+    hidden = client.get("/reports/support", headers=officer).json()
+    shown = client.get("/reports/support", headers=analyst).json()
+    assert hidden["total_vnd"] is None
+    assert hidden["rows"][0]["amount_vnd"] is None  # two households
+    assert shown["total_vnd"] == 80_000_000
