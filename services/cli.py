@@ -377,6 +377,80 @@ def whatif(
         typer.echo(f"changes written to {out}")
 
 
+@app.command()
+def report(
+    round_: int | None = typer.Option(
+        None, "--round", help="Review round (year); default: the latest with figures."
+    ),
+    out: Path = typer.Option(
+        Path("baocao.xlsx"), help="File to write: .xlsx (every table) or .csv (one per table)."
+    ),
+    standard: str = typer.Option("vn-2022-2025", help="Poverty standard."),
+    stage: str | None = typer.Option(None, help="proposed or recognised (default)."),
+    area: str | None = typer.Option(None, help="Area code (default: the whole province)."),
+    by: str | None = typer.Option(None, help="Rows by former_district, commune or village."),
+    table: list[str] = typer.Option([], help="Only these tables (default: all)."),
+    unsuppressed: bool = typer.Option(
+        False, help="Keep small cells (internal use only; published books hide them)."
+    ),
+    stack_dir: Path = STACK_DIR_OPTION,
+) -> None:
+    """Write the year-end book of a round (reads reporting's database: the running local
+    stack's, or the one REPORTING_DATABASE_URL names). Small cells are hidden unless
+    --unsuppressed."""
+    from services.reporting.adapters.definitions_file import load_definitions
+    from services.reporting.adapters.export_book import csv_bytes, write_xlsx
+    from services.reporting.adapters.repository import ReportingUnitOfWork
+    from services.reporting.service import ReportConfig, report_book
+    from shared.db import create_db_engine
+    from shared.errors import DomainError
+
+    settings = local_settings("reporting", stack_dir)
+    engine = create_db_engine(settings.database_url)
+    config = ReportConfig(
+        definitions=load_definitions(settings.definitions_file),
+        threshold=settings.suppression_threshold,
+    )
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        typer.echo("--out phải là .xlsx hoặc .csv / --out must end in .xlsx or .csv", err=True)
+        raise typer.Exit(2)
+    started = time.perf_counter()
+    try:
+        book = report_book(
+            ReportingUnitOfWork(engine),
+            standard_id=standard,
+            review_year=round_,
+            stage=stage,
+            area=area,
+            by=by,
+            tables=table or None,
+            suppress=not unsuppressed,
+            config=config,
+        )
+    except DomainError as exc:
+        for problem in exc.problems:
+            typer.echo(f"{problem.message_vi} / {problem.message_en}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        engine.dispose()
+    written: list[Path] = []
+    if suffix == ".xlsx":
+        write_xlsx(book, str(out))
+        written.append(out)
+    else:
+        for t in book.tables:
+            path = out.with_name(f"{out.stem}-{t.key}.csv") if len(book.tables) > 1 else out
+            path.write_bytes(csv_bytes(t))
+            written.append(path)
+    k = book.key
+    typer.echo(
+        f"{len(book.tables)} tables of round {k.review_year} ({k.standard_id}, {k.stage.value}"
+        f"{', small cells hidden' if not unsuppressed else ''}) in "
+        f"{time.perf_counter() - started:.1f} s: " + ", ".join(str(p) for p in written)
+    )
+
+
 @app.command("bench-whatif")
 def bench_whatif(
     n: int = typer.Option(1_000_000, help="Households in the registry."),

@@ -3,8 +3,10 @@ answering the year-end book from the pre-aggregates of a large province.
 
 ``python -m tools.bench_reporting --n 1000000`` loads N synthetic recognised classifications
 (``tools.synthetic``) of one province (150 communes, 1,500 villages by default) into a fresh
-database through the same use case the consumer runs, timing JSON decoding and applying
-together (the replay rate), then times the queries (median of ``--repeats`` runs).
+database, timing JSON decoding and applying together (the replay rate): with ``--bulk``
+through the bulk rebuild (:class:`~services.reporting.service.Rebuild`), else through the
+use case the consumer runs batch by batch. It then times the queries and the XLSX exports
+(median of ``--repeats`` runs).
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from typing import Any
 import orjson
 
 from services.reporting.adapters.areas_file import areas_from_rows
+from services.reporting.adapters.export_book import xlsx_bytes
 from services.reporting.adapters.repository import ReportingUnitOfWork
 from services.reporting.app import MIGRATIONS
 from services.reporting.service import (
+    Rebuild,
     TableKind,
     apply_area_registry,
     apply_classifications,
@@ -57,7 +61,13 @@ def _median_ms(run: Callable[[], object], repeats: int) -> tuple[float, float]:
 
 
 def load(
-    database_url: str, n: int, communes: int, villages: int, batch: int, scattered: bool
+    database_url: str,
+    n: int,
+    communes: int,
+    villages: int,
+    batch: int,
+    scattered: bool,
+    bulk: bool = False,
 ) -> dict[str, float]:
     """Fill a fresh database with ``n`` households; returns the replay figures."""
     engine = create_db_engine(database_url)
@@ -69,6 +79,7 @@ def load(
     done = 0
     now = datetime.now(UTC)
     per_village = None if scattered else -(-n // (communes * villages))
+    rebuild = Rebuild() if bulk else None
     while done < n:
         size = min(batch, n - done)
         bodies = [
@@ -84,12 +95,22 @@ def load(
         start, start_cpu = time.perf_counter(), time.process_time()
         events = [HouseholdClassified.from_json(b) for b in bodies]
         decoded = time.perf_counter()
-        apply_classifications(ReportingUnitOfWork(engine), events, now)
+        if rebuild is not None:
+            rebuild.add(events)
+        else:
+            apply_classifications(ReportingUnitOfWork(engine), events, now)
         end = time.perf_counter()
         cpu += time.process_time() - start_cpu
         decode_s += decoded - start
         busy += end - start
         done += size
+    write_s = 0.0
+    if rebuild is not None:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        rebuild.write(ReportingUnitOfWork(engine), now)
+        write_s = time.perf_counter() - start
+        busy += write_s
+        cpu += time.process_time() - start_cpu
     engine.dispose()
     return {
         "events": n,
@@ -98,6 +119,7 @@ def load(
         "decode_share": decode_s / busy,
         "apply_per_s": n / (busy - decode_s),
         "per_cpu_s": n / cpu,
+        "write_s": write_s,
     }
 
 
@@ -130,6 +152,15 @@ def queries(database_url: str, repeats: int, commune: str) -> dict[str, tuple[fl
         "poor household list, first 500 (province)": lambda: household_list(
             uow(), standard_id=STANDARD, kind="poor"
         ),
+        "XLSX export: province full book by commune, published (suppressed)": lambda: xlsx_bytes(
+            report_book(uow(), standard_id=STANDARD, suppress=True)
+        ),
+        "XLSX export: province full book by commune, unsuppressed": lambda: xlsx_bytes(
+            report_book(uow(), standard_id=STANDARD)
+        ),
+        "XLSX export: province full book by village, unsuppressed": lambda: xlsx_bytes(
+            report_book(uow(), standard_id=STANDARD, by="village")
+        ),
     }
     out = {name: _median_ms(run, repeats) for name, run in cases.items()}
     engine.dispose()
@@ -153,13 +184,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="each next event in the next commune (worst case) instead of village by village",
     )
+    parser.add_argument(
+        "--bulk", action="store_true", help="load through the bulk rebuild (Rebuild)"
+    )
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'reporting.db'}"
         print(f"load average before: {_load()}")
         if not args.queries_only:
-            replay = load(url, args.n, args.communes, args.villages, args.batch, args.scattered)
+            replay = load(
+                url, args.n, args.communes, args.villages, args.batch, args.scattered, args.bulk
+            )
             print(
                 f"replay: {replay['events']:,} classification events in "
                 f"{replay['seconds']:.1f} s = {replay['events_per_s']:,.0f} events/s decoded "
@@ -167,6 +203,11 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"{replay['apply_per_s']:,.0f}/s); {replay['per_cpu_s']:,.0f} events per "
                 f"CPU-second of this process; batches of {args.batch}, "
                 f"{'scattered' if args.scattered else 'village by village'}"
+                + (
+                    f"; bulk rebuild, final write {replay['write_s']:.1f} s"
+                    if args.bulk
+                    else "; event by event (the consumer's use case)"
+                )
             )
             print(f"load average after replay: {_load()}")
         for name, (ms, cpu_ms) in queries(url, args.repeats, "99000").items():

@@ -8,8 +8,14 @@ from datetime import UTC, datetime
 from services.reporting.adapters.repository import ReportingUnitOfWork
 from services.reporting.domain.definitions import ReportDefinitions
 from services.reporting.metrics import ReportingMetrics
-from services.reporting.service import apply_classifications, apply_support
+from services.reporting.service import (
+    LoanEvent,
+    apply_classifications,
+    apply_loans,
+    apply_support,
+)
 from shared.contracts.classifications import HouseholdClassified
+from shared.contracts.credit import LoanDisbursed, LoanExtended, LoanRepaid, LoanWrittenOff
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
 from shared.runtime import Runtime
@@ -32,6 +38,28 @@ def register(rt: Runtime, metrics: ReportingMetrics, definitions: ReportDefiniti
         n = await asyncio.to_thread(apply_support, uow(), events, datetime.now(UTC))
         metrics.applied.labels("TrainingEnrolled").inc(n)
 
+    async def apply_credit(events: list[LoanEvent]) -> None:
+        n = await asyncio.to_thread(apply_loans, uow(), events, datetime.now(UTC))
+        if events:
+            metrics.applied.labels(events[0].event_type).inc(n)
+
+    async def on_loan_disbursed(events: list[LoanDisbursed]) -> None:
+        await apply_credit(list(events))
+
+    async def on_loan_repaid(events: list[LoanRepaid]) -> None:
+        await apply_credit(list(events))
+
+    async def on_loan_extended(events: list[LoanExtended]) -> None:
+        await apply_credit(list(events))
+
+    async def on_loan_written_off(events: list[LoanWrittenOff]) -> None:
+        await apply_credit(list(events))
+
+    loan_book = "The loan book (principal outstanding, open instalments) for support outcomes."
+    rt.subscribe(LoanDisbursed, on_loan_disbursed, description=loan_book)
+    rt.subscribe(LoanRepaid, on_loan_repaid, description=loan_book)
+    rt.subscribe(LoanExtended, on_loan_extended, description=loan_book)
+    rt.subscribe(LoanWrittenOff, on_loan_written_off, description=loan_book)
     rt.subscribe(
         HouseholdClassified,
         on_household_classified,

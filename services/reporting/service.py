@@ -13,6 +13,7 @@ Query functions take the caller's ``area`` (figures outside it are never read) a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
@@ -29,6 +30,7 @@ from services.reporting.adapters.repository import (
     SupportTotal,
 )
 from services.reporting.domain import mpi as af
+from services.reporting.domain import outcomes as oc
 from services.reporting.domain import tables as tb
 from services.reporting.domain.areas import (
     DEPTH,
@@ -66,11 +68,16 @@ from services.reporting.domain.targets import (
     target,
 )
 from services.reporting.domain.values import Counts, Rate, RoundKey, parse_stage
+from shared.access.model import Actor as AuditActor
+from shared.access.model import Area as AccessArea
 from shared.contracts.classifications import HouseholdClassified
-from shared.contracts.codes import PovertyStatus, ReviewStage
+from shared.contracts.codes import PovertyStatus, ReviewStage, SupportKind
+from shared.contracts.credit import LoanDisbursed, LoanExtended, LoanRepaid, LoanWrittenOff
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
 from shared.errors import DomainError, ErrorKind, not_found
+
+PRODUCER = "reporting"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +147,73 @@ def apply_classifications(
         return len(fresh)
 
 
+class Rebuild:
+    """Rebuild the classification projections from the streams in bulk: events are added in
+    any order and batching (each event id once; per household, round, standard and stage the
+    latest survey wins, as in :func:`apply_classifications`); :meth:`write` then writes every
+    household row, cell, round and processed id once, in one transaction, into empty
+    projections. Gives the same tables as applying the events one batch at a time (tested),
+    without reading back or updating a row per event. Run it with reporting's consumers
+    stopped, after :func:`clear_projections`; support's streams are replayed through their
+    own use cases."""
+
+    def __init__(self, definitions: ReportDefinitions | None = None) -> None:
+        self.definitions = definitions or ReportDefinitions()
+        self.latest: dict[tuple[int, str, str, str], HouseholdFacts] = {}
+        self.seen: set[str] = set()
+        self.tally: dict[tuple[str, str], int] = {}
+        self.structures: dict[str, list[IndicatorRef]] = {}
+
+    def add(self, events: Iterable[HouseholdClassified]) -> int:
+        """Take events in (returns how many were new)."""
+        n = 0
+        d, latest, seen, tally = self.definitions, self.latest, self.seen, self.tally
+        for e in events:
+            eid = str(e.event_id)
+            if eid in seen:
+                continue
+            seen.add(eid)
+            n += 1
+            p = e.payload
+            tk = (e.event_type, p.standard_id)
+            tally[tk] = tally.get(tk, 0) + 1
+            if p.indicators and p.standard_id not in self.structures:
+                self.structures[p.standard_id] = [
+                    IndicatorRef(i.code, i.dimension) for i in p.indicators
+                ]
+            key = _key(e)
+            order = _order(e)
+            cur = latest.get(key)
+            if cur is None or order >= cur.order_key:
+                latest[key] = household_facts(p, d, order_key=order)
+        return n
+
+    def write(self, uow: ReportingUnitOfWork, now: datetime, chunk: int = 20_000) -> int:
+        """Write what was added (returns the number of household rows)."""
+        facts = list(self.latest.values())
+        deltas: dict[CellKey, list[int]] = {}
+        provinces: dict[str, str] = {}
+        for f in facts:
+            _add(deltas, f, 1)
+            provinces[f.commune_code] = f.province_code
+        with uow:
+            if uow.households.any():
+                msg = "a bulk rebuild writes into empty projections: clear them first"
+                raise RuntimeError(msg)
+            for i in range(0, len(facts), chunk):
+                uow.households.insert_fresh(facts[i : i + chunk])
+            uow.cells.add(_with_communes(deltas), provinces)
+            uow.rounds.add(
+                {RoundKey(f.review_year, f.standard_id, ReviewStage(f.stage)) for f in facts}
+            )
+            for standard_id, refs in self.structures.items():
+                uow.rounds.add_structure(standard_id, refs)
+            uow.tallies.add(self.tally)
+            uow.mark_ids_processed(sorted(self.seen), now)
+            uow.commit()
+        return len(facts)
+
+
 def _key(e: HouseholdClassified) -> tuple[int, str, str, str]:
     p = e.payload
     return (p.review_year, p.standard_id, p.stage.value, p.household_code)
@@ -201,6 +275,7 @@ def apply_support(
                     "programme_code": p.programme_code,
                     "amount_vnd": p.amount_vnd,
                     "disbursed_on": p.disbursed_on,
+                    "helping_organisation": p.helping_organisation,
                 }
                 for p in (e.payload for e in fresh if isinstance(e, SupportDisbursed))
             ]
@@ -212,8 +287,44 @@ def apply_support(
                     "household_code": p.household_code,
                     "commune_code": p.commune_code,
                     "job_linkage": p.job_linkage,
+                    "member_no": p.member_no,
+                    "starts_on": p.starts_on,
                 }
                 for p in (e.payload for e in fresh if isinstance(e, TrainingEnrolled))
+            ]
+        )
+        tally: dict[tuple[str, str], int] = {}
+        for e in fresh:
+            tally[(e.event_type, "")] = tally.get((e.event_type, ""), 0) + 1
+        uow.tallies.add(tally)
+        uow.mark_processed(fresh, now)
+        uow.commit()
+        return len(fresh)
+
+
+LoanEvent = LoanDisbursed | LoanRepaid | LoanExtended | LoanWrittenOff
+
+
+def apply_loans(uow: ReportingUnitOfWork, events: Sequence[LoanEvent], now: datetime) -> int:
+    """Keep each loan as its latest credit event left it (every credit event carries the
+    loan's state after it: status, principal outstanding, open instalments)."""
+    with uow:
+        fresh = [e for e in uow.unseen(events) if isinstance(e, LoanEvent)]
+        uow.ledger.save_loans(
+            [
+                {
+                    "loan_id": p.loan_id,
+                    "household_code": p.household_code,
+                    "commune_code": p.commune_code,
+                    "programme_code": p.programme_code,
+                    "status": p.status.value,
+                    "outstanding_vnd": p.outstanding_vnd,
+                    "open_instalments": json.dumps(
+                        [[i.due_on.isoformat(), i.principal_vnd] for i in p.open_instalments]
+                    ),
+                    "order_key": f"{e.occurred_at.astimezone(UTC).isoformat()}|{e.event_id}",
+                }
+                for e, p in ((e, e.payload) for e in fresh)
             ]
         )
         tally: dict[tuple[str, str], int] = {}
@@ -360,6 +471,59 @@ def resolve_scope(
     return Scope(key, tree, ref, level, structure)
 
 
+@dataclass(frozen=True, slots=True)
+class AreaCover:
+    """What an area code covers, for access checks: its level (None: not in the registry)
+    and the communes it spans (a village: its commune)."""
+
+    code: str
+    level: AreaLevel | None
+    communes: frozenset[str]
+
+
+def area_cover(uow: ReportingUnitOfWork, code: str) -> AreaCover:
+    """The communes area ``code`` spans (a code the registry lacks is taken as a commune's:
+    the query refuses it later if no figures have it)."""
+    with uow:
+        tree = uow.areas.tree()
+    a = tree.get(code)
+    if a is None:
+        return AreaCover(code, None, frozenset({code}))
+    if a.level is AreaLevel.COMMUNE:
+        return AreaCover(code, a.level, frozenset({code}))
+    if a.level is AreaLevel.VILLAGE:
+        return AreaCover(code, a.level, frozenset({a.parent_code} if a.parent_code else ()))
+    communes = frozenset(
+        x.code
+        for x in tree.areas.values()
+        if x.level is AreaLevel.COMMUNE
+        and (a.level is AreaLevel.PROVINCE or x.former_district_code == a.code)
+    )
+    return AreaCover(code, a.level, communes)
+
+
+def known_rounds(uow: ReportingUnitOfWork) -> list[RoundKey]:
+    """Every round with figures (standard, year, stage), newest first."""
+    with uow:
+        keys = uow.rounds.all()
+    return sorted(keys, key=lambda k: (k.standard_id, -k.review_year, k.stage.value))
+
+
+def area_list(uow: ReportingUnitOfWork) -> list[AreaRef]:
+    """The registry's areas as report rows name them (province, former districts,
+    communes, villages)."""
+    with uow:
+        tree = uow.areas.tree()
+    order = {AreaLevel.PROVINCE: 0, AreaLevel.FORMER_DISTRICT: 1, AreaLevel.COMMUNE: 2}
+    return sorted(
+        (
+            AreaRef(a.code, a.level, a.name_vi, a.name_en, tree.parent_in_rollup(a))
+            for a in tree.areas.values()
+        ),
+        key=lambda a: (order.get(a.level, 3), a.code),
+    )
+
+
 # the book --------------------------------------------------------------------------------------
 
 
@@ -432,6 +596,20 @@ def _build(
     if kind is TableKind.LOW_INCOME_WORKERS:
         return tb.low_income_table(rows)
     return af.mpi_table(rows, scope.structure, cutoff)
+
+
+def table_catalogue(config: ReportConfig | None = None) -> list[tuple[str, str, str]]:
+    """(key, Vietnamese title, English title) of every table of the book."""
+    cfg = config or ReportConfig()
+    empty = Scope(
+        RoundKey(0, "", ReviewStage.RECOGNISED),
+        AreaTree.of([]),
+        None,
+        AreaLevel.COMMUNE,
+        Structure((), 1, {}),
+    )
+    tables = (_build(kind, [], empty, cfg, cfg.definitions.mpi.cutoff) for kind in TableKind)
+    return [(t.key, t.title_vi, t.title_en) for t in tables]
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,14 +754,18 @@ class SupportSource(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class LedgerSupport:
-    """Support received as recorded from ``support.disbursed`` (no sponsor yet: the event
-    does not name one reporting keeps)."""
+    """Support received as recorded from ``support.disbursed``; the sponsor is the helping
+    organisation named on the household's latest support."""
 
     uow: ReportingUnitOfWork
 
     def received(self, household_codes: Sequence[str]) -> Mapping[str, HouseholdSupport]:
         got = self.uow.ledger.received(household_codes)
-        return {code: HouseholdSupport(by_kind) for code, by_kind in got.items()}
+        sponsors = self.uow.ledger.sponsors(household_codes)
+        return {
+            code: HouseholdSupport(got.get(code, {}), sponsors.get(code))
+            for code in set(got) | set(sponsors)
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -677,11 +859,17 @@ class TargetInput:
 
 
 def set_targets(
-    uow: ReportingUnitOfWork, items: Sequence[TargetInput], actor: Actor, now: datetime
+    uow: ReportingUnitOfWork,
+    items: Sequence[TargetInput],
+    actor: Actor,
+    now: datetime,
+    *,
+    audit: AuditActor | None = None,
 ) -> list[Target]:
     """Store planned reductions (replacing earlier ones for the same area, year and measure).
     Entered by the province; areas must be communes, former districts or provinces of the
-    registry."""
+    registry. ``audit``: who, as the audit trail records it (one entry per target, staged in
+    the same transaction)."""
     if actor.role is not Role.PROVINCE:
         raise DomainError(
             "actor",
@@ -703,6 +891,25 @@ def set_targets(
                     f"Targets are set for communes, former districts or provinces, not {a.code}.",
                 )
         uow.targets.put(checked, actor.user_id, now)
+        if audit is not None:
+            for t in checked:
+                a = tree.get(t.area_code)
+                uow.audit(
+                    audit,
+                    "report.target_set",
+                    "report_target",
+                    f"{t.review_year}/{t.area_code}/{t.measure.value}",
+                    service=PRODUCER,
+                    area=AccessArea(
+                        commune=t.area_code if a and a.level is AreaLevel.COMMUNE else None
+                    ),
+                    after={
+                        "review_year": t.review_year,
+                        "area_code": t.area_code,
+                        "measure": t.measure.value,
+                        "planned_reduction": str(t.planned_reduction),
+                    },
+                )
         uow.commit()
     return checked
 
@@ -856,10 +1063,13 @@ def signoff_step(
     actor: Actor,
     now: datetime,
     reason: str | None = None,
+    audit: AuditActor | None = None,
 ) -> SignoffView:
     """Take a sign-off step (submit, approve, return, reopen) on a commune's recognised
     figures for a round. Submitting stores the figures as they are now; approving freezes
-    the submitted figures as the next version. 409 if another step was taken meanwhile."""
+    the submitted figures as the next version. 409 if another step was taken meanwhile.
+    ``audit``: who, as the audit trail records it (the entry is staged in the same
+    transaction as the step; the reason stays in the sign-off trail)."""
     st = Step(step)
     with uow:
         key = _signoff_key(uow, standard_id, review_year, commune_code)
@@ -887,6 +1097,22 @@ def signoff_step(
                 raise RuntimeError(msg)
             uow.signoffs.add_version(after, after.submitted_hash, content, actor, now)
         uow.signoffs.add_step(after, record)
+        if audit is not None:
+            uow.audit(
+                audit,
+                f"report.{st.value}",
+                "report_signoff",
+                f"{review_year}/{standard_id}/{commune_code}",
+                service=PRODUCER,
+                area=AccessArea(commune=commune_code),
+                before={"state": current.state.value, "version": current.approved_version},
+                after={
+                    "state": after.state.value,
+                    "version": after.approved_version,
+                    "content_hash": record.content_hash,
+                    "reason_given": bool(reason),
+                },
+            )
         uow.commit()
     return signoff_status(
         uow, standard_id=standard_id, review_year=review_year, commune_code=commune_code
@@ -927,6 +1153,91 @@ def frozen_figures(
     if found is None:
         raise not_found("version", "phiên bản đã phê duyệt", "approved version", str(n))
     return found
+
+
+# support outcomes ------------------------------------------------------------------------------
+
+
+def support_outcomes(
+    uow: ReportingUnitOfWork,
+    *,
+    standard_id: str,
+    review_year: int | None = None,
+    stage: str | ReviewStage | None = None,
+    area: str | None = None,
+    as_of: date,
+    support_from: date | None = None,
+    support_to: date | None = None,
+    suppress: bool = False,
+    config: ReportConfig | None = None,
+) -> oc.Outcomes:
+    """Support outcomes of round Y's lists in ``area``: coverage of each kind among its poor
+    and near-poor households, training coverage of their workers against the goal, and the
+    exit rate at round Y+1 of households that received each kind against those that did not
+    (an association). Support counted: disbursed from ``support_from`` to ``support_to``
+    (default: the year after the round, the year the round's lists are supported in). The
+    loan book: active loans in the area at ``as_of``."""
+    cfg = config or ReportConfig()
+    with uow:
+        scope = resolve_scope(
+            uow, standard_id=standard_id, review_year=review_year, stage=stage, area=area
+        )
+        y = scope.key.review_year
+        start = support_from or date(y + 1, 1, 1)
+        end = support_to or date(y + 1, 12, 31)
+        if start > end:
+            raise DomainError(
+                "support_from",
+                "Ngày bắt đầu phải trước ngày kết thúc.",
+                "The start date must not be after the end date.",
+                code="invalid_period",
+            )
+        communes = _communes_in(scope, uow)
+        rows = uow.ledger.outcome_households(scope.key, communes)
+        received = uow.ledger.kinds_received(scope.key, communes, start, end)
+        trainees = uow.ledger.trainees(scope.key, communes, end)
+        loan_rows = uow.ledger.loan_rows(communes)
+    village = scope.area.code if scope.area and scope.area.level is AreaLevel.VILLAGE else None
+    if village is not None:  # a village's households only
+        rows = [r for r in rows if r["village_code"] == village]
+    listed = [
+        oc.ListedHousehold(
+            r["household_code"],
+            r["commune_code"],
+            r["status"],
+            r["newly_escaped_until"] is not None,
+            int(r["workers"]),
+            r["next_status"],
+        )
+        for r in rows
+    ]
+    kinds = [k.value for k in SupportKind]
+    goal = Fraction(cfg.definitions.training.goal_percent) / 100
+    out = oc.Outcomes(
+        y,
+        start,
+        end,
+        tuple(oc.coverage(listed, received, kinds)),
+        oc.loan_book(
+            (
+                oc.Loan(
+                    r["loan_id"],
+                    r["commune_code"],
+                    r["status"],
+                    int(r["outstanding_vnd"]),
+                    tuple(
+                        (date.fromisoformat(d), int(p))
+                        for d, p in json.loads(r["open_instalments"])
+                    ),
+                )
+                for r in loan_rows
+            ),
+            as_of,
+        ),
+        oc.training_coverage(listed, trainees, goal),
+        oc.exit_rates(listed, received, kinds),
+    )
+    return oc.suppress_outcomes(out, cfg.threshold) if suppress else out
 
 
 # support, tallies and the compatibility counts -------------------------------------------------

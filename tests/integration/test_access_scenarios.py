@@ -738,6 +738,69 @@ def test_reports_show_only_my_communes(redis_url: str, database_url: str, minter
     assert support.status_code == 200
 
 
+def test_report_book_routes_keep_to_my_area(
+    redis_url: str, database_url: str, minter: Minter
+) -> None:
+    settings = ReportingSettings(redis_url=redis_url, database_url=database_url)
+    app = reporting_app(settings)
+    with TestClient(app) as client:
+        apply_classifications(
+            ReportingUnitOfWork(app.state.runtime.engine),
+            [classified_event(1), classified_event(2, commune_code="04681")],
+            NOW,
+        )
+        officer = minter.headers("commune_officer", ["commune:04570"])
+        analyst = minter.headers("province_analyst", ["province:15"])
+        asked = {"stage": "proposed"}
+        for path in ("/reports/tables/summary", "/reports/mpi"):
+            mine = client.get(path, params=asked, headers=officer).json()["rows"]
+            everything = client.get(path, params=asked, headers=analyst).json()["rows"]
+            assert {r["area"]["code"] for r in mine} <= {"04570", "04570-01"}, path
+            assert {"04570", "04681"} <= {r["area"]["code"] for r in everything}, path
+            there = client.get(path, params={**asked, "area": "04681"}, headers=officer)
+            assert there.status_code == 403, path
+        areas = client.get("/reports/areas", headers=officer).json()
+        assert {a["code"] for a in areas} >= {"04570", "04570-01"}
+        assert {a["code"][:5] for a in areas} == {"04570"}
+        book = client.get("/reports/book", params=asked, headers=officer).json()
+        assert all(r["area"]["code"].startswith("04570") for t in book["tables"] for r in t["rows"])
+        assert (
+            client.get(
+                "/reports/export", params={**asked, "area": "04681"}, headers=officer
+            ).status_code
+            == 403
+        )
+        assert (
+            client.get(
+                "/reports/lists/poor", params={**asked, "area": "04681"}, headers=officer
+            ).status_code
+            == 403
+        )
+        assert (
+            client.get(
+                "/reports/targets", params={"year": 2026, "area": "04681"}, headers=officer
+            ).status_code
+            == 403
+        )
+        assert (
+            client.get(
+                "/reports/support-outcomes", params={**asked, "area": "04681"}, headers=officer
+            ).status_code
+            == 403
+        )
+        body = {
+            "items": [
+                {
+                    "review_year": 2026,
+                    "area_code": "04570",
+                    "measure": "poor_rate",
+                    "planned_reduction": "1",
+                }
+            ]
+        }
+        assert client.put("/reports/targets", json=body, headers=officer).status_code == 403
+
+
 # access ----------------------------------------------------------------------------------------
 
 

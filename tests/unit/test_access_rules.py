@@ -144,6 +144,15 @@ SCENARIOS: dict[tuple[str, str, str], str] = {
     ("reporting", "GET", "/reports/summary"): "test_reports_show_only_my_communes",
     ("reporting", "GET", "/reports/changes"): "test_reports_show_only_my_communes",
     ("reporting", "GET", "/reports/support"): "test_reports_show_only_my_communes",
+    ("reporting", "GET", "/reports/tables/{table}"): "test_report_book_routes_keep_to_my_area",
+    ("reporting", "GET", "/reports/book"): "test_report_book_routes_keep_to_my_area",
+    ("reporting", "GET", "/reports/areas"): "test_report_book_routes_keep_to_my_area",
+    ("reporting", "GET", "/reports/mpi"): "test_report_book_routes_keep_to_my_area",
+    ("reporting", "GET", "/reports/lists/{kind}"): "test_report_book_routes_keep_to_my_area",
+    ("reporting", "GET", "/reports/targets"): "test_report_book_routes_keep_to_my_area",
+    ("reporting", "PUT", "/reports/targets"): "test_report_book_routes_keep_to_my_area",
+    ("reporting", "GET", "/reports/export"): "test_report_book_routes_keep_to_my_area",
+    ("reporting", "GET", "/reports/support-outcomes"): "test_report_book_routes_keep_to_my_area",
     ("access", "GET", "/audit"): "test_audit_trail_is_filtered_to_the_auditors_area",
 }
 SCENARIO_FILE = Path(__file__).resolve().parents[1] / "integration" / "test_access_scenarios.py"

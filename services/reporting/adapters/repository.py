@@ -19,6 +19,7 @@ from services.reporting.adapters.tables import (
     cells,
     households,
     indicators,
+    loans,
     plumbing,
     rounds,
     signoff_steps,
@@ -151,6 +152,17 @@ class Households:
             households,
             [_row(f) for f in facts],
             keys=["review_year", "standard_id", "stage", "household_code"],
+        )
+
+    def insert_fresh(self, facts: Sequence[HouseholdFacts]) -> None:
+        """Plain inserts into an empty table (a bulk rebuild: each key once)."""
+        _executemany(
+            self.conn, "households.insert", lambda: sa.insert(households), [_row(f) for f in facts]
+        )
+
+    def any(self) -> bool:
+        return (
+            self.conn.execute(sa.select(households.c.household_code).limit(1)).first() is not None
         )
 
     def listed(
@@ -811,6 +823,108 @@ class SupportLedger:
                 by[kind] = by.get(kind, 0) + int(amount)
         return out
 
+    def sponsors(self, household_codes: Sequence[str]) -> dict[str, str]:
+        """Per household: the organisation named on its latest support helped by one."""
+        out: dict[str, tuple[Any, str]] = {}
+        t = support
+        for i in range(0, len(household_codes), _CHUNK):
+            q = sa.select(t.c.household_code, t.c.disbursed_on, t.c.helping_organisation).where(
+                t.c.household_code.in_(household_codes[i : i + _CHUNK]),
+                t.c.helping_organisation.is_not(None),
+            )
+            for code, on, org in self.conn.execute(q):
+                cur = out.get(code)
+                if cur is None or on >= cur[0]:
+                    out[code] = (on, org)
+        return {k: v[1] for k, v in out.items()}
+
+    def save_loans(self, rows: Sequence[dict[str, Any]]) -> None:
+        upsert_latest(self.conn, loans, rows, keys=["loan_id"])
+
+    def loan_rows(self, communes: Sequence[str] | None) -> list[dict[str, Any]]:
+        t = loans
+        q = sa.select(
+            t.c.loan_id, t.c.commune_code, t.c.status, t.c.outstanding_vnd, t.c.open_instalments
+        )
+        if communes is not None:
+            q = q.where(t.c.commune_code.in_(list(communes)))
+        return [dict(r._mapping) for r in self.conn.execute(q)]
+
+    def outcome_households(
+        self, key: RoundKey, communes: Sequence[str] | None
+    ) -> list[dict[str, Any]]:
+        """Poor, near-poor and newly escaped households of a round, with their status in
+        the next round (None: not classified there)."""
+        h, n = households.alias("h"), households.alias("n")
+        join = h.outerjoin(
+            n,
+            sa.and_(
+                n.c.review_year == key.review_year + 1,
+                n.c.standard_id == h.c.standard_id,
+                n.c.stage == h.c.stage,
+                n.c.household_code == h.c.household_code,
+            ),
+        )
+        q = (
+            sa.select(
+                h.c.household_code,
+                h.c.commune_code,
+                h.c.village_code,
+                h.c.status,
+                h.c.newly_escaped_until,
+                h.c.workers,
+                n.c.status.label("next_status"),
+            )
+            .select_from(join)
+            .where(*self._round(h, key, communes))
+            .where(
+                sa.or_(h.c.status.in_(["poor", "near_poor"]), h.c.newly_escaped_until.is_not(None))
+            )
+        )
+        return [dict(r._mapping) for r in self.conn.execute(q)]
+
+    @staticmethod
+    def _round(h: Any, key: RoundKey, communes: Sequence[str] | None) -> list[Any]:
+        where = [
+            h.c.review_year == key.review_year,
+            h.c.standard_id == key.standard_id,
+            h.c.stage == key.stage.value,
+        ]
+        if communes is not None:
+            where.append(h.c.commune_code.in_(list(communes)))
+        return where
+
+    def kinds_received(
+        self, key: RoundKey, communes: Sequence[str] | None, start: Any, end: Any
+    ) -> dict[str, frozenset[str]]:
+        """Per household of the round: the kinds of support disbursed to it in [start, end]."""
+        h, t = households.alias("h"), support
+        q = (
+            sa.select(t.c.household_code, t.c.kind)
+            .select_from(t.join(h, h.c.household_code == t.c.household_code))
+            .where(*self._round(h, key, communes))
+            .where(t.c.disbursed_on >= start, t.c.disbursed_on <= end)
+            .distinct()
+        )
+        out: dict[str, set[str]] = {}
+        for code, kind in self.conn.execute(q):
+            out.setdefault(code, set()).add(kind)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def trainees(self, key: RoundKey, communes: Sequence[str] | None, end: Any) -> dict[str, int]:
+        """Per household of the round: distinct members enrolled in training by ``end``
+        (enrolments without a member count one each)."""
+        h, t = households.alias("h"), training
+        member = sa.func.coalesce(sa.cast(t.c.member_no, sa.String), t.c.enrolment_id)
+        q = (
+            sa.select(t.c.household_code, sa.func.count(sa.distinct(member)))
+            .select_from(t.join(h, h.c.household_code == t.c.household_code))
+            .where(*self._round(h, key, communes))
+            .where(sa.or_(t.c.starts_on.is_(None), t.c.starts_on <= end))
+            .group_by(t.c.household_code)
+        )
+        return {code: int(n) for code, n in self.conn.execute(q)}
+
 
 class ReportingUnitOfWork(SqlUnitOfWork):
     """One transaction over reporting's tables; rolls back unless committed."""
@@ -849,6 +963,20 @@ class ReportingUnitOfWork(SqlUnitOfWork):
     @property
     def ledger(self) -> SupportLedger:
         return SupportLedger(self.conn)
+
+    def mark_ids_processed(self, event_ids: Sequence[str], now: datetime) -> None:
+        """Record event ids as processed in bulk (a rebuild; plain inserts)."""
+        table = plumbing.processed
+        at: Any = now
+        if self.conn.dialect.name == "sqlite":  # SQLAlchemy's storage format for SQLite
+            at = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        for i in range(0, len(event_ids), 50_000):
+            _executemany(
+                self.conn,
+                "processed.insert",
+                lambda: sa.insert(table),
+                [{"event_id": e, "processed_at": at} for e in event_ids[i : i + 50_000]],
+            )
 
     def clear_projections(self) -> None:
         """Empty every table rebuilt from the streams, and the processed event ids."""

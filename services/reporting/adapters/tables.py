@@ -229,15 +229,34 @@ class SupportRow(ReportingModel, table=True):
     programme_code: str = Field(max_length=32)
     amount_vnd: int = Field(sa_type=COUNT)
     disbursed_on: date
+    helping_organisation: str | None = Field(default=None, max_length=128)
 
 
 class TrainingRow(ReportingModel, table=True):
     __tablename__ = "training"
 
     enrolment_id: str = Field(primary_key=True, max_length=64)
-    household_code: str = Field(max_length=64)
+    household_code: str = Field(max_length=64, index=True)
     commune_code: str = Field(max_length=16, index=True)
     job_linkage: bool
+    member_no: int | None = Field(default=None)
+    starts_on: date | None = Field(default=None)
+
+
+class LoanRow(ReportingModel, table=True):
+    """A loan as its latest credit event left it (latest wins by ``order_key``)."""
+
+    __tablename__ = "loan"
+
+    loan_id: str = Field(primary_key=True, max_length=64)
+    household_code: str = Field(max_length=64)
+    commune_code: str = Field(max_length=16, index=True)
+    programme_code: str = Field(max_length=32)
+    status: str = Field(max_length=16)
+    outstanding_vnd: int = Field(sa_type=COUNT)
+    open_instalments: str = Field(sa_type=sa.Text)
+    """JSON list of [due date, principal due] of the unpaid instalments."""
+    order_key: str = Field(max_length=128)
 
 
 plumbing = plumbing_tables(metadata)
@@ -254,6 +273,7 @@ signoff_steps = SignoffStepRow.__table__  # type: ignore[attr-defined]
 tallies = EventTally.__table__  # type: ignore[attr-defined]
 support = SupportRow.__table__  # type: ignore[attr-defined]
 training = TrainingRow.__table__  # type: ignore[attr-defined]
+loans = LoanRow.__table__  # type: ignore[attr-defined]
 
-PROJECTIONS = (households, cells, rounds, indicators, tallies, support, training)
+PROJECTIONS = (households, cells, rounds, indicators, tallies, support, training, loans)
 """Tables rebuilt from the streams (a replay empties them and the processed ids first)."""

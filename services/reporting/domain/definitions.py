@@ -57,6 +57,10 @@ class Targets(Sourced):
     met_tolerance_points: Decimal = Field(default=Decimal("0.005"), ge=0, le=1)
 
 
+class TrainingGoal(Sourced):
+    goal_percent: Decimal = Field(default=Decimal(100), ge=0, le=100)
+
+
 class ReportDefinitions(_Frozen):
     schema_version: int = 1
     children: Children = Children()
@@ -65,3 +69,4 @@ class ReportDefinitions(_Frozen):
     labour_capacity: LabourCapacity = LabourCapacity()
     mpi: MpiCutoff = MpiCutoff()
     targets: Targets = Targets()
+    training: TrainingGoal = TrainingGoal()

@@ -1,0 +1,237 @@
+"""The year-end book as files: XLSX (one sheet per table, print-ready) and CSV (one table).
+
+Headers are bilingual, rows carry area codes and names, parents (totals) come first and are
+set in bold. Every cell goes through ``shared.spreadsheet_cells`` (text is never a formula);
+hidden figures are written as ``x`` with a note under the table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from copy import copy
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from services.reporting.domain.tables import Row, Table
+from services.reporting.service import Book
+from shared.spreadsheet_cells import csv_row, set_xlsx_cell
+
+HIDDEN = "x"
+LEVEL_NAMES = {
+    "province": ("Tỉnh", "Province"),
+    "former_district": ("Huyện (cũ)", "Former district"),
+    "commune": ("Xã", "Commune"),
+    "village": ("Thôn", "Village"),
+}
+STAGE_NAMES = {"proposed": ("đề xuất", "proposed"), "recognised": ("công nhận", "recognised")}
+AREA_HEADERS = (
+    ("Mã địa bàn", "Area code"),
+    ("Tên địa bàn", "Area name"),
+    ("Cấp", "Level"),
+)
+UNITS = (("Hộ", "Households"), ("Khẩu", "Persons"))
+
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=13)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_THIN = Side(style="thin", color="999999")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def _sheet_name(table: Table, used: set[str]) -> str:
+    """Excel sheet names: at most 31 characters, unique."""
+    name = table.key[:31]
+    n = 2
+    while name in used:
+        suffix = f"_{n}"
+        name = table.key[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(name)
+    return name
+
+
+def _caption(book: Book) -> tuple[str, str]:
+    k = book.key
+    stage_vi, stage_en = STAGE_NAMES.get(k.stage.value, (k.stage.value, k.stage.value))
+    area_vi = book.area.name_vi or book.area.code if book.area else "Toàn tỉnh"
+    area_en = (
+        (book.area.name_en or book.area.name_vi or book.area.code)
+        if book.area
+        else "Whole province"
+    )
+    by_vi, by_en = LEVEL_NAMES.get(book.by.value, (book.by.value, book.by.value))
+    return (
+        f"Kỳ rà soát {k.review_year} · chuẩn {k.standard_id} · số liệu {stage_vi} · "
+        f"{area_vi} · theo {by_vi.lower()}",
+        f"Review round {k.review_year} · standard {k.standard_id} · {stage_en} figures · "
+        f"{area_en} · by {by_en.lower()}",
+    )
+
+
+def _area_cells(r: Row) -> list[object]:
+    a = r.area
+    level_vi, level_en = LEVEL_NAMES.get(a.level.value, (a.level.value, a.level.value))
+    name = a.name_vi or a.code
+    if a.name_en and a.name_en != a.name_vi:
+        name = f"{name} ({a.name_en})"
+    return [a.code, name, f"{level_vi} / {level_en}"]
+
+
+def _figures(table: Table, r: Row) -> list[object]:
+    out: list[object] = []
+    for c in table.columns:
+        v = r.values.get(c.key)
+        out += [HIDDEN, HIDDEN] if v is None else [v.households, v.persons]
+    for rc in table.rates:
+        rates = r.rate(rc)
+        if rates is None:
+            out += [HIDDEN, HIDDEN]
+        else:
+            out += [
+                float(rates[0].percent_decimal()) if rates[0].whole else None,
+                float(rates[1].percent_decimal()) if rates[1].whole else None,
+            ]
+    return out
+
+
+def _body_styles(ws: Worksheet) -> dict[tuple[str, bool], StyleArray]:
+    """The style of each kind of body cell (count, rate, text; bold for totals), built once
+    on a scratch cell: setting fonts and borders cell by cell is most of openpyxl's time."""
+    out: dict[tuple[str, bool], StyleArray] = {}
+    for kind, fmt in (("count", "#,##0"), ("rate", "0.00"), ("text", "General")):
+        for bold in (False, True):
+            scratch = ws.cell(1, 16_000)
+            scratch.border = _BOX
+            scratch.number_format = fmt
+            scratch.font = _BOLD if bold else Font()
+            out[(kind, bold)] = copy(scratch._style)
+            del ws._cells[(1, 16_000)]
+    return out
+
+
+def _write_sheet(ws: Worksheet, book: Book, table: Table) -> None:
+    cap_vi, cap_en = _caption(book)
+    set_xlsx_cell(ws.cell(1, 1), table.title_vi)
+    ws.cell(1, 1).font = _TITLE
+    set_xlsx_cell(ws.cell(2, 1), table.title_en)
+    ws.cell(2, 1).font = Font(italic=True, size=11)
+    set_xlsx_cell(ws.cell(3, 1), cap_vi)
+    set_xlsx_cell(ws.cell(4, 1), cap_en)
+    head1, head2 = 6, 7
+    for i, (vi, en) in enumerate(AREA_HEADERS, start=1):
+        set_xlsx_cell(ws.cell(head1, i), f"{vi}\n{en}")
+        ws.merge_cells(start_row=head1, start_column=i, end_row=head2, end_column=i)
+    col = len(AREA_HEADERS) + 1
+    groups = [(c.label_vi, c.label_en, False) for c in table.columns] + [
+        (rc.label_vi, rc.label_en, True) for rc in table.rates
+    ]
+    for vi, en, is_rate in groups:
+        set_xlsx_cell(ws.cell(head1, col), f"{vi}\n{en}" + (" (%)" if is_rate else ""))
+        ws.merge_cells(start_row=head1, start_column=col, end_row=head1, end_column=col + 1)
+        for j, (uvi, uen) in enumerate(UNITS):
+            set_xlsx_cell(ws.cell(head2, col + j), f"{uvi}\n{uen}")
+        col += 2
+    last_col = col - 1
+    for row in ws.iter_rows(min_row=head1, max_row=head2, max_col=last_col):
+        for cell in row:
+            cell.font = _BOLD
+            cell.fill = _HEAD_FILL
+            cell.alignment = _WRAP
+            cell.border = _BOX
+    n_counts = len(AREA_HEADERS) + 2 * len(table.columns)
+    styles = _body_styles(ws)
+    r_no = head2 + 1
+    for r in table.rows:
+        bold = bool(r.children)
+        values = _area_cells(r) + _figures(table, r)
+        for j, v in enumerate(values, start=1):
+            cell = ws.cell(r_no, j)
+            if isinstance(v, float) and j > n_counts:
+                kind = "rate"
+            elif isinstance(v, int):
+                kind = "count"
+            else:
+                kind = "text"
+            cell._style = copy(styles[(kind, bold)])  # one style object per kind, not per cell
+            set_xlsx_cell(cell, v)  # after the style: it may set the quote prefix
+        r_no += 1
+    notes = [
+        f"Số liệu: {table.persons_vi.lower()} ở cột «Khẩu». / Persons: {table.persons_en.lower()}.",
+    ]
+    if table.suppression_threshold is not None:
+        t = table.suppression_threshold
+        notes.append(
+            f"{HIDDEN}: ô bị che (dựa trên dưới {t} hộ, hoặc che bổ sung để không suy ra được). / "
+            f"{HIDDEN}: hidden (under {t} households, or hidden so that none can be recovered)."
+        )
+    notes.append("Dòng in đậm là tổng của các dòng bên dưới. / Bold rows total the rows below.")
+    for i, text in enumerate(notes, start=r_no + 1):
+        set_xlsx_cell(ws.cell(i, 1), text)
+        ws.cell(i, 1).font = Font(italic=True, size=9)
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 32
+    ws.column_dimensions["C"].width = 16
+    for j in range(len(AREA_HEADERS) + 1, last_col + 1):
+        ws.column_dimensions[get_column_letter(j)].width = 11
+    ws.row_dimensions[head1].height = 60
+    ws.freeze_panes = ws.cell(head2 + 1, len(AREA_HEADERS) + 1)
+    ws.print_title_rows = f"{head1}:{head2}"
+    ws.print_title_cols = "A:B"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddHeader.right.text = table.key
+
+
+def write_xlsx(book: Book, out: IO[bytes] | str) -> None:
+    """Every table of ``book``, one sheet each, into ``out`` (a path or a binary stream)."""
+    wb = Workbook()
+    default = wb.active
+    if default is not None:
+        wb.remove(default)
+    used: set[str] = set()
+    for table in book.tables:
+        _write_sheet(wb.create_sheet(_sheet_name(table, used)), book, table)
+    wb.properties.title = "Báo cáo giảm nghèo / Poverty-reduction report"
+    wb.save(out)
+
+
+def xlsx_bytes(book: Book) -> bytes:
+    buf = io.BytesIO()
+    write_xlsx(book, buf)
+    return buf.getvalue()
+
+
+def csv_header(table: Table) -> list[object]:
+    head: list[object] = [f"{vi} / {en}" for vi, en in AREA_HEADERS]
+    for c in table.columns:
+        head += [f"{c.label_vi} / {c.label_en} — {u_vi} / {u_en}" for u_vi, u_en in UNITS]
+    for rc in table.rates:
+        head += [f"{rc.label_vi} / {rc.label_en} (%) — {u_vi} / {u_en}" for u_vi, u_en in UNITS]
+    return head
+
+
+def write_csv(table: Table, out: IO[str]) -> None:
+    """One table as CSV (UTF-8 text; the caller adds a BOM for Excel if it wants one)."""
+    w = csv.writer(out)
+    w.writerow(csv_row(csv_header(table)))
+    for r in table.rows:
+        w.writerow(csv_row(_area_cells(r) + _figures(table, r)))
+
+
+def csv_bytes(table: Table) -> bytes:
+    buf = io.StringIO()
+    write_csv(table, buf)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

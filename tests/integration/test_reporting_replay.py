@@ -1,0 +1,134 @@
+"""Rebuilding reporting from the streams gives identical tables: once by its consumers read
+again from the start of each stream, once by the bulk rebuild reading the streams itself."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime
+from typing import Any
+
+import redis
+from fastapi.testclient import TestClient
+
+from services.reporting.adapters.repository import ReportingUnitOfWork
+from services.reporting.app import create_app
+from services.reporting.service import Rebuild, clear_projections
+from services.reporting.settings import ReportingSettings
+from shared.contracts import HOUSEHOLD_CLASSIFIED_STREAM
+from shared.contracts.classifications import HouseholdClassified
+from shared.contracts.codes import FundingSource, SupportKind
+from shared.contracts.support import (
+    SUPPORT_DISBURSED_STREAM,
+    DisbursementPayload,
+    SupportDisbursed,
+)
+from tests.helpers import eventually
+from tests.unit.reporting.builders import event
+
+STREAMS = (HOUSEHOLD_CLASSIFIED_STREAM, SUPPORT_DISBURSED_STREAM)
+
+
+def events() -> tuple[list[HouseholdClassified], list[SupportDisbursed]]:
+    rng = random.Random(7)
+    statuses = ["poor", "near_poor", "average", "not_poor"]
+    out = []
+    for n in range(40):
+        commune = "04570" if n % 3 else "04681"
+        first = rng.choice(statuses)
+        out.append(event(n, year=2025, status=first, commune=commune))
+        out.append(
+            event(n, year=2026, status=rng.choice(statuses), previous_status=first, commune=commune)
+        )
+        if n % 5 == 0:  # a re-survey of the same round, later
+            out.append(
+                event(
+                    n,
+                    year=2026,
+                    status=rng.choice(statuses),
+                    previous_status=first,
+                    commune=commune,
+                    surveyed_at=datetime(2026, 11, 1, tzinfo=UTC),
+                    survey_id=f"S-2026-{n}-b",
+                )
+            )
+    rng.shuffle(out)
+    support = [
+        SupportDisbursed.create(
+            DisbursementPayload(
+                disbursement_id=f"D-{n}",
+                household_code=f"HH-{n:07d}",
+                commune_code="04570",
+                kind=SupportKind.CREDIT if n % 2 else SupportKind.PRODUCTION,
+                programme_code="NTP-P3",
+                funding_source=FundingSource.CENTRAL_BUDGET,
+                amount_vnd=1_000_000 * n,
+                disbursed_on=date(2026, 5, 1),
+            ),
+            producer="support",
+        )
+        for n in range(1, 40, 3)
+    ]
+    return out, support
+
+
+def snapshot(client: TestClient) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for year in (2025, 2026):
+        book = client.get("/reports/book", params={"year": year, "by": "village"})
+        assert book.status_code == 200, book.text
+        out[f"book {year}"] = book.json()
+        outcomes = client.get(
+            "/reports/support-outcomes", params={"year": 2025, "as_of": "2027-01-01"}
+        )
+        assert outcomes.status_code == 200, outcomes.text
+        out["outcomes"] = outcomes.json()
+    return out
+
+
+async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
+    redis_url: str, database_url: str, admin_headers: dict[str, str]
+) -> None:
+    r = redis.Redis.from_url(redis_url)
+    classified, support = events()
+    for e in classified:
+        r.xadd(HOUSEHOLD_CLASSIFIED_STREAM, e.to_wire())
+    for s in support:
+        r.xadd(SUPPORT_DISBURSED_STREAM, s.to_wire())
+    settings = ReportingSettings(redis_url=redis_url, database_url=database_url, poll_ms=50)
+
+    def caught_up(client: TestClient) -> bool:
+        got = client.get("/reports/events").json()["applied"]
+        return bool(
+            got.get("HouseholdClassified", {}).get("vn-2022-2025") == len(classified)
+            and sum(got.get("SupportDisbursed", {}).values()) == len(support)
+        )
+
+    app = create_app(settings)
+    with TestClient(app, headers=admin_headers) as client:
+        await eventually(lambda: caught_up(client))
+        first = snapshot(client)
+    summary = first["book 2026"]["tables"][0]
+    assert summary["rows"][0]["values"]["households"]["households"] == 40
+    assert first["outcomes"]["coverage"][0]["households"]  # poor households of 2025
+    engine = app.state.runtime.engine
+
+    # 1. the consumers read every stream again from the start
+    clear_projections(ReportingUnitOfWork(engine))
+    for stream in STREAMS:
+        r.xgroup_setid(stream, "reporting", "0")
+    with TestClient(create_app(settings), headers=admin_headers) as client:
+        await eventually(lambda: caught_up(client))
+        assert snapshot(client) == first
+
+    # 2. the bulk rebuild reads the classification stream itself; support replays as usual
+    clear_projections(ReportingUnitOfWork(engine))
+    rebuild = Rebuild()
+    for _id, fields in r.xrange(HOUSEHOLD_CLASSIFIED_STREAM, count=10_000):
+        rebuild.add([HouseholdClassified.from_fields(fields)])
+    rebuild.write(ReportingUnitOfWork(engine), datetime.now(UTC))
+    r.xgroup_setid(HOUSEHOLD_CLASSIFIED_STREAM, "reporting", "$")
+    r.xgroup_setid(SUPPORT_DISBURSED_STREAM, "reporting", "0")
+    with TestClient(create_app(settings), headers=admin_headers) as client:
+        await eventually(lambda: caught_up(client))
+        assert snapshot(client) == first
+    r.close()
