@@ -14,12 +14,15 @@ Query functions take the caller's ``area`` (figures outside it are never read) a
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import partial
 from typing import Any, Protocol
 
 from services.reporting.adapters.repository import (
@@ -29,6 +32,7 @@ from services.reporting.adapters.repository import (
     ReportingUnitOfWork,
     SupportTotal,
 )
+from services.reporting.adapters.slim import SlimEvent, decode_classification
 from services.reporting.domain import mpi as af
 from services.reporting.domain import outcomes as oc
 from services.reporting.domain import tables as tb
@@ -213,13 +217,73 @@ class Rebuild:
             uow.commit()
         return len(facts)
 
+    def add_prepared(self, items: Iterable[Prepared]) -> int:
+        """Take events already decoded into facts by :func:`prepare` (returns how many were
+        new); the same outcome as :meth:`add` of those events."""
+        n = 0
+        latest, seen, tally = self.latest, self.seen, self.tally
+        for item in items:
+            if item.event_id in seen:
+                continue
+            seen.add(item.event_id)
+            n += 1
+            tally[item.tally] = tally.get(item.tally, 0) + 1
+            standard_id = item.tally[1]
+            if item.structure and standard_id not in self.structures:
+                self.structures[standard_id] = [IndicatorRef(c, d) for c, d in item.structure]
+            cur = latest.get(item.key)
+            if cur is None or item.facts.order_key >= cur.order_key:
+                latest[item.key] = item.facts
+        return n
 
-def _key(e: HouseholdClassified) -> tuple[int, str, str, str]:
+    def add_bodies(self, chunks: Iterable[Sequence[bytes]], workers: int = 0) -> int:
+        """Take stream entries' bodies, decoded (``adapters.slim``) in ``workers`` processes
+        (0: in this one) while this process keeps the latest of each household."""
+        if workers <= 0:
+            return sum(self.add_prepared(prepare(c, self.definitions)) for c in chunks)
+        context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        )
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            done = pool.map(partial(prepare, definitions=self.definitions), chunks)
+            return sum(self.add_prepared(items) for items in done)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One classification event as the rebuild keeps it (see :func:`prepare`)."""
+
+    event_id: str
+    tally: tuple[str, str]
+    key: tuple[int, str, str, str]
+    facts: HouseholdFacts
+    structure: tuple[tuple[str, str], ...]
+
+
+def prepare(bodies: Sequence[bytes], definitions: ReportDefinitions) -> list[Prepared]:
+    """Decode classification events (``adapters.slim``) into what :class:`Rebuild` keeps."""
+    out = []
+    for body in bodies:
+        e = decode_classification(body)
+        p = e.payload
+        out.append(
+            Prepared(
+                str(e.event_id),
+                (e.event_type, p.standard_id),
+                _key(e),
+                household_facts(p, definitions, order_key=_order(e)),
+                tuple((i.code, i.dimension) for i in p.indicators),
+            )
+        )
+    return out
+
+
+def _key(e: HouseholdClassified | SlimEvent) -> tuple[int, str, str, str]:
     p = e.payload
     return (p.review_year, p.standard_id, p.stage.value, p.household_code)
 
 
-def _order(e: HouseholdClassified) -> str:
+def _order(e: HouseholdClassified | SlimEvent) -> str:
     """Which classification of a household is current: the later survey; for one survey, the
     later event (then its id), so that any replay order keeps the same one."""
     at = e.occurred_at.astimezone(UTC).isoformat()
