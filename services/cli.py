@@ -29,6 +29,7 @@ class ServiceName(StrEnum):
     support = "support"
     reporting = "reporting"
     access = "access"
+    web = "web"
 
 
 SETTINGS = {
@@ -109,11 +110,18 @@ def serve(
     """Run one service: its HTTP API, /metrics and its stream consumers."""
     import uvicorn
 
-    settings = settings_class(service.value)()
+    if service is ServiceName.web:
+        from services.web.app import create_app
+        from services.web.settings import WebSettings
+
+        settings: Any = WebSettings()
+        app_ = create_app(settings)
+    else:
+        settings = settings_class(service.value)()
+        app_ = build_app(service.value, settings)
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    app_ = build_app(service.value, settings)
     tune_gc()
     uvicorn.run(
         app_,
@@ -134,8 +142,8 @@ def up(
     """Start the whole platform locally and keep it running until Ctrl-C."""
     from tools.stack import ADMIN, ADMIN_PASSWORD_FILE, SERVICES, Stack
 
-    stack = Stack(data_dir=data_dir.resolve(), redis_url=redis_url or None)
-    typer.echo(f"Starting Redis and the {len(SERVICES)} services …")
+    stack = Stack(data_dir=data_dir.resolve(), redis_url=redis_url or None, web=True)
+    typer.echo(f"Starting Redis, the {len(SERVICES)} services, the web app and the gateway …")
     stack.start()
     typer.echo(f"Redis: {stack.redis_url}   data: {stack.data_dir}")
     for name in SERVICES:
@@ -146,6 +154,13 @@ def up(
         f"Sign in (POST {stack.url('access')}/token, or 'Authorize' in any /docs page) as "
         f"'{ADMIN}' with the one-time password in {password_file}; you are asked to change it."
     )
+    typer.echo("")
+    typer.echo(f"  ==> Officers' pages and every API (one address): {stack.web_url}/")
+    if stack.gateway is not None:
+        typer.echo(f"      APIs under {stack.web_url}/api/<service>/ (docs: /api/intake/docs …)")
+    else:
+        typer.echo("      (no gateway: nginx is not installed; APIs on the ports above)", err=True)
+    typer.echo("")
     typer.echo("Press Ctrl-C to stop.")
     stopping = False
 
