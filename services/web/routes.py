@@ -16,9 +16,10 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import UploadFile
 
 from services.web import forms, workbook
 from services.web.client import ApiError, Services
@@ -253,7 +254,8 @@ def surveys(ctx: Context) -> APIRouter:
                 result=None,
             )
         if answer.headers.get("content-type", "").startswith("application/json"):
-            result = answer.json()
+            raw = answer.json()
+            result = {"created": raw.get("created", 0), "households_rejected": raw.get("rejected", 0)}
             return ctx.render(
                 request, "upload_result.html", s, s.t, error=None, result=result, report=None
             )

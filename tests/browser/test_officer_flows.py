@@ -88,7 +88,7 @@ def test_upload_with_an_error_then_the_fixed_row(page: Any, tmp_path: Path, shot
     page.goto("/phieu")
     with page.expect_download() as template:
         page.get_by_role("link", name="Tải tệp mẫu").click()
-    book = openpyxl.load_workbook(template.value.path())
+    book = openpyxl.load_workbook(io.BytesIO(Path(template.value.path()).read_bytes()))
     assert "Hộ gia đình" in book.sheetnames
 
     bad = workbook(
@@ -104,9 +104,11 @@ def test_upload_with_an_error_then_the_fixed_row(page: Any, tmp_path: Path, shot
     shot("rejected")
     with page.expect_download() as report:
         page.locator("#error-report").click()
-    rows = list(openpyxl.load_workbook(report.value.path()).worksheets[0].iter_rows(values_only=True))
-    error_col = rows[0].index(ERROR_HEADER)
-    assert any(r[0] == CODES[2] and r[error_col] for r in rows[1:])
+    rows = list(openpyxl.load_workbook(io.BytesIO(Path(report.value.path()).read_bytes())).worksheets[0].iter_rows(values_only=True))
+    error_col, code_col = rows[0].index(ERROR_HEADER), rows[0].index("Mã hộ")
+    assert [(r[code_col], "không phải là số" in str(r[error_col])) for r in rows[1:]] == [
+        (CODES[2], True)
+    ]
 
     fixed = workbook(tmp_path / "thon-1-sua.xlsx", [household(CODES[2])])
     page.get_by_label("Tệp (CSV hoặc XLSX)").set_input_files(str(fixed))
