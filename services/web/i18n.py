@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent / "messages"
+CODE_GROUPS = ("word", "indicator", "qualification", "school", "material", "employment")
 LANGUAGES = ("vi", "en")
 
 
@@ -68,26 +69,54 @@ class ReasonRule:
 
 
 @cache
-def reason_rules() -> tuple[ReasonRule, ...]:
+def reason_rules(kind: str = "reason") -> tuple[ReasonRule, ...]:
     with (HERE / "reasons.toml").open("rb") as f:
         raw = tomllib.load(f)
-    return tuple(ReasonRule(re.compile(r["en"] + "$"), r["vi"]) for r in raw["reason"])
+    return tuple(ReasonRule(re.compile(r["en"] + "$"), r["vi"]) for r in raw[kind])
+
+
+MEMBERS = re.compile(r"members? (?P<items>.+)$")
 
 
 def translate_reason(text: str, t: Translator) -> str:
-    for rule in reason_rules():
-        m = rule.pattern.match(text)
-        if m:
-            groups = {k: _words(v, t) for k, v in m.groupdict().items()}
-            return rule.vi.format(**groups)
+    """``text`` in Vietnamese; a reason naming members («member 1 (age 40) is …; 3 (age 9)
+    …») is translated member by member."""
+    found = _match(text, reason_rules("reason"), t)
+    if found is not None:
+        return found
+    m = MEMBERS.match(text)
+    if m:
+        items = [_match(i, reason_rules("member"), t) for i in m.group("items").split("; ")]
+        if all(i is not None for i in items):
+            return "thành viên " + "; ".join(i for i in items if i)
     return f"{text} (chưa dịch)"
 
 
-def _words(value: str | None, t: Translator) -> str:
-    """Codes quoted inside a reason (materials, indicators, sources) in Vietnamese."""
+def _match(text: str, rules: tuple[ReasonRule, ...], t: Translator) -> str | None:
+    for rule in rules:
+        m = rule.pattern.match(text)
+        if m:
+            # a group named ``<code list>__<name>`` reads its codes from that list first
+            groups = {
+                k.rpartition("__")[2]: _words(v, t, k.rpartition("__")[0] or None)
+                for k, v in m.groupdict().items()
+            }
+            return rule.vi.format(**groups)
+    return None
+
+
+def _words(value: str | None, t: Translator, prefer: str | None = None) -> str:
+    """Codes quoted inside a reason (materials, components, sources, indicators) in
+    Vietnamese; other words are left as they are."""
     if value is None:
         return ""
-    parts = [p.strip() for p in re.split(r",\s*", value)]
-    if all(re.fullmatch(r"[a-z_]+", p) for p in parts):
-        return ", ".join(t.code("word", p) for p in parts)
-    return value
+    words = catalogue(t.lang)
+
+    def one(m: re.Match[str]) -> str:
+        code = m.group(0)
+        for group in (prefer, *CODE_GROUPS) if prefer else CODE_GROUPS:
+            if found := words.get(f"{group}.{code}"):
+                return found[0].lower() + found[1:] if group != "indicator" else found
+        return code
+
+    return re.sub(r"[a-z][a-z_]*", one, value)
