@@ -29,7 +29,6 @@ class ServiceName(StrEnum):
     support = "support"
     reporting = "reporting"
     access = "access"
-    web = "web"
 
 
 SETTINGS = {
@@ -110,18 +109,11 @@ def serve(
     """Run one service: its HTTP API, /metrics and its stream consumers."""
     import uvicorn
 
-    if service is ServiceName.web:
-        from services.web.app import create_app
-        from services.web.settings import WebSettings
-
-        settings: Any = WebSettings()
-        app_ = create_app(settings)
-    else:
-        settings = settings_class(service.value)()
-        app_ = build_app(service.value, settings)
+    settings = settings_class(service.value)()
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    app_ = build_app(service.value, settings)
     tune_gc()
     uvicorn.run(
         app_,
@@ -129,6 +121,32 @@ def serve(
         port=port or settings.http_port,
         log_level="warning",
         timeout_graceful_shutdown=30,
+    )
+
+
+@app.command()
+def web(
+    host: str | None = typer.Option(None, help="Listen address (default WEB_HTTP_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default WEB_HTTP_PORT)."),
+) -> None:
+    """Run the officers' web app (pages over the services' APIs; no database of its own)."""
+    import uvicorn
+
+    from services.web.app import create_app
+    from services.web.settings import WebSettings
+
+    settings = WebSettings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.http_host,
+        port=port or settings.http_port,
+        log_level="warning",
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
     )
 
 

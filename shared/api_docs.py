@@ -8,6 +8,7 @@ port and behind the gateway (``/api/<service>/docs``), which names its prefix in
 from __future__ import annotations
 
 import html
+
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import HTMLResponse

@@ -72,9 +72,7 @@ def nginx_conf(
         f"  client_max_body_size {MAX_BODY_MB}m;\n"
         "  server {\n"
         f"    listen {listen};\n"
-        f"{tls}"
-        + "".join(locations)
-        + "    location / {\n"
+        f"{tls}" + "".join(locations) + "    location / {\n"
         f"        proxy_pass {upstreams['web']};\n"
         "        include proxy_common.conf;\n"
         "    }\n"

@@ -175,8 +175,8 @@ class Stack:
         env.update({f"WEB_{n.upper()}_URL": self.url(n) for n in SERVICES})
         env.update({"WEB_HTTP_HOST": self.host, "WEB_HTTP_PORT": str(self.web_port)})
         log = (self.data_dir / f"web-{self.web_port}.log").open("ab")
-        proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "services.cli", "serve", "web"],
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", "web"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

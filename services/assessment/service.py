@@ -735,13 +735,20 @@ def review_season(
     awaiting = sa.func.sum(sa.case((s.meeting_outcome.is_(None), 1), else_=0))
     recognised = sa.func.sum(
         sa.case(
-            (sa.and_(s.recognised_survey_id == s.latest_survey_id, s.recognised_status.is_not(None)), 1),
+            (
+                sa.and_(
+                    s.recognised_survey_id == s.latest_survey_id, s.recognised_status.is_not(None)
+                ),
+                1,
+            ),
             else_=0,
         )
     )
-    q = sa.select(
-        s.commune_code, sa.func.count(), awaiting, agreed, resurvey, recognised
-    ).group_by(s.commune_code).order_by(s.commune_code)
+    q = (
+        sa.select(s.commune_code, sa.func.count(), awaiting, agreed, resurvey, recognised)
+        .group_by(s.commune_code)
+        .order_by(s.commune_code)
+    )
     if communes is not None:
         q = q.where(s.commune_code.in_(sorted(communes)))
     households: list[dict[str, Any]] = []

@@ -32,14 +32,9 @@ SERVICES = ("intake", "assessment", "support", "reporting", "access")
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     settings = settings or WebSettings()
-    services = Services(
-        {s: settings.service_url(s) for s in SERVICES}, settings.request_timeout_s
-    )
-    secret = (
-        settings.csrf_secret.get_secret_value().encode()
-        if settings.csrf_secret
-        else secrets.token_bytes(32)
-    )
+    services = Services({s: settings.service_url(s) for s in SERVICES}, settings.request_timeout_s)
+    configured = settings.csrf_secret.get_secret_value() if settings.csrf_secret else ""
+    secret = configured.encode() if configured else secrets.token_bytes(32)
     pages = Pages.build(
         settings.service_url("access"),
         settings.auth_issuer,

@@ -101,7 +101,7 @@ def survey_body(
     """The ``POST /surveys`` body of the one-household form, and the fields that are not even
     numbers (message keys, shown beside them)."""
     errors: dict[str, str] = {}
-    members = []
+    members: list[dict[str, Any]] = []
     for i in range(MEMBER_ROWS):
         p = f"member.{i}."
         if not values.get(p + "age", "").strip():
@@ -180,7 +180,7 @@ def form_errors(by_field: dict[str, str]) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class Field_:
+class FormField:
     name: str
     kind: str = "text"  # text | number | date | select | checkbox | programme
     choices: str = ""
@@ -191,7 +191,7 @@ class Field_:
 class Action:
     path: str
     id_field: str
-    fields: tuple[Field_, ...]
+    fields: tuple[FormField, ...]
     eligibility: bool = False
 
 
@@ -200,14 +200,14 @@ SUPPORT_ACTIONS: dict[str, Action] = {
         "/records",
         "disbursement_id",
         (
-            Field_("household_code"),
-            Field_("programme_code", "programme"),
-            Field_("kind", "select", "kind"),
-            Field_("funding_source", "select", "funding_source"),
-            Field_("amount_vnd", "number"),
-            Field_("item", required=False),
-            Field_("disbursed_on", "date"),
-            Field_("override_reason", required=False),
+            FormField("household_code"),
+            FormField("programme_code", "programme"),
+            FormField("kind", "select", "kind"),
+            FormField("funding_source", "select", "funding_source"),
+            FormField("amount_vnd", "number"),
+            FormField("item", required=False),
+            FormField("disbursed_on", "date"),
+            FormField("override_reason", required=False),
         ),
         eligibility=True,
     ),
@@ -215,12 +215,12 @@ SUPPORT_ACTIONS: dict[str, Action] = {
         "/loans",
         "loan_id",
         (
-            Field_("household_code"),
-            Field_("programme_code", "programme"),
-            Field_("principal_vnd", "number"),
-            Field_("term_months", "number"),
-            Field_("disbursed_on", "date"),
-            Field_("purpose", required=False),
+            FormField("household_code"),
+            FormField("programme_code", "programme"),
+            FormField("principal_vnd", "number"),
+            FormField("term_months", "number"),
+            FormField("disbursed_on", "date"),
+            FormField("purpose", required=False),
         ),
         eligibility=True,
     ),
@@ -228,30 +228,30 @@ SUPPORT_ACTIONS: dict[str, Action] = {
         "/loans/repayments",
         "repayment_id",
         (
-            Field_("loan_id"),
-            Field_("paid_on", "date"),
-            Field_("principal_vnd", "number"),
-            Field_("interest_vnd", "number", required=False),
+            FormField("loan_id"),
+            FormField("paid_on", "date"),
+            FormField("principal_vnd", "number"),
+            FormField("interest_vnd", "number", required=False),
         ),
     ),
     "training": Action(
         "/training/completions",
         "",
         (
-            Field_("enrolment_id"),
-            Field_("completed_on", "date"),
-            Field_("certificate"),
-            Field_("occupation"),
+            FormField("enrolment_id"),
+            FormField("completed_on", "date"),
+            FormField("certificate"),
+            FormField("occupation"),
         ),
     ),
     "visit": Action(
         "/pairings/visits",
         "visit_id",
         (
-            Field_("pairing_id"),
-            Field_("visited_on", "date"),
-            Field_("visitor", required=False),
-            Field_("notes", required=False),
+            FormField("pairing_id"),
+            FormField("visited_on", "date"),
+            FormField("visitor", required=False),
+            FormField("notes", required=False),
         ),
     ),
 }

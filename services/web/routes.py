@@ -6,11 +6,10 @@ they name, in the officer's language."""
 # definition time.
 
 import asyncio
-
+import contextlib
 import secrets
 import time
 import uuid
-
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -135,12 +134,10 @@ def account(ctx: Context) -> APIRouter:
     async def sign_out(request: Request, _s: Annotated[Session, signed_in_any]) -> Response:
         refresh = request.cookies.get(REFRESH_COOKIE)
         if refresh:
-            try:
+            with contextlib.suppress(ApiError):
                 await ctx.services.call(
                     "access", "POST", "/logout", None, json={"refresh_token": refresh}
                 )
-            except ApiError:
-                pass
         pending(request).extend([(ACCESS_COOKIE, "", 0), (REFRESH_COOKIE, "", 0)])
         return RedirectResponse("/dang-nhap", status_code=303)
 
@@ -157,9 +154,7 @@ def account(ctx: Context) -> APIRouter:
         return RedirectResponse(path, status_code=303)
 
     @api.get("/doi-mat-khau", response_class=HTMLResponse)
-    async def password_page(
-        request: Request, s: Annotated[Session, signed_in_any]
-    ) -> HTMLResponse:
+    async def password_page(request: Request, s: Annotated[Session, signed_in_any]) -> HTMLResponse:
         return ctx.render(request, "password.html", s, s.t, errors={})
 
     @api.post("/doi-mat-khau", response_model=None)
@@ -182,6 +177,10 @@ def account(ctx: Context) -> APIRouter:
             )
         ctx.pages.remember(request, pair)
         return RedirectResponse("/", status_code=303)
+
+    @api.get("/health", dependencies=[public("liveness for the gateway and compose")])
+    async def health() -> dict[str, str]:
+        return {"service": "web", "status": "ok"}
 
     @api.get("/tai-lieu-api", response_class=HTMLResponse)
     async def api_docs(request: Request, t: Annotated[Translator, anyone]) -> HTMLResponse:
@@ -255,7 +254,10 @@ def surveys(ctx: Context) -> APIRouter:
             )
         if answer.headers.get("content-type", "").startswith("application/json"):
             raw = answer.json()
-            result = {"created": raw.get("created", 0), "households_rejected": raw.get("rejected", 0)}
+            result = {
+                "created": raw.get("created", 0),
+                "households_rejected": raw.get("rejected", 0),
+            }
             return ctx.render(
                 request, "upload_result.html", s, s.t, error=None, result=result, report=None
             )
@@ -284,7 +286,9 @@ def surveys(ctx: Context) -> APIRouter:
         _user, name, data, _at = kept
         media = XLSX if name.endswith(".xlsx") else "application/zip"
         return Response(
-            data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+            data,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
     @api.get("/phieu/ho", response_class=HTMLResponse)
@@ -323,8 +327,8 @@ def surveys(ctx: Context) -> APIRouter:
 
 
 def _attachment_name(disposition: str) -> str | None:
-    for part in disposition.split(";"):
-        part = part.strip()
+    for raw in disposition.split(";"):
+        part = raw.strip()
         if part.startswith("filename="):
             return part.split("=", 1)[1].strip('"')
     return None
@@ -376,8 +380,8 @@ def review(ctx: Context) -> APIRouter:
         commune = str(form.get("commune") or "")[:16]
         held_on = str(form.get("held_on") or "")
         votes = []
-        for code in form.getlist("household"):
-            code = str(code)
+        for listed in form.getlist("household"):
+            code = str(listed)[:64]
             attendees = str(form.get(f"attendees.{code}") or "").strip()
             agreeing = str(form.get(f"agreeing.{code}") or "").strip()
             if attendees or agreeing:
@@ -392,7 +396,9 @@ def review(ctx: Context) -> APIRouter:
         if not votes:
             return await screen(request, s, commune, errors=[s.t("review.no_votes")])
         try:
-            outcome = await ctx.services.json("assessment", "POST", "/meetings", s.token, json=votes)
+            outcome = await ctx.services.json(
+                "assessment", "POST", "/meetings", s.token, json=votes
+            )
         except ApiError as exc:
             return await screen(request, s, commune, errors=exc.messages(s.lang))
         return await screen(request, s, commune, meeting=outcome["outcomes"])
@@ -540,7 +546,12 @@ def support(ctx: Context) -> APIRouter:
         if done is not None:
             values["id"] = uuid.uuid4().hex[:20]  # the next record gets a new id
         return await page(
-            request, s, action, v=values, errors=errors, done=done,
+            request,
+            s,
+            action,
+            v=values,
+            errors=errors,
+            done=done,
             status_code=422 if errors else 200,
         )
 
@@ -568,7 +579,9 @@ def reports(ctx: Context) -> APIRouter:
                 return {"error": exc.messages(s.lang)}
 
         summary, changes, targets = await asyncio.gather(
-            get("/reports/summary"), get("/reports/changes"), _optional(ctx, s, "/reports/targets", params)
+            get("/reports/summary"),
+            get("/reports/changes"),
+            _optional(ctx, s, "/reports/targets", params),
         )
         return {"summary": summary, "changes": changes, "targets": targets}
 
@@ -686,5 +699,3 @@ def _body_fields(doc: dict[str, Any], op: dict[str, Any]) -> list[str]:
     if ref:
         schema = doc.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[-1], {})
     return list(schema.get("properties", {}))
-
-

@@ -53,7 +53,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[S
         web=True,
         web_port=web_port,
         gateway_port=gateway_port,
-        extra_env={"REPORTING_POLL_MS": "100", "SUPPORT_POLL_MS": "100", "ASSESSMENT_POLL_MS": "100"},
+        extra_env={
+            "REPORTING_POLL_MS": "100",
+            "SUPPORT_POLL_MS": "100",
+            "ASSESSMENT_POLL_MS": "100",
+        },
     )
     with s:
         yield s
@@ -76,7 +80,10 @@ def browser(chromium: str) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def page(browser: Any, stack: Stack) -> Iterator[Any]:
     context = browser.new_context(
-        base_url=stack.web_url, accept_downloads=True, locale="vi-VN", viewport={"width": 1280, "height": 900}
+        base_url=stack.web_url,
+        accept_downloads=True,
+        locale="vi-VN",
+        viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(20_000)
     p = context.new_page()

@@ -104,7 +104,11 @@ def test_upload_with_an_error_then_the_fixed_row(page: Any, tmp_path: Path, shot
     shot("rejected")
     with page.expect_download() as report:
         page.locator("#error-report").click()
-    rows = list(openpyxl.load_workbook(io.BytesIO(Path(report.value.path()).read_bytes())).worksheets[0].iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(Path(report.value.path()).read_bytes()))
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
     error_col, code_col = rows[0].index(ERROR_HEADER), rows[0].index("Mã hộ")
     assert [(r[code_col], "không phải là số" in str(r[error_col])) for r in rows[1:]] == [
         (CODES[2], True)
@@ -134,7 +138,11 @@ def test_one_household_form_shows_each_error_beside_its_field(page: Any, shot: A
 
 def test_meeting_then_recognition_then_the_report_shows_it(page: Any, shot: Any) -> None:
     page.goto("/bao-cao?stage=recognised")
-    before = page.locator("#table-summary").inner_text() if page.locator("#table-summary").count() else ""
+    before = (
+        page.locator("#table-summary").inner_text()
+        if page.locator("#table-summary").count()
+        else ""
+    )
 
     page.goto(f"/xet-duyet?commune={COMMUNE}")
     wait_until(lambda: all(page.get_by_role("link", name=c).count() for c in CODES), page)
@@ -162,9 +170,11 @@ def test_meeting_then_recognition_then_the_report_shows_it(page: Any, shot: Any)
 
     page.goto("/bao-cao?stage=recognised")
     wait_until(
-        lambda: page.locator("#table-summary").count() > 0
-        and page.locator("#table-summary").inner_text() != before
-        and "2" in page.locator("#table-summary").inner_text(),
+        lambda: (
+            page.locator("#table-summary").count() > 0
+            and page.locator("#table-summary").inner_text() != before
+            and "2" in page.locator("#table-summary").inner_text()
+        ),
         page,
     )
     page.locator("#chart-rates").wait_for()

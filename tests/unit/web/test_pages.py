@@ -42,10 +42,13 @@ def test_every_page_declares_its_access_rule(app: FastAPI) -> None:
 
 def test_only_the_sign_in_page_language_switch_and_docs_list_are_public(app: FastAPI) -> None:
     public = sorted(
-        f"{m} {p}" for m, p, op in pages(app) if op["x-access"].get("public")  # type: ignore[union-attr]
+        f"{m} {p}"
+        for m, p, op in pages(app)
+        if op["x-access"].get("public")  # type: ignore[union-attr]
     )
     assert public == [
         "GET /dang-nhap",
+        "GET /health",
         "GET /ngon-ngu/{lang}",
         "GET /tai-lieu-api",
         "POST /dang-nhap",
@@ -119,7 +122,9 @@ def used_keys() -> set[str]:
     keys: set[str] = set()
     for f in [*WEB.glob("templates/*.html"), WEB / "routes.py", WEB / "workbook.py"]:
         text = f.read_text(encoding="utf-8")
-        keys |= {k for k in re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", text) if not k.endswith(".")}
+        keys |= {
+            k for k in re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", text) if not k.endswith(".")
+        }
     return keys
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.assessment.domain.classifier import classify
 from services.assessment.adapters.standards_repo import load_standard
+from services.assessment.domain.classifier import classify
 from services.web.i18n import Translator, translate_reason
 from shared.contracts.codes import Latrine, Material, WaterSource
 from tests.factories import member, survey
@@ -29,8 +29,13 @@ def households() -> list:  # type: ignore[type-arg]
             member(member_no=1, age=40, employment="unemployed", has_health_insurance=False),
             member(member_no=2, age=80, relation="parent", employment="not_in_labour_force"),
             member(member_no=3, age=10, relation="child", attending_school="none"),
-            member(member_no=4, age=20, relation="child", highest_qualification="none",
-                   attending_school="none"),
+            member(
+                member_no=4,
+                age=20,
+                relation="child",
+                highest_qualification="none",
+                attending_school="none",
+            ),
         ],
     )
     bad = bad.model_copy(
@@ -69,7 +74,8 @@ def test_every_indicator_reason_of_the_engine_reads_in_vietnamese(standard_id: s
     ("cause", "expected"),
     [
         (
-            "income line: 1,200,000 VND is at or below the rural line 1,500,000 and above 1,100,000",
+            "income line: 1,200,000 VND is at or below the rural line 1,500,000 "
+            "and above 1,100,000",
             "chuẩn thu nhập: 1,200,000 VND so với chuẩn rural 1,500,000",
         ),
         ("indicator telecom: newly deprived", "chỉ số Sử dụng dịch vụ viễn thông: mới thiếu hụt"),
