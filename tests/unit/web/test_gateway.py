@@ -3,7 +3,6 @@ service's API has its route, and compose runs the web app and the gateway."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -39,7 +38,7 @@ def test_local_configuration_serves_tls_when_a_certificate_is_given(tmp_path: Pa
 def test_nginx_accepts_the_local_configuration(tmp_path: Path) -> None:
     conf = tmp_path / "nginx.conf"
     conf.write_text(nginx_conf(tmp_path, 8000, UPSTREAMS), encoding="utf-8")
-    check = subprocess.run(  # noqa: S603
+    check = subprocess.run(
         [str(nginx_binary()), "-t", "-p", str(tmp_path), "-c", str(conf), "-e", "/dev/null"],
         capture_output=True,
         text=True,
