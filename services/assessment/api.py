@@ -135,11 +135,13 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
     async def get_review_season(
         caller: Annotated[Caller, rt.access.requires(Perm.HOUSEHOLD_READ, query("commune"))],
         commune: str | None = Query(default=None, max_length=16),
+        offset: int = Query(default=0, ge=0, le=10_000_000),
+        limit: int = Query(default=500, ge=0, le=5000),
     ) -> dict[str, Any]:
         """Where the review stands in each commune the caller may see: households surveyed,
         awaiting the village meeting, meetings held, sent back for re-survey, recognised. With
-        ``commune``: that commune only, with its households (for the meeting and recognition
-        screens; at most 5,000)."""
+        ``commune``: that commune only, with ``limit`` of its households from ``offset`` (for
+        the meeting and recognition screens)."""
         scope = caller.area_filter(Perm.HOUSEHOLD_READ)
         communes: frozenset[str] | None = None if scope.everything else scope.communes
         if commune is not None:

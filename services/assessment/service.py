@@ -724,11 +724,13 @@ def review_season(
     *,
     list_commune: str | None = None,
     limit: int = SEASON_LIST_LIMIT,
+    offset: int = 0,
 ) -> dict[str, Any]:
     """Where the review stands per commune (``communes`` None: every commune): households
     surveyed, proposed and awaiting the meeting, meetings held, sent back for re-survey,
     recognised; with ``list_commune``, that commune's households too (code, proposed status,
-    meeting outcome, recognised status), for the meeting and recognition screens."""
+    meeting outcome, recognised status) for the meeting and recognition screens: ``limit`` of
+    them from ``offset``, in household-code order."""
     s = states.c
     agreed = sa.func.sum(sa.case((s.meeting_outcome == "agreed", 1), else_=0))
     resurvey = sa.func.sum(sa.case((s.meeting_outcome == "resurvey_required", 1), else_=0))
@@ -767,6 +769,7 @@ def review_season(
                 )
                 .where(s.commune_code == list_commune)
                 .order_by(s.household_code)
+                .offset(offset)
                 .limit(limit)
             ).all()
             households = [

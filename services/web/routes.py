@@ -37,6 +37,8 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_TTL_S = 3600
 STANDARD = "vn-2022-2025"
+PAGE_SIZE = 200
+"""Households per page of the meeting screen (a village meeting discusses fewer)."""
 
 
 @dataclass
@@ -326,6 +328,13 @@ def surveys(ctx: Context) -> APIRouter:
     return api
 
 
+def _page(value: object) -> int:
+    try:
+        return max(1, min(100_000, int(str(value))))
+    except ValueError:
+        return 1
+
+
 def _attachment_name(disposition: str) -> str | None:
     for raw in disposition.split(";"):
         part = raw.strip()
@@ -342,16 +351,20 @@ def review(ctx: Context) -> APIRouter:
     write = ctx.pages.requires(Perm.REVIEW_WRITE)
 
     async def screen(
-        request: Request, s: Session, commune: str | None, **values: Any
+        request: Request, s: Session, commune: str | None, page: int = 1, **values: Any
     ) -> HTMLResponse:
         communes = s.communes(Perm.REVIEW_WRITE)
         if commune is None and communes:
             commune = communes[0]
         season = None
         if commune:
+            params = {"commune": commune, "offset": (page - 1) * PAGE_SIZE, "limit": PAGE_SIZE}
             season = await ctx.services.json(
-                "assessment", "GET", "/review/season", s.token, params={"commune": commune}
+                "assessment", "GET", "/review/season", s.token, params=params
             )
+        total = season["totals"]["surveyed"] if season else 0
+        values.setdefault("page", page)
+        values.setdefault("pages", max(1, -(-total // PAGE_SIZE)))
         values.setdefault("meeting", None)
         values.setdefault("recognition", None)
         values.setdefault("errors", [])
@@ -371,13 +384,15 @@ def review(ctx: Context) -> APIRouter:
         request: Request,
         s: Annotated[Session, write],
         commune: str | None = Query(default=None, max_length=16),
+        page: int = Query(default=1, ge=1, le=100_000),
     ) -> HTMLResponse:
-        return await screen(request, s, commune)
+        return await screen(request, s, commune, page)
 
     @api.post("/xet-duyet/hop", response_class=HTMLResponse)
     async def meeting(request: Request, s: Annotated[Session, write]) -> HTMLResponse:
         form = await request.form()
         commune = str(form.get("commune") or "")[:16]
+        page = _page(form.get("page"))
         held_on = str(form.get("held_on") or "")
         votes = []
         for listed in form.getlist("household"):
@@ -394,14 +409,14 @@ def review(ctx: Context) -> APIRouter:
                     }
                 )
         if not votes:
-            return await screen(request, s, commune, errors=[s.t("review.no_votes")])
+            return await screen(request, s, commune, page, errors=[s.t("review.no_votes")])
         try:
             outcome = await ctx.services.json(
                 "assessment", "POST", "/meetings", s.token, json=votes
             )
         except ApiError as exc:
-            return await screen(request, s, commune, errors=exc.messages(s.lang))
-        return await screen(request, s, commune, meeting=outcome["outcomes"])
+            return await screen(request, s, commune, page, errors=exc.messages(s.lang))
+        return await screen(request, s, commune, page, meeting=outcome["outcomes"])
 
     @api.post("/xet-duyet/cong-nhan", response_class=HTMLResponse)
     async def recognition(request: Request, s: Annotated[Session, write]) -> HTMLResponse:
