@@ -146,7 +146,9 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
         communes: frozenset[str] | None = None if scope.everything else scope.communes
         if commune is not None:
             communes = frozenset({commune})
-        return await asyncio.to_thread(review_season, rt.engine, communes, list_commune=commune)
+        return await asyncio.to_thread(
+            review_season, rt.engine, communes, list_commune=commune, limit=limit, offset=offset
+        )
 
     @api.post("/households/{household_code}/meetings")
     async def post_meeting(

@@ -51,6 +51,8 @@ def test_season_counts_follow_the_meeting_and_the_recognition(
         assert after.json()["totals"]["recognised"] == 1
         assert after.json()["households"][0]["recognised_status"] is not None
 
+        page = {"commune": "04570", "offset": 1, "limit": 10}
+        assert client.get("/review/season", params=page, headers=officer).json()["households"] == []
         mine = client.get("/review/season", headers=officer).json()
         assert [c["commune_code"] for c in mine["communes"]] == ["04570"]
         assert mine["households"] == []
