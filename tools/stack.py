@@ -188,7 +188,17 @@ class Stack:
             self.data_dir / "gateway", self.gateway_port, upstreams, host=self.host
         )
         if self.gateway is not None:
-            self.processes.setdefault("gateway", []).append(self.gateway)
+            time.sleep(0.3)
+            if self.gateway.poll() is not None:  # e.g. its port is taken
+                print(
+                    f"!!! GATEWAY EXITED ({self.gateway.returncode}): see "
+                    f"{self.data_dir / 'gateway' / 'error.log'}; the pages answer on "
+                    f"http://{self.host}:{self.web_port}/ instead.",
+                    file=sys.stderr,
+                )
+                self.gateway = None
+            else:
+                self.processes.setdefault("gateway", []).append(self.gateway)
         deadline = time.monotonic() + timeout_s
         with httpx.Client(timeout=2.0) as client:
             while time.monotonic() < deadline:

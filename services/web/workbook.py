@@ -141,10 +141,15 @@ HIDDEN = ("parent_code", "name_en", "name_vi")
 
 
 def tables(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The page's tables: each part's rows and columns as the API gave them."""
+    """The page's tables: each part's rows and columns as the API gave them. Village rows are
+    shown when the report covers one commune; a wider report shows communes and up (its
+    villages are in the XLSX)."""
     out = {}
     for key in ("summary", "changes", "targets"):
         rows = rows_of(data.get(key))
+        communes = {r.get("area_code") for r in rows if r.get("level") == "commune"}
+        if len(communes) > 1:
+            rows = [r for r in rows if r.get("level") != "village"]
         if rows:
             cols = [c for c in columns_of(rows) if c not in HIDDEN]
             for r in rows:

@@ -84,6 +84,31 @@ def test_officer_signs_in_and_switches_language(page: Any, stack: Stack, shot: A
     shot("home")
 
 
+def test_pages_fit_a_phone_and_work_from_the_keyboard(page: Any, shot: Any) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        for path in ("/", "/phieu", "/xet-duyet?commune=04570", "/ho-tro", "/bao-cao"):
+            page.goto(path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, path
+        page.goto("/phieu/ho")
+        shot("phone-form")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        # every form control on the page has a label
+        unlabelled = page.evaluate(
+            """[...document.querySelectorAll('input:not([type=hidden]), select')]
+               .filter(e => !e.labels || e.labels.length === 0).map(e => e.name)"""
+        )
+        assert unlabelled == []
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_upload_with_an_error_then_the_fixed_row(page: Any, tmp_path: Path, shot: Any) -> None:
     page.goto("/phieu")
     with page.expect_download() as template:
