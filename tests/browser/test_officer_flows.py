@@ -87,7 +87,7 @@ def test_officer_signs_in_and_switches_language(page: Any, stack: Stack, shot: A
 def test_pages_fit_a_phone_and_work_from_the_keyboard(page: Any, shot: Any) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     try:
-        for path in ("/", "/phieu", "/xet-duyet?commune=04570", "/ho-tro", "/bao-cao"):
+        for path in ("/", "/phieu", "/phieu/ho", "/xet-duyet?commune=04570", "/ho-tro", "/bao-cao"):
             page.goto(path)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
