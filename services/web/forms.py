@@ -6,6 +6,7 @@ text), and maps each problem the API names (``members.0.age``) to the field show
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -61,7 +62,7 @@ MEMBER_FIELDS = (
 
 def survey_defaults(today: date, communes: list[str] | None) -> dict[str, str]:
     return {
-        "survey_id": "",
+        "survey_id": new_survey_id(),
         "household_code": "",
         "commune_code": (communes or [""])[0],
         "village_code": "",
@@ -71,6 +72,12 @@ def survey_defaults(today: date, communes: list[str] | None) -> dict[str, str]:
         "floor_area_m2": "",
         "member.0.relation": "head",
     }
+
+
+def new_survey_id() -> str:
+    """A fresh survey id for a form (the idempotency key: sending the same form twice stores
+    one survey)."""
+    return f"WEB-{uuid.uuid4().hex[:16].upper()}"
 
 
 def _int(values: dict[str, str], key: str, errors: dict[str, str]) -> int | None:
@@ -123,8 +130,7 @@ def survey_body(
         )
     surveyed_on = values.get("surveyed_on", "").strip()
     body: dict[str, Any] = {
-        "survey_id": values.get("survey_id", "").strip()
-        or f"WEB-{values.get('household_code', '').strip()}-{surveyed_on}",
+        "survey_id": values.get("survey_id", "").strip() or new_survey_id(),
         "household_code": values.get("household_code", "").strip(),
         "commune_code": values.get("commune_code", "").strip(),
         "village_code": values.get("village_code", "").strip(),

@@ -313,6 +313,10 @@ def surveys(ctx: Context) -> APIRouter:
             except ApiError as exc:
                 errors = forms.form_errors(exc.by_field(s.lang))
         values.update({k: ",".join(v) for k, v in lists.items()})
+        if done is not None:  # a blank form for the next household of the same village
+            kept = {k: values.get(k, "") for k in ("commune_code", "village_code", "surveyed_on")}
+            opened = values.get("household_code", "")
+            values = {**forms.survey_defaults(today(), None), **kept, "opened": opened}
         return ctx.render(
             request,
             "survey_form.html",

@@ -149,6 +149,7 @@ def test_upload_with_an_error_then_the_fixed_row(page: Any, tmp_path: Path, shot
 def test_one_household_form_shows_each_error_beside_its_field(page: Any, shot: Any) -> None:
     page.goto("/phieu/ho")
     page.get_by_label("Mã hộ").fill("WEB-0004")
+    page.get_by_label("Mã xã").fill("04570")
     page.get_by_label("Mã thôn").fill("04570-01")
     page.get_by_label("Thu nhập bình quân (đồng/người/tháng)").fill("1000000")
     page.locator("#member\\.0\\.age").fill("300")
@@ -159,6 +160,27 @@ def test_one_household_form_shows_each_error_beside_its_field(page: Any, shot: A
     assert age_error.inner_text().strip()
     assert page.locator("#member\\.0\\.age").get_attribute("aria-invalid") == "true"
     shot("errors")
+
+    page.locator("#member\\.0\\.age").fill("40")
+    page.locator("#member\\.0\\.sex").select_option("male")
+    page.locator("#member\\.0\\.employment").select_option("employed")
+    for field, value in (
+        ("pillars", "reinforced_concrete"),
+        ("walls", "brick_stone"),
+        ("roof", "tile"),
+        ("water_source", "piped"),
+        ("latrine", "flush_septic"),
+    ):
+        page.locator(f"#{field}").select_option(value)
+    page.get_by_label("Diện tích nhà ở (m²)").fill("40")
+    page.get_by_role("button", name="Gửi phiếu").click()
+    errors = page.locator("#survey-errors")
+    assert errors.count() == 0, errors.inner_text()
+    page.locator("#survey-done").wait_for()
+    assert page.locator("#survey-errors").count() == 0
+    assert page.get_by_label("Mã hộ").input_value() == ""  # a blank form for the next one
+    assert page.get_by_label("Mã thôn").input_value() == "04570-01"
+    shot("sent")
 
 
 def test_meeting_then_recognition_then_the_report_shows_it(page: Any, shot: Any) -> None:
