@@ -3,6 +3,7 @@ officer may see and do; the web app only shows it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,17 +18,26 @@ class ApiError(Exception):
     problems: list[dict[str, Any]]
 
     def messages(self, lang: str) -> list[str]:
-        key = "message_en" if lang == "en" else "message_vi"
-        return [str(p.get(key) or p.get("message_vi") or p) for p in self.problems]
+        return [_text(p, lang) for p in self.problems]
 
     def by_field(self, lang: str) -> dict[str, str]:
         """Messages keyed by the field they name (``members.0.age``), for forms."""
-        key = "message_en" if lang == "en" else "message_vi"
         out: dict[str, str] = {}
         for p in self.problems:
             name = str(p.get("field") or "")
-            out[name] = (out[name] + "; " if name in out else "") + str(p.get(key) or "")
+            out[name] = (out[name] + "; " if name in out else "") + _text(p, lang)
         return out
+
+
+_ENGLISH_TAIL = re.compile(r" \([\x00-\x7f]*\)$")
+
+
+def _text(problem: dict[str, Any], lang: str) -> str:
+    """The problem's message in ``lang``; a Vietnamese message without the validator's English
+    detail the services append in brackets (officers see it in English when they switch)."""
+    if lang == "en":
+        return str(problem.get("message_en") or problem.get("message_vi") or "")
+    return _ENGLISH_TAIL.sub("", str(problem.get("message_vi") or problem.get("message_en") or ""))
 
 
 class Services:

@@ -155,7 +155,17 @@ def survey_body(
         "needs": lists.get("needs", []),
         "members": members,
     }
-    return body, errors
+    return _without_blanks(body), errors
+
+
+def _without_blanks(value: Any) -> Any:
+    """Fields left blank are left out (the API then says «required» rather than «not in the
+    list»)."""
+    if isinstance(value, dict):
+        return {k: _without_blanks(v) for k, v in value.items() if v is not None and v != ""}
+    if isinstance(value, list):
+        return [_without_blanks(v) for v in value]
+    return value
 
 
 _FIELD_OF = {
