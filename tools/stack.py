@@ -164,7 +164,8 @@ class Stack:
     def web_url(self) -> str:
         """The one address officers use: the gateway's, or the web app's without nginx."""
         if self.gateway is not None:
-            return f"http://{self.host}:{self.gateway_port}"
+            tls = os.environ.get("GATEWAY_TLS_CERT") and os.environ.get("GATEWAY_TLS_KEY")
+            return f"{'https' if tls else 'http'}://{self.host}:{self.gateway_port}"
         return f"http://{self.host}:{self.web_port}"
 
     def start_web(self, timeout_s: float) -> None:
@@ -174,6 +175,8 @@ class Stack:
         env = dict(os.environ)
         env.update({f"WEB_{n.upper()}_URL": self.url(n) for n in SERVICES})
         env.update({"WEB_HTTP_HOST": self.host, "WEB_HTTP_PORT": str(self.web_port)})
+        if os.environ.get("GATEWAY_TLS_CERT") and os.environ.get("GATEWAY_TLS_KEY"):
+            env["WEB_SECURE_COOKIES"] = "true"
         log = (self.data_dir / f"web-{self.web_port}.log").open("ab")
         proc = subprocess.Popen(
             [sys.executable, "-m", "services.cli", "web"],
@@ -206,10 +209,11 @@ class Stack:
                     msg = f"web app exited with {proc.returncode}; see {self.data_dir}"
                     raise RuntimeError(msg)
                 with contextlib.suppress(httpx.HTTPError):
-                    if client.get(self.web_url + "/dang-nhap").status_code == 200:
+                    direct = f"http://{self.host}:{self.web_port}/health"
+                    if client.get(direct).status_code == 200:
                         return
                 time.sleep(0.2)
-        msg = f"web app not answering at {self.web_url} within {timeout_s}s"
+        msg = f"web app not answering on port {self.web_port} within {timeout_s}s"
         raise RuntimeError(msg)
 
     def database_url(self, service: str) -> str:
