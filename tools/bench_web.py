@@ -92,12 +92,65 @@ def measure(client: httpx.Client, path: str, repeats: int) -> dict[str, float]:
     }
 
 
+def season_at_scale(n: int, communes: int = 150, repeats: int = 5) -> None:
+    """The season counts the home page asks for, over ``n`` households in assessment's table
+    (SQLite, synthetic rows written directly): the province's, and one commune's with its
+    first page of households."""
+    import sqlalchemy as sa
+
+    from services.assessment.adapters.tables import metadata, states
+    from services.assessment.service import review_season
+
+    with tempfile.TemporaryDirectory(prefix="bench-season-") as folder:
+        engine = sa.create_engine(f"sqlite:///{folder}/assessment.db")
+        metadata.create_all(engine)
+        outcomes = (None, "agreed", "resurvey_required")
+        with engine.begin() as conn:
+            for start in range(0, n, 50_000):
+                conn.execute(
+                    states.insert(),
+                    [
+                        {
+                            "household_code": f"H{i:08d}",
+                            "commune_code": str(10000 + i % communes),
+                            "latest_survey_id": f"S{i}",
+                            "order_key": "k",
+                            "proposed_status": "poor" if i % 20 == 0 else "not_poor",
+                            "standard_id": "vn-2022-2025",
+                            "meeting_outcome": outcomes[i % 3],
+                            "recognised_status": "poor" if i % 3 == 1 else None,
+                            "recognised_survey_id": f"S{i}" if i % 3 == 1 else None,
+                        }
+                        for i in range(start, min(n, start + 50_000))
+                    ],
+                )
+
+        def median_ms(**kw: object) -> float:
+            times = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                review_season(engine, **kw)  # type: ignore[arg-type]
+                times.append((time.perf_counter() - started) * 1000)
+            return statistics.median(times)
+
+        print(f"season counts, province of {n:,}: {median_ms(communes=None):.1f} ms")
+        one = median_ms(communes={"10000"}, list_commune="10000", limit=200)
+        print(f"season counts and first 200 households of one commune: {one:.1f} ms")
+        engine.dispose()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--reporting-db", default=None, help="reporting database URL to use")
+    parser.add_argument(
+        "--season-n", type=int, default=0, help="only time the season counts over N households"
+    )
     args = parser.parse_args(argv)
+    if args.season_n:
+        season_at_scale(args.season_n)
+        return
     if args.reporting_db:
         os.environ["REPORTING_DATABASE_URL"] = args.reporting_db
     web_port, gateway_port = free_ports(2)
