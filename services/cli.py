@@ -169,8 +169,9 @@ def up(
         typer.echo(f"  {name:<11} API {base}/docs   metrics {base}/metrics   health {base}/health")
     password_file = stack.data_dir / ADMIN_PASSWORD_FILE
     typer.echo(
-        f"Sign in (POST {stack.url('access')}/token, or 'Authorize' in any /docs page) as "
-        f"'{ADMIN}' with the one-time password in {password_file}; you are asked to change it."
+        f"Sign in at {stack.web_url}/ (or POST {stack.url('access')}/token, or 'Authorize' in "
+        f"any /docs page) as '{ADMIN}' with the one-time password in {password_file}; you are "
+        "asked to change it."
     )
     typer.echo("")
     typer.echo(f"  ==> Officers' pages and every API (one address): {stack.web_url}/")
