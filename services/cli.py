@@ -129,6 +129,32 @@ def serve(
 
 
 @app.command()
+def web(
+    host: str | None = typer.Option(None, help="Listen address (default WEB_HTTP_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default WEB_HTTP_PORT)."),
+) -> None:
+    """Run the officers' web app (pages over the services' APIs; no database of its own)."""
+    import uvicorn
+
+    from services.web.app import create_app
+    from services.web.settings import WebSettings
+
+    settings = WebSettings()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.http_host,
+        port=port or settings.http_port,
+        log_level="warning",
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+
+
+@app.command()
 def up(
     data_dir: Path = typer.Option(Path("var"), help="Where databases, Redis data and logs go."),
     redis_url: str | None = typer.Option(
@@ -138,8 +164,8 @@ def up(
     """Start the whole platform locally and keep it running until Ctrl-C."""
     from tools.stack import ADMIN, ADMIN_PASSWORD_FILE, SERVICES, Stack
 
-    stack = Stack(data_dir=data_dir.resolve(), redis_url=redis_url or None)
-    typer.echo(f"Starting Redis and the {len(SERVICES)} services …")
+    stack = Stack(data_dir=data_dir.resolve(), redis_url=redis_url or None, web=True)
+    typer.echo(f"Starting Redis, the {len(SERVICES)} services, the web app and the gateway …")
     stack.start()
     typer.echo(f"Redis: {stack.redis_url}   data: {stack.data_dir}")
     for name in SERVICES:
@@ -147,9 +173,17 @@ def up(
         typer.echo(f"  {name:<11} API {base}/docs   metrics {base}/metrics   health {base}/health")
     password_file = stack.data_dir / ADMIN_PASSWORD_FILE
     typer.echo(
-        f"Sign in (POST {stack.url('access')}/token, or 'Authorize' in any /docs page) as "
-        f"'{ADMIN}' with the one-time password in {password_file}; you are asked to change it."
+        f"Sign in at {stack.web_url}/ (or POST {stack.url('access')}/token, or 'Authorize' in "
+        f"any /docs page) as '{ADMIN}' with the one-time password in {password_file}; you are "
+        "asked to change it."
     )
+    typer.echo("")
+    typer.echo(f"  ==> Officers' pages and every API (one address): {stack.web_url}/")
+    if stack.gateway is not None:
+        typer.echo(f"      APIs under {stack.web_url}/api/<service>/ (docs: /api/intake/docs …)")
+    else:
+        typer.echo("      (no gateway: nginx is not installed; APIs on the ports above)", err=True)
+    typer.echo("")
     typer.echo("Press Ctrl-C to stop.")
     stopping = False
 

@@ -25,7 +25,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from redis.asyncio import Redis
 from sqlalchemy.engine import Engine
 
-from shared import http_errors, limits
+from shared import api_docs, http_errors, limits
 from shared.access import Access, TokenVerifier, issuers_from_settings
 from shared.access.guard import document_rules
 from shared.consumer import DeliveryPolicy, StreamConsumer, unique_consumer_name
@@ -270,7 +270,8 @@ def http_app(rt: Runtime, *, title: str, routers: Sequence[APIRouter] = ()) -> F
         finally:
             await rt.stop()
 
-    app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title=title, version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
+    api_docs.install(app)
     app.state.runtime = rt
     http_errors.install(app)
     limits.install(app, rt.settings)

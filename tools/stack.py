@@ -28,6 +28,8 @@ DEFAULT_PORTS = {
     "reporting": 8004,
     "access": 8005,
 }
+WEB_PORT = 8006
+GATEWAY_PORT = 8000
 ADMIN = "admin"
 ADMIN_PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name)
 
@@ -93,6 +95,11 @@ class Stack:
     redis_executable: str | None = None
     """redis-server binary for the stack's own Redis (default: the embedded 6.2)."""
     redis: EmbeddedRedis | None = None
+    web: bool = False
+    """Also run the web app and the gateway (``giamngheo up``, the browser tests)."""
+    web_port: int = WEB_PORT
+    gateway_port: int = GATEWAY_PORT
+    gateway: subprocess.Popen[bytes] | None = None
     processes: dict[str, list[subprocess.Popen[bytes]]] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
@@ -149,8 +156,66 @@ class Stack:
                 taken.add(port)
                 self.spawn(name, port)
         self.wait_healthy(timeout_s)
+        if self.web:
+            self.start_web(timeout_s)
         self.write_state()
         return self
+
+    @property
+    def web_url(self) -> str:
+        """The one address officers use: the gateway's, or the web app's without nginx."""
+        if self.gateway is not None:
+            tls = os.environ.get("GATEWAY_TLS_CERT") and os.environ.get("GATEWAY_TLS_KEY")
+            return f"{'https' if tls else 'http'}://{self.host}:{self.gateway_port}"
+        return f"http://{self.host}:{self.web_port}"
+
+    def start_web(self, timeout_s: float) -> None:
+        """The web app as its own process, then nginx in front of it and the services."""
+        from tools.gateway import start_nginx
+
+        env = dict(os.environ)
+        env.update({f"WEB_{n.upper()}_URL": self.url(n) for n in SERVICES})
+        env.update({"WEB_HTTP_HOST": self.host, "WEB_HTTP_PORT": str(self.web_port)})
+        if os.environ.get("GATEWAY_TLS_CERT") and os.environ.get("GATEWAY_TLS_KEY"):
+            env["WEB_SECURE_COOKIES"] = "true"
+        log = (self.data_dir / f"web-{self.web_port}.log").open("ab")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", "web"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.setdefault("web", []).append(proc)
+        upstreams = {n: self.url(n) for n in SERVICES}
+        upstreams["web"] = f"http://{self.host}:{self.web_port}"
+        self.gateway = start_nginx(
+            self.data_dir / "gateway", self.gateway_port, upstreams, host=self.host
+        )
+        if self.gateway is not None:
+            time.sleep(0.3)
+            if self.gateway.poll() is not None:  # e.g. its port is taken
+                print(
+                    f"!!! GATEWAY EXITED ({self.gateway.returncode}): see "
+                    f"{self.data_dir / 'gateway' / 'error.log'}; the pages answer on "
+                    f"http://{self.host}:{self.web_port}/ instead.",
+                    file=sys.stderr,
+                )
+                self.gateway = None
+            else:
+                self.processes.setdefault("gateway", []).append(self.gateway)
+        deadline = time.monotonic() + timeout_s
+        with httpx.Client(timeout=2.0) as client:
+            while time.monotonic() < deadline:
+                if proc.poll() is not None:
+                    msg = f"web app exited with {proc.returncode}; see {self.data_dir}"
+                    raise RuntimeError(msg)
+                with contextlib.suppress(httpx.HTTPError):
+                    direct = f"http://{self.host}:{self.web_port}/health"
+                    if client.get(direct).status_code == 200:
+                        return
+                time.sleep(0.2)
+        msg = f"web app not answering on port {self.web_port} within {timeout_s}s"
+        raise RuntimeError(msg)
 
     def database_url(self, service: str) -> str:
         return self.env_for(service, self.ports[service])[f"{service.upper()}_DATABASE_URL"]

@@ -23,6 +23,7 @@ from services.assessment.service import (
     recognise_commune,
     record_meeting,
     record_meetings,
+    review_season,
     what_if,
     what_if_summary,
 )
@@ -129,6 +130,25 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
                 code="unknown_standard",
             ) from exc
         return what_if_summary(report, limit)
+
+    @api.get("/review/season")
+    async def get_review_season(
+        caller: Annotated[Caller, rt.access.requires(Perm.HOUSEHOLD_READ, query("commune"))],
+        commune: str | None = Query(default=None, max_length=16),
+        offset: int = Query(default=0, ge=0, le=10_000_000),
+        limit: int = Query(default=500, ge=0, le=5000),
+    ) -> dict[str, Any]:
+        """Where the review stands in each commune the caller may see: households surveyed,
+        awaiting the village meeting, meetings held, sent back for re-survey, recognised. With
+        ``commune``: that commune only, with ``limit`` of its households from ``offset`` (for
+        the meeting and recognition screens)."""
+        scope = caller.area_filter(Perm.HOUSEHOLD_READ)
+        communes: frozenset[str] | None = None if scope.everything else scope.communes
+        if commune is not None:
+            communes = frozenset({commune})
+        return await asyncio.to_thread(
+            review_season, rt.engine, communes, list_commune=commune, limit=limit, offset=offset
+        )
 
     @api.post("/households/{household_code}/meetings")
     async def post_meeting(

@@ -835,3 +835,92 @@ def what_if_summary(report: WhatIfReport, limit: int) -> dict[str, Any]:
         ],
         "not_classifiable_count": len(report.not_classifiable),
     }
+
+
+# the review season, for officers' pages ----------------------------------------------------
+
+SEASON_LIST_LIMIT = 5000
+
+
+def review_season(
+    engine: Engine,
+    communes: Collection[str] | None,
+    *,
+    list_commune: str | None = None,
+    limit: int = SEASON_LIST_LIMIT,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Where the review stands per commune (``communes`` None: every commune): households
+    surveyed, proposed and awaiting the meeting, meetings held, sent back for re-survey,
+    recognised; with ``list_commune``, that commune's households too (code, proposed status,
+    meeting outcome, recognised status) for the meeting and recognition screens: ``limit`` of
+    them from ``offset``, in household-code order."""
+    s = states.c
+    agreed = sa.func.sum(sa.case((s.meeting_outcome == "agreed", 1), else_=0))
+    resurvey = sa.func.sum(sa.case((s.meeting_outcome == "resurvey_required", 1), else_=0))
+    awaiting = sa.func.sum(sa.case((s.meeting_outcome.is_(None), 1), else_=0))
+    recognised = sa.func.sum(
+        sa.case(
+            (
+                sa.and_(
+                    s.recognised_survey_id == s.latest_survey_id, s.recognised_status.is_not(None)
+                ),
+                1,
+            ),
+            else_=0,
+        )
+    )
+    q = (
+        sa.select(s.commune_code, sa.func.count(), awaiting, agreed, resurvey, recognised)
+        .group_by(s.commune_code)
+        .order_by(s.commune_code)
+    )
+    if communes is not None:
+        q = q.where(s.commune_code.in_(sorted(communes)))
+    households: list[dict[str, Any]] = []
+    with engine.connect() as conn:
+        rows = conn.execute(q).all()
+        if list_commune is not None:
+            listed = conn.execute(
+                sa.select(
+                    s.household_code,
+                    s.proposed_status,
+                    s.standard_id,
+                    s.meeting_outcome,
+                    s.recognised_status,
+                    s.recognised_on,
+                    (s.recognised_survey_id == s.latest_survey_id).label("current"),
+                )
+                .where(s.commune_code == list_commune)
+                .order_by(s.household_code)
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            households = [
+                {
+                    "household_code": r.household_code,
+                    "proposed_status": r.proposed_status,
+                    "standard_id": r.standard_id,
+                    "meeting_outcome": r.meeting_outcome,
+                    "recognised_status": r.recognised_status if r.current else None,
+                    "recognised_on": r.recognised_on.isoformat()
+                    if r.current and r.recognised_on
+                    else None,
+                }
+                for r in listed
+            ]
+    by_commune = [
+        {
+            "commune_code": c,
+            "surveyed": int(n),
+            "awaiting_meeting": int(w or 0),
+            "meetings_held": int((a or 0) + (rs or 0)),
+            "agreed": int(a or 0),
+            "sent_back": int(rs or 0),
+            "recognised": int(rc or 0),
+        }
+        for c, n, w, a, rs, rc in rows
+    ]
+    keys = ("surveyed", "awaiting_meeting", "meetings_held", "agreed", "sent_back", "recognised")
+    totals = {k: sum(r[k] for r in by_commune) for k in keys}
+    return {"totals": totals, "communes": by_commune, "households": households}

@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Header, Query, UploadFile
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
-from services.intake.adapters.files import BulkFileError, write_error_report
+from services.intake.adapters.files import TEMPLATE_PATH, BulkFileError, write_error_report
 from services.intake.adapters.vault import Vault
 from services.intake.api import caller_registry
 from services.intake.domain.areas import AreaRegistry
@@ -83,6 +83,13 @@ def router(
 ) -> APIRouter:
     api = APIRouter(tags=["bulk files"])
     limit = max_upload_mb * 2**20
+
+    @api.get("/surveys/files/template", response_model=None)
+    async def get_survey_file_template(
+        _caller: Annotated[Caller, rt.access.signed_in("the template holds no data")],
+    ) -> FileResponse:
+        """The bulk-file template (XLSX: households and members sheets, drop-down lists)."""
+        return FileResponse(TEMPLATE_PATH, media_type=XLSX, filename="mau-phieu-khao-sat.xlsx")
 
     @api.post("/surveys/files", response_model=None)
     async def post_survey_file(

@@ -1,0 +1,166 @@
+"""The web app's rules: every page declares who may open it, a page needing a session sends a
+stranger to the sign-in page, a form without the browser's anti-forgery token is refused, and
+every message and code the pages show exists in both languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from services.web.app import create_app
+from services.web.forms import form_errors
+from services.web.i18n import Translator, catalogue
+from services.web.settings import WebSettings
+
+pytestmark = pytest.mark.unit
+WEB = Path(__file__).resolve().parents[3] / "services" / "web"
+
+
+@pytest.fixture(scope="module")
+def app() -> FastAPI:
+    # the services are not running: nothing here reaches them
+    return create_app(WebSettings(access_url="http://127.0.0.1:9", intake_url="http://127.0.0.1:9"))
+
+
+def pages(app: FastAPI) -> list[tuple[str, str, dict[str, object]]]:
+    out = []
+    for path, item in app.openapi()["paths"].items():
+        for method, op in item.items():
+            out.append((method.upper(), path, op))
+    return out
+
+
+def test_every_page_declares_its_access_rule(app: FastAPI) -> None:
+    ops = pages(app)
+    assert len(ops) > 15
+    assert [f"{m} {p}" for m, p, op in ops if "x-access" not in op] == []
+
+
+def test_only_the_sign_in_page_language_switch_and_docs_list_are_public(app: FastAPI) -> None:
+    public = sorted(
+        f"{m} {p}"
+        for m, p, op in pages(app)
+        if op["x-access"].get("public")  # type: ignore[union-attr]
+    )
+    assert public == [
+        "GET /dang-nhap",
+        "GET /health",
+        "GET /ngon-ngu/{lang}",
+        "GET /tai-lieu-api",
+        "POST /dang-nhap",
+    ]
+
+
+def test_every_other_page_sends_a_stranger_to_sign_in(app: FastAPI) -> None:
+    client = TestClient(app, follow_redirects=False)
+    checked = 0
+    for method, path, op in pages(app):
+        if op["x-access"].get("public"):  # type: ignore[union-attr]
+            continue
+        url = re.sub(r"\{[^}]+\}", "X-1", path)
+        answer = client.request(method, url)
+        assert answer.status_code == 303, f"{method} {path}: {answer.status_code}"
+        assert answer.headers["location"] == "/dang-nhap"
+        htmx = client.request(method, url, headers={"HX-Request": "true"})
+        assert htmx.status_code == 401
+        assert htmx.headers["HX-Redirect"] == "/dang-nhap"
+        checked += 1
+    assert checked > 10
+
+
+def test_sign_in_form_without_the_anti_forgery_token_is_refused(app: FastAPI) -> None:
+    client = TestClient(app, follow_redirects=False)
+    page = client.get("/dang-nhap")
+    assert page.status_code == 200
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
+    assert token
+    forged = client.post("/dang-nhap", data={"username": "admin", "password": "x"})
+    assert forged.status_code == 403
+    wrong = client.post("/dang-nhap", data={"username": "a", "password": "x", "csrf": "0" * 40})
+    assert wrong.status_code == 403
+    # with the token the form reaches the access service (not running here: a clear refusal)
+    ok = client.post(
+        "/dang-nhap", data={"username": "admin", "password": "x", "csrf": token.group(1)}
+    )
+    assert ok.status_code == 502
+    assert "Không kết nối được dịch vụ access" in ok.text
+
+
+def test_session_cookies_are_http_only_and_strict(app: FastAPI) -> None:
+    client = TestClient(app, follow_redirects=False)
+    answer = client.get("/dang-nhap")
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie or "samesite=strict" in cookie.lower()
+    assert "default-src 'self'" in answer.headers["content-security-policy"]
+
+
+def test_pages_are_vietnamese_first_with_an_english_switch(app: FastAPI) -> None:
+    client = TestClient(app, follow_redirects=False)
+    vi = client.get("/dang-nhap")
+    assert '<html lang="vi">' in vi.text
+    assert "Tên đăng nhập" in vi.text
+    switched = client.get("/ngon-ngu/en", headers={"referer": "http://testserver/dang-nhap"})
+    assert switched.status_code == 303
+    assert switched.headers["location"] == "/dang-nhap"
+    en = client.get("/dang-nhap")
+    assert '<html lang="en">' in en.text
+    assert "User name" in en.text
+
+
+def test_language_switch_never_sends_the_browser_elsewhere(app: FastAPI) -> None:
+    client = TestClient(app, follow_redirects=False)
+    away = client.get("/ngon-ngu/vi", headers={"referer": "http://testserver//evil.example/x"})
+    assert away.headers["location"] == "/"
+
+
+def used_keys() -> set[str]:
+    keys: set[str] = set()
+    for f in [*WEB.glob("templates/*.html"), WEB / "routes.py", WEB / "workbook.py"]:
+        text = f.read_text(encoding="utf-8")
+        keys |= {
+            k for k in re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", text) if not k.endswith(".")
+        }
+    return keys
+
+
+def test_every_message_the_pages_use_exists_in_both_languages() -> None:
+    keys = used_keys()
+    assert len(keys) > 80
+    for lang in ("vi", "en"):
+        missing = sorted(k for k in keys if k not in catalogue(lang))
+        assert missing == [], lang
+
+
+def test_the_english_catalogue_has_every_vietnamese_message() -> None:
+    vi, en = catalogue("vi"), catalogue("en")
+    assert sorted(set(vi) - set(en)) == []
+
+
+def test_api_problems_land_beside_the_form_fields_they_name() -> None:
+    mapped = form_errors(
+        {
+            "members.0.age": "Giá trị quá lớn",
+            "income.value": "Phải là số nguyên",
+            "housing.roof": "Giá trị không nằm trong danh mục",
+            "commune_code": "Không có xã này",
+        }
+    )
+    assert mapped == {
+        "member.0.age": "Giá trị quá lớn",
+        "income": "Phải là số nguyên",
+        "roof": "Giá trị không nằm trong danh mục",
+        "commune_code": "Không có xã này",
+    }
+
+
+def test_code_labels_fall_back_to_the_code_and_a_dash_for_nothing() -> None:
+    t = Translator("vi")
+    assert t.code("status", "poor") == "Hộ nghèo"
+    assert t.code("status", "unknown_status") == "unknown_status"
+    assert t.code("status", None) == "—"
+    assert Translator("en").code("status", "near_poor") == "Near-poor"
