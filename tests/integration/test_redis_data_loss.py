@@ -54,13 +54,13 @@ async def test_consumer_recreates_its_group_and_reads_on_when_redis_lost_everyth
     r.flushdb()  # Redis back without its data: no stream, no group (NOGROUP on every read)
     seen: list[dict[str, object]] = []
 
-    def degraded() -> bool:
+    def degraded() -> bool:  # reporting reads several streams: wait for this one's reader
         seen.append(reporting.get("/health").json())
-        return seen[-1]["status"] == "degraded"
+        return seen[-1]["streams"][f"{STREAM}:reporting"] != "ok"  # type: ignore[index]
 
     await eventually(degraded, 10)
     assert seen[-1]["redis"] is True
-    assert seen[-1]["streams"][f"{STREAM}:reporting"] != "ok"  # type: ignore[index]
+    assert seen[-1]["status"] == "degraded"
 
     for n in range(4, 7):
         r.xadd(STREAM, classified_event(n).to_wire())
