@@ -160,9 +160,7 @@ class PlansRepository:
     def plans_covering(self, commune_code: str, year: int) -> list[PlanView]:
         """Plans of ``year`` covering a commune (its own, its former district's, the
         province's)."""
-        ids = sa.select(plan_communes.c.plan_id).where(
-            plan_communes.c.commune_code == commune_code
-        )
+        ids = sa.select(plan_communes.c.plan_id).where(plan_communes.c.commune_code == commune_code)
         return self.plans_where(sa.and_(plans.c.year == year, plans.c.plan_id.in_(ids)))
 
     def revisions(self, plan_id: str) -> list[RevisionView]:
@@ -218,7 +216,9 @@ class PlansRepository:
                     records.c.given_on.between(start, end),
                     _in(records.c.commune_code, communes),
                 )
-                .group_by(records.c.commune_code, records.c.programme_code, records.c.funding_source)
+                .group_by(
+                    records.c.commune_code, records.c.programme_code, records.c.funding_source
+                )
             )
 
         rows, read = summed(self.conn, build)
@@ -332,7 +332,11 @@ class PlansRepository:
             a[0 if status == "registered" else 1] += int(n)
         return [
             UnservedLine(
-                commune_code=c, component=comp, kind=k, registered=r, approved=a  # type: ignore[arg-type]
+                commune_code=c,
+                component=comp,
+                kind=k,
+                registered=r,
+                approved=a,  # type: ignore[arg-type]
             )
             for (c, comp, k), (r, a) in sorted(acc.items())
         ]
@@ -364,7 +368,11 @@ class PlansRepository:
         return [CapacityView.model_validate(dict(m)) for m in self.conn.execute(q).mappings()]
 
     def obstacles_where(self, cond: Any) -> list[ObstacleView]:
-        q = sa.select(obstacles).where(cond).order_by(obstacles.c.raised_on, obstacles.c.obstacle_id)
+        q = (
+            sa.select(obstacles)
+            .where(cond)
+            .order_by(obstacles.c.raised_on, obstacles.c.obstacle_id)
+        )
         return [ObstacleView.model_validate(dict(m)) for m in self.conn.execute(q).mappings()]
 
     def update_obstacle(self, obstacle_id: str, values: dict[str, Any]) -> None:

@@ -44,9 +44,7 @@ class AreaMap:
                 sorted(c.code for c in self.communes.values() if c.former_district_code == code)
             )
         else:
-            found = tuple(
-                sorted(c.code for c in self.communes.values() if c.province_code == code)
-            )
+            found = tuple(sorted(c.code for c in self.communes.values() if c.province_code == code))
         if not found:
             vi, en = LEVEL_NAMES[level]
             raise DomainError(

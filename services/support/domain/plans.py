@@ -184,15 +184,6 @@ def check_unique(keys: Iterable[tuple[object, ...]], field: str) -> None:
         seen.add(k)
 
 
-def check_year(year: int, day_year: int, field: str) -> None:
-    if year != day_year:
-        raise DomainError(
-            field,
-            f"Ngày không thuộc năm kế hoạch {year}.",
-            f"The date is not in plan year {year}.",
-        )
-
-
 # ---------------------------------------------------------------------- needs registration
 
 NEXT: Mapping[NeedStatus, frozenset[NeedStatus]] = {
