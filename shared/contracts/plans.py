@@ -53,11 +53,13 @@ class PlanSource(StrEnum):
 
 
 class TargetKind(StrEnum):
-    """A physical target of a plan: households to support with one kind of support, or workers
-    to train."""
+    """A physical target of a plan: households to support with one kind of support, workers to
+    train, officials to train (attendees of officials' trainings), communication events."""
 
     HOUSEHOLDS = "households"
     WORKERS_TRAINED = "workers_trained"
+    OFFICIALS_TRAINED = "officials_trained"
+    COMMUNICATION_EVENTS = "communication_events"
 
 
 class NeedStatus(StrEnum):

@@ -277,6 +277,35 @@ class PlansRepository:
             out[(commune, code, TargetKind.WORKERS_TRAINED, "")] = int(n)
         return out
 
+    def capacity_sums(self, year: int) -> list[tuple[str, str, str, str, str, int, int, int]]:
+        """(level, area, component, kind, source, activities, attendees, cost) of the
+        officials' trainings and communication events held in ``year``."""
+        start, end = year_bounds(year)
+        q = (
+            sa.select(
+                capacity.c.level,
+                capacity.c.area_code,
+                capacity.c.component,
+                capacity.c.kind,
+                capacity.c.source,
+                sa.func.count(),
+                sa.func.coalesce(sa.func.sum(capacity.c.attendees), 0),
+                sa.func.coalesce(sa.func.sum(capacity.c.cost_vnd), 0),
+            )
+            .where(capacity.c.held_on.between(start, end))
+            .group_by(
+                capacity.c.level,
+                capacity.c.area_code,
+                capacity.c.component,
+                capacity.c.kind,
+                capacity.c.source,
+            )
+        )
+        return [
+            (lv, area, comp, kind, src, int(n), int(people), int(cost))
+            for lv, area, comp, kind, src, n, people, cost in self.conn.execute(q)
+        ]
+
     def disbursed_in(
         self, communes: Sequence[str], year: int, funding_sources: Sequence[str]
     ) -> dict[str, int]:

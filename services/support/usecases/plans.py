@@ -56,7 +56,7 @@ from services.support.views import Recorded
 from shared.access.model import Actor
 from shared.contracts import plans as contract
 from shared.contracts.codes import FundingSource, SupportKind
-from shared.contracts.plans import PlanLevel, PlanSource, TargetKind
+from shared.contracts.plans import CapacityKind, PlanLevel, PlanSource, TargetKind
 from shared.errors import DomainError, ErrorKind
 
 MAX_LINES = 500
@@ -121,8 +121,8 @@ def _checked(
         if (t.kind is TargetKind.HOUSEHOLDS) != (t.support_kind is not None):
             raise DomainError(
                 "targets",
-                "Chỉ tiêu hộ phải ghi loại hỗ trợ; chỉ tiêu lao động đào tạo thì không.",
-                "A household target names its kind of support; a workers target does not.",
+                "Chỉ tiêu số hộ phải ghi loại hỗ trợ; các chỉ tiêu khác thì không.",
+                "A household target names its kind of support; other targets do not.",
             )
     return (
         [AllocationView(**a.model_dump()) for a in allocations],
@@ -448,16 +448,30 @@ def plan_vs_actual(
             (p.level, p.area_code): p
             for p in uow.plans.plans_of_year(year, [(lv.value, c) for lv, c, _ in shown])
         }
+        held = uow.plans.capacity_sums(year)
     by_commune: dict[str, Money] = {}
     for (commune, prog, source), (c, d) in money.items():
         by_commune.setdefault(commune, {})[(prog, source)] = (c, d)
     phys_by: dict[str, dict[tuple[str, TargetKind, str], int]] = {}
     for (commune, prog, kind, sk), n in phys.items():
         phys_by.setdefault(commune, {})[(prog, kind, sk)] = n
+    activities: dict[tuple[PlanLevel, str], list[tuple[str, str, str, int, int, int]]] = {}
+    for hlv, area, comp, kind, src, n, people, cost in held:
+        activities.setdefault((PlanLevel(hlv), area), []).append((comp, kind, src, n, people, cost))
     out: list[AreaExecution] = []
     for lv, c, members in shown:
         m: dict[tuple[str, PlanSource], list[int]] = {}
         ph: dict[tuple[str, TargetKind, str], int] = {}
+        for comp, kind, src, n, people, cost in _held_within(activities, areas, lv, c, members):
+            acc = m.setdefault((comp, PlanSource(src)), [0, 0])
+            acc[0] += cost
+            acc[1] += cost
+            if kind == CapacityKind.OFFICIAL_TRAINING:
+                key = (comp, TargetKind.OFFICIALS_TRAINED, "")
+                ph[key] = ph.get(key, 0) + people
+            else:
+                key = (comp, TargetKind.COMMUNICATION_EVENTS, "")
+                ph[key] = ph.get(key, 0) + n
         for commune in members:
             for k, (cm, d) in by_commune.get(commune, {}).items():
                 acc = m.setdefault(k, [0, 0])
@@ -476,6 +490,30 @@ def plan_vs_actual(
             )
         )
     return PlanVsActual(level=level, area_code=code, year=year, areas=out)
+
+
+def _held_within(
+    activities: dict[tuple[PlanLevel, str], list[tuple[str, str, str, int, int, int]]],
+    areas: AreaMap,
+    level: PlanLevel,
+    code: str,
+    members: Sequence[str],
+) -> list[tuple[str, str, str, int, int, int]]:
+    """Activities held by the area itself or by an area below it."""
+    if not activities:
+        return []
+    out = list(activities.get((level, code), []))
+    if level is PlanLevel.COMMUNE:
+        return out
+    districts: set[str] = set()
+    for commune in members:
+        out.extend(activities.get((PlanLevel.COMMUNE, commune), []))
+        known = areas.communes.get(commune)
+        if level is PlanLevel.PROVINCE and known and known.former_district_code:
+            districts.add(known.former_district_code)
+    for d in sorted(districts):
+        out.extend(activities.get((PlanLevel.FORMER_DISTRICT, d), []))
+    return out
 
 
 def plan_detail(uow: SupportUnitOfWork, areas: AreaMap, plan_id: str) -> PlanDetail:
