@@ -3,6 +3,7 @@ needs, projects, capacity activities, obstacles, escape commitments and assignme
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -55,7 +56,8 @@ class PlanView(View):
     targets: list[TargetView]
 
 
-class MoneyLine(View):
+@dataclass(frozen=True, slots=True)
+class MoneyLine:
     """Execution of one component and source: committed and disbursed against allocated."""
 
     component: str
@@ -68,7 +70,8 @@ class MoneyLine(View):
     above_plan: bool
 
 
-class TargetLine(View):
+@dataclass(frozen=True, slots=True)
+class TargetLine:
     """A physical target against what the ledger shows."""
 
     component: str
@@ -80,7 +83,12 @@ class TargetLine(View):
     above_plan: bool
 
 
-class AreaExecution(View):
+@dataclass(frozen=True, slots=True)
+class AreaExecution:
+    """One area's plan (if it has one) against the ledger in its communes. ``above_plan``:
+    more disbursed than allocated over the whole plan (the year-end "above plan").
+    (Plain dataclasses: a province's table has thousands of lines.)"""
+
     level: PlanLevel
     area_code: str
     name: str
@@ -90,7 +98,6 @@ class AreaExecution(View):
     disbursed_vnd: int
     disbursed_pct: Decimal | None
     above_plan: bool
-    """More disbursed than allocated over the whole plan (the year-end "above plan")."""
     money: list[MoneyLine]
     targets: list[TargetLine]
 
@@ -101,7 +108,8 @@ class PlanDetail(View):
     revisions: list[RevisionView]
 
 
-class PlanVsActual(View):
+@dataclass(frozen=True, slots=True)
+class PlanVsActual:
     """Plan against actual for an area and its sub-areas (former districts, communes)."""
 
     level: PlanLevel

@@ -11,11 +11,11 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.support.adapters.sums import summed
 from services.support.adapters.tables import (
     assignments,
     capacity,
     escapes,
+    ledger_sums,
     needs,
     obstacles,
     plan_communes,
@@ -29,7 +29,7 @@ from services.support.adapters.tables import (
     rewards,
     trainings,
 )
-from services.support.domain.plans import SOURCE_OF
+from services.support.domain.plans import SOURCE_OF, PlanLines
 from services.support.plan_views import (
     AllocationView,
     AssignmentView,
@@ -43,8 +43,8 @@ from services.support.plan_views import (
     TargetView,
     UnservedLine,
 )
-from shared.contracts.codes import FundingSource
-from shared.contracts.plans import PlanSource, TargetKind
+from shared.contracts.codes import SupportKind
+from shared.contracts.plans import PlanLevel, PlanSource, TargetKind
 
 CHUNK = 500
 
@@ -123,39 +123,102 @@ class PlansRepository:
         return found[0] if found else None
 
     def plans_where(self, cond: Any) -> list[PlanView]:
-        rows = self.conn.execute(
-            sa.select(plans).where(cond).order_by(plans.c.year, plans.c.level, plans.c.area_code)
-        ).mappings()
-        heads = [dict(r) for r in rows]
+        q = (
+            sa.select(
+                plans.c.plan_id,
+                plans.c.level,
+                plans.c.area_code,
+                plans.c.year,
+                plans.c.version,
+                plans.c.department,
+            )
+            .where(cond)
+            .order_by(plans.c.year, plans.c.level, plans.c.area_code)
+        )
+        heads = self.conn.execute(q).all()
         if not heads:
             return []
-        ids = [h["plan_id"] for h in heads]
-        lines = self._by_plan(plan_lines, ids)
-        targets = self._by_plan(plan_targets, ids)
-        communes = self._by_plan(plan_communes, ids)
+        ids = [h[0] for h in heads]
+        lines = self._by_plan(
+            [plan_lines.c.component, plan_lines.c.source, plan_lines.c.amount_vnd], ids
+        )
+        targets = self._by_plan(
+            [
+                plan_targets.c.component,
+                plan_targets.c.kind,
+                plan_targets.c.support_kind,
+                plan_targets.c.quantity,
+            ],
+            ids,
+        )
+        communes = self._by_plan([plan_communes.c.commune_code], ids)
         return [
-            PlanView(
-                plan_id=h["plan_id"],
-                level=h["level"],
-                area_code=h["area_code"],
-                year=h["year"],
-                version=h["version"],
-                department=h["department"],
-                communes=sorted(c["commune_code"] for c in communes.get(h["plan_id"], [])),
-                allocations=[_allocation(m) for m in lines.get(h["plan_id"], [])],
-                targets=[_target(m) for m in targets.get(h["plan_id"], [])],
+            PlanView.model_construct(
+                plan_id=pid,
+                level=PlanLevel(level),
+                area_code=area,
+                year=year,
+                version=version,
+                department=department,
+                communes=sorted(c for (c,) in communes.get(pid, [])),
+                allocations=[
+                    AllocationView.model_construct(
+                        component=comp, source=PlanSource(src), amount_vnd=amount
+                    )
+                    for comp, src, amount in lines.get(pid, [])
+                ],
+                targets=[
+                    TargetView.model_construct(
+                        component=comp,
+                        kind=TargetKind(kind),
+                        support_kind=SupportKind(sk) if sk else None,
+                        quantity=quantity,
+                    )
+                    for comp, kind, sk, quantity in targets.get(pid, [])
+                ],
             )
-            for h in heads
+            for pid, level, area, year, version, department in heads
         ]
 
-    def plans_of_year(self, year: int, levels_codes: Iterable[tuple[str, str]]) -> list[PlanView]:
-        pairs = list(levels_codes)
-        if not pairs:
-            return []
-        cond = sa.or_(
-            *(sa.and_(plans.c.level == lv, plans.c.area_code == code) for lv, code in pairs)
+    def plan_lines_of_year(
+        self, year: int, levels_codes: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], PlanLines]:
+        """The lines and targets of the plans of ``year`` of these (level, area) pairs (read
+        by year, then picked: one indexed read instead of hundreds of alternatives in SQL)."""
+        wanted = set(levels_codes)
+        q = sa.select(plans.c.plan_id, plans.c.level, plans.c.area_code).where(plans.c.year == year)
+        heads = {
+            pid: (level, area)
+            for pid, level, area in self.conn.execute(q)
+            if (level, area) in wanted
+        }
+        if not heads:
+            return {}
+        ids = sorted(heads)
+        lines = self._by_plan(
+            [plan_lines.c.component, plan_lines.c.source, plan_lines.c.amount_vnd], ids
         )
-        return self.plans_where(sa.and_(plans.c.year == year, cond))
+        targets = self._by_plan(
+            [
+                plan_targets.c.component,
+                plan_targets.c.kind,
+                plan_targets.c.support_kind,
+                plan_targets.c.quantity,
+            ],
+            ids,
+        )
+        sources = {s.value: s for s in PlanSource}
+        return {
+            heads[pid]: PlanLines(
+                pid,
+                {(comp, sources[src]): int(amount) for comp, src, amount in lines.get(pid, [])},
+                tuple(
+                    (comp, TargetKind(kind), SupportKind(sk) if sk else None, int(n))
+                    for comp, kind, sk, n in targets.get(pid, [])
+                ),
+            )
+            for pid in ids
+        }
 
     def plans_covering(self, commune_code: str, year: int) -> list[PlanView]:
         """Plans of ``year`` covering a commune (its own, its former district's, the
@@ -186,46 +249,35 @@ class PlansRepository:
             )
         return out
 
-    def _by_plan(self, table: sa.Table, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        out: dict[str, list[dict[str, Any]]] = {}
+    def _by_plan(self, columns: list[Any], ids: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+        """``columns`` (of one table with a ``plan_id``) of the plans ``ids``, by plan."""
+        table = columns[0].table
+        out: dict[str, list[tuple[Any, ...]]] = {}
         for i in range(0, len(ids), CHUNK):
-            q = sa.select(table).where(table.c.plan_id.in_(ids[i : i + CHUNK]))
-            for m in self.conn.execute(q).mappings():
-                out.setdefault(m["plan_id"], []).append(dict(m))
+            q = sa.select(table.c.plan_id, *columns).where(table.c.plan_id.in_(ids[i : i + CHUNK]))
+            for row in self.conn.execute(q).all():
+                out.setdefault(row[0], []).append(tuple(row[1:]))
         return out
 
     # ---------------------------------------------------------------- what a plan is measured by
 
     def money(self, communes: Sequence[str] | None, year: int) -> Money:
         """Committed and disbursed per commune, programme code and plan source in ``year``:
-        disbursed = support records given that year; committed = disbursed plus the budgets
-        of livelihood projects starting that year (state share under the project's source,
-        enterprise under social mobilisation, households' counterpart under other)."""
+        disbursed = support records given that year (from ``ledger_sum``); committed =
+        disbursed plus the budgets of livelihood projects starting that year (state share
+        under the project's source, enterprise under social mobilisation, households'
+        counterpart under other)."""
         start, end = year_bounds(year)
         out: Money = {}
-
-        def build(sums: Any) -> Any:
-            return (
-                sa.select(
-                    records.c.commune_code,
-                    records.c.programme_code,
-                    records.c.funding_source,
-                    *sums(records.c.amount_vnd, "a"),
-                )
-                .where(
-                    records.c.given_on.between(start, end),
-                    _in(records.c.commune_code, communes),
-                )
-                .group_by(
-                    records.c.commune_code, records.c.programme_code, records.c.funding_source
-                )
-            )
-
-        rows, read = summed(self.conn, build)
-        for r in rows:
-            source = SOURCE_OF.get(FundingSource(r[2]), PlanSource.OTHER)
-            acc = out.setdefault((r[0], r[1], source), [0, 0])
-            amount = read(r, "a")
+        sources = {f.value: s for f, s in SOURCE_OF.items()}
+        q = sa.select(
+            ledger_sums.c.commune_code,
+            ledger_sums.c.programme_code,
+            ledger_sums.c.funding_source,
+            ledger_sums.c.amount_vnd,
+        ).where(ledger_sums.c.year == year, _in(ledger_sums.c.commune_code, communes))
+        for commune, code, funding, amount in self.conn.execute(q).all():
+            acc = out.setdefault((commune, code, sources.get(funding, PlanSource.OTHER)), [0, 0])
             acc[0] += amount
             acc[1] += amount
         q = sa.select(
@@ -263,7 +315,7 @@ class PlansRepository:
             .where(records.c.given_on.between(start, end), _in(records.c.commune_code, communes))
             .group_by(records.c.commune_code, records.c.programme_code, records.c.kind)
         )
-        for commune, code, kind, n in self.conn.execute(q):
+        for commune, code, kind, n in self.conn.execute(q).all():
             out[(commune, code, TargetKind.HOUSEHOLDS, kind)] = int(n)
         t = (
             sa.select(trainings.c.commune_code, trainings.c.programme_code, sa.func.count())
@@ -310,21 +362,16 @@ class PlansRepository:
         self, communes: Sequence[str], year: int, funding_sources: Sequence[str]
     ) -> dict[str, int]:
         """Disbursed per programme code in ``communes`` in ``year`` from ``funding_sources``."""
-        start, end = year_bounds(year)
-
-        def build(sums: Any) -> Any:
-            return (
-                sa.select(records.c.programme_code, *sums(records.c.amount_vnd, "a"))
-                .where(
-                    records.c.given_on.between(start, end),
-                    records.c.commune_code.in_(list(communes)),
-                    records.c.funding_source.in_(list(funding_sources)),
-                )
-                .group_by(records.c.programme_code)
+        out: dict[str, int] = {}
+        for i in range(0, len(communes), CHUNK):
+            q = sa.select(ledger_sums.c.programme_code, ledger_sums.c.amount_vnd).where(
+                ledger_sums.c.year == year,
+                ledger_sums.c.commune_code.in_(list(communes[i : i + CHUNK])),
+                ledger_sums.c.funding_source.in_(list(funding_sources)),
             )
-
-        rows, read = summed(self.conn, build)
-        return {r[0]: read(r, "a") for r in rows}
+            for code, amount in self.conn.execute(q):
+                out[code] = out.get(code, 0) + int(amount)
+        return out
 
     # ---------------------------------------------------------------- needs
 
@@ -453,16 +500,3 @@ class PlansRepository:
             .order_by(assignments.c.starts_on, assignments.c.assignment_id)
         )
         return [AssignmentView.model_validate(dict(m)) for m in self.conn.execute(q).mappings()]
-
-
-def _allocation(m: dict[str, Any]) -> AllocationView:
-    return AllocationView(component=m["component"], source=m["source"], amount_vnd=m["amount_vnd"])
-
-
-def _target(m: dict[str, Any]) -> TargetView:
-    return TargetView(
-        component=m["component"],
-        kind=m["kind"],
-        support_kind=m["support_kind"] or None,
-        quantity=m["quantity"],
-    )

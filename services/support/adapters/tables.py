@@ -471,6 +471,21 @@ class PairingVisit(SupportModel, table=True):
 # ------------------------------------------------------------------------------ plans and work
 
 
+class LedgerSum(SupportModel, table=True):
+    """Support records summed per year, commune, programme and funding source, kept with
+    every insert into ``support_record`` (in its transaction): what plans are measured by,
+    read without summing the ledger each time."""
+
+    __tablename__ = "ledger_sum"
+
+    year: int = Field(primary_key=True)
+    commune_code: str = Field(primary_key=True, max_length=16)
+    programme_code: str = Field(primary_key=True, max_length=32)
+    funding_source: str = Field(primary_key=True, max_length=32)
+    amount_vnd: int = vnd()
+    records: int
+
+
 class PlanRow(SupportModel, table=True):
     """A level's plan for a year (its current version; earlier ones in ``plan_revision``)."""
 
@@ -702,6 +717,7 @@ trainings = _t(TrainingEnrolment)
 organisations = _t(Organisation)
 pairings = _t(Pairing)
 visits = _t(PairingVisit)
+ledger_sums = _t(LedgerSum)
 plans = _t(PlanRow)
 plan_lines = _t(PlanLine)
 plan_targets = _t(PlanTarget)

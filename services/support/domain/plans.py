@@ -11,12 +11,13 @@ component, each with a responsible department).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from shared.contracts.codes import FundingSource
-from shared.contracts.plans import NeedStatus, ObstacleStatus, PlanSource
+from shared.contracts.codes import FundingSource, SupportKind
+from shared.contracts.plans import NeedStatus, ObstacleStatus, PlanSource, TargetKind
 from shared.errors import DomainError, ErrorKind
 
 SOURCE_OF: Mapping[FundingSource, PlanSource] = {
@@ -44,6 +45,21 @@ def component_of(components: Iterable[str], programme_code: str) -> str | None:
         if covers(c, programme_code) and (best is None or len(c) > len(best)):
             best = c
     return best
+
+
+@functools.lru_cache(maxsize=65536)
+def _component_in(components: frozenset[str], programme_code: str) -> str | None:
+    return component_of(components, programme_code)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLines:
+    """What a plan allocates and targets, as execution reads it."""
+
+    plan_id: str
+    allocated: Mapping[Key, int]
+    targets: tuple[tuple[str, TargetKind, SupportKind | None, int], ...]
+    """(component, kind, support kind, quantity)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +90,10 @@ def pct(done: int, planned: int) -> Decimal | None:
     """``done`` as a percentage of ``planned`` to one decimal (``None`` when nothing planned)."""
     if planned <= 0:
         return None
-    return (Decimal(done) * 100 / Decimal(planned)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    tenths, rest = divmod(abs(done) * 1000, planned)
+    if 2 * rest >= planned:
+        tenths += 1
+    return Decimal(-tenths if done < 0 else tenths).scaleb(-1)
 
 
 def execution(
@@ -87,10 +106,10 @@ def execution(
     ledger; each programme code is counted once, under the most specific planned component
     covering it (or under its own code when no component covers it: spending outside the
     plan shows as a line with nothing allocated)."""
-    components = {c for c, _ in allocated}
+    components = frozenset(c for c, _ in allocated)
     sums: dict[Key, list[int]] = {k: [0, 0] for k in allocated}
     for (code, source), (committed, disbursed) in actual.items():
-        comp = component_of(components, code) or code
+        comp = _component_in(components, code) or code
         acc = sums.setdefault((comp, source), [0, 0])
         acc[0] += committed
         acc[1] += disbursed

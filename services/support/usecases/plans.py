@@ -18,7 +18,7 @@ from services.support.domain.areas import AreaMap
 from services.support.domain.catalogue import Catalogue
 from services.support.domain.plans import (
     SOURCE_OF,
-    Key,
+    PlanLines,
     check_components,
     check_room,
     check_unique,
@@ -364,32 +364,29 @@ def _area_execution(
     level: PlanLevel,
     code: str,
     name: str,
-    plan: PlanView | None,
+    plan: PlanLines | None,
     money: Money,
     phys: dict[tuple[str, TargetKind, str], int],
 ) -> AreaExecution:
-    allocated: dict[Key, int] = (
-        {(a.component, a.source): a.amount_vnd for a in plan.allocations} if plan else {}
-    )
-    lines = execution(allocated, money)
+    lines = execution(plan.allocated if plan else {}, money)
     t = totals(lines)
     targets: list[TargetLine] = []
-    for target in plan.targets if plan else []:
-        want = target.support_kind.value if target.support_kind else ""
-        actual = sum(
-            n
-            for (prog, kind, sk), n in phys.items()
-            if kind is target.kind and sk == want and covers(target.component, prog)
-        )
+    done: dict[tuple[TargetKind, str], list[tuple[str, int]]] = {}
+    if plan and plan.targets:
+        for (prog, k, sk), n in phys.items():
+            done.setdefault((k, sk), []).append((prog, n))
+    for component, kind, support_kind, quantity in plan.targets if plan else ():
+        want = support_kind.value if support_kind else ""
+        actual = sum(n for prog, n in done.get((kind, want), ()) if covers(component, prog))
         targets.append(
             TargetLine(
-                component=target.component,
-                kind=target.kind,
-                support_kind=target.support_kind,
-                planned=target.quantity,
+                component=component,
+                kind=kind,
+                support_kind=support_kind,
+                planned=quantity,
                 actual=actual,
-                pct=pct(actual, target.quantity),
-                above_plan=actual > target.quantity,
+                pct=pct(actual, quantity),
+                above_plan=actual > quantity,
             )
         )
     return AreaExecution(
@@ -409,9 +406,9 @@ def _area_execution(
                 allocated_vnd=ln.allocated_vnd,
                 committed_vnd=ln.committed_vnd,
                 disbursed_vnd=ln.disbursed_vnd,
-                remaining_vnd=ln.remaining_vnd,
-                disbursed_pct=ln.disbursed_pct,
-                above_plan=ln.above_plan,
+                remaining_vnd=ln.allocated_vnd - ln.disbursed_vnd,
+                disbursed_pct=pct(ln.disbursed_vnd, ln.allocated_vnd),
+                above_plan=ln.disbursed_vnd > ln.allocated_vnd,
             )
             for ln in lines
         ],
@@ -444,10 +441,7 @@ def plan_vs_actual(
                 )
         if level is not PlanLevel.COMMUNE:
             shown.extend((PlanLevel.COMMUNE, c, (c,)) for c in communes)
-        found = {
-            (p.level, p.area_code): p
-            for p in uow.plans.plans_of_year(year, [(lv.value, c) for lv, c, _ in shown])
-        }
+        found = uow.plans.plan_lines_of_year(year, [(lv.value, c) for lv, c, _ in shown])
         held = uow.plans.capacity_sums(year)
     by_commune: dict[str, Money] = {}
     for (commune, prog, source), (c, d) in money.items():
@@ -484,7 +478,7 @@ def plan_vs_actual(
                 lv,
                 c,
                 areas.name(lv, c),
-                found.get((lv, c)),
+                found.get((lv.value, c)),
                 {k: (v[0], v[1]) for k, v in m.items()},
                 ph,
             )

@@ -1,8 +1,14 @@
-"""plans, needs, projects, capacity, obstacles, commitments, assignments
+"""plans, needs, projects, capacity, obstacles, commitments, assignments, ledger sums
+
+Plans per level and year with their lines, targets, communes and revisions; needs
+registrations, livelihood projects, officials' trainings and communication events, obstacles,
+escape commitments and rewards, officials' assignments; and ``ledger_sum``, the support
+records summed per year, commune, programme and funding source, filled here from the records
+already in the ledger and kept with every insert afterwards.
 
 Revision ID: 0004_plans
 Revises: 0003_outbox_confirm
-Create Date: 2026-11-29 01:36:33
+Create Date: 2026-11-29 01:49:13
 
 """
 from typing import Sequence, Union
@@ -70,6 +76,15 @@ def upgrade() -> None:
     with op.batch_alter_table('escape_reward', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_escape_reward_commitment_id'), ['commitment_id'], unique=False)
 
+    op.create_table('ledger_sum',
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('commune_code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('programme_code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('funding_source', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('amount_vnd', sa.BigInteger(), nullable=False),
+    sa.Column('records', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('year', 'commune_code', 'programme_code', 'funding_source')
+    )
     op.create_table('livelihood_project',
     sa.Column('project_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -209,6 +224,20 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('plan_id', 'component', 'kind', 'support_kind')
     )
     # ### end Alembic commands ###
+    # the sums of the records already in the ledger (the year of a date: EXTRACT on
+    # PostgreSQL, strftime on SQLite)
+    bind = op.get_bind()
+    year = (
+        "CAST(strftime('%Y', given_on) AS INTEGER)"
+        if bind.dialect.name == "sqlite"
+        else "CAST(EXTRACT(YEAR FROM given_on) AS INTEGER)"
+    )
+    op.execute(
+        "INSERT INTO ledger_sum (year, commune_code, programme_code, funding_source, "
+        f"amount_vnd, records) SELECT {year}, commune_code, programme_code, funding_source, "
+        "SUM(amount_vnd), COUNT(*) FROM support_record "
+        f"GROUP BY {year}, commune_code, programme_code, funding_source"
+    )
 
 
 def downgrade() -> None:
@@ -244,6 +273,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_livelihood_project_commune_code'))
 
     op.drop_table('livelihood_project')
+    op.drop_table('ledger_sum')
     with op.batch_alter_table('escape_reward', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_escape_reward_commitment_id'))
 
