@@ -13,7 +13,12 @@ from sqlalchemy.engine import Connection
 
 from services.support.adapters.codec import decode
 from services.support.adapters.sums import joined, split_sum
-from services.support.adapters.tables import ledger_sums, recognised_latest, records
+from services.support.adapters.tables import (
+    ledger_reach,
+    ledger_sums,
+    recognised_latest,
+    records,
+)
 from services.support.views import RecordView, Totals
 
 MAX_PAGE_SIZE = 500
@@ -262,8 +267,9 @@ def totals_of(views: Sequence[RecordView]) -> Totals:
 
 
 def add_to_sums(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Add ``rows`` to the running sums (one accumulating upsert per key, keys in a fixed order
-    so that two transactions adding to the same keys cannot deadlock on PostgreSQL)."""
+    """Add ``rows`` to the running sums and the households reached (one accumulating upsert
+    per key, keys in a fixed order so that two transactions adding to the same keys cannot
+    deadlock on PostgreSQL)."""
     acc: dict[tuple[int, str, str, str], list[int]] = {}
     for r in rows:
         key = (r["given_on"].year, r["commune_code"], r["programme_code"], r["funding_source"])
@@ -281,6 +287,36 @@ def add_to_sums(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
             "amount_vnd": ledger_sums.c.amount_vnd + ins.excluded.amount_vnd,
             "records": ledger_sums.c.records + ins.excluded.records,
         },
+    )
+    reached = sorted(
+        {
+            (
+                r["given_on"].year,
+                r["commune_code"],
+                r["programme_code"],
+                r["kind"],
+                r["household_code"],
+            )
+            for r in rows
+        }
+    )
+    reach: Any = (
+        postgresql.insert(ledger_reach)
+        if conn.dialect.name == "postgresql"
+        else sqlite.insert(ledger_reach)
+    )
+    conn.execute(
+        reach.on_conflict_do_nothing(),
+        [
+            {
+                "year": y,
+                "commune_code": c,
+                "programme_code": p,
+                "kind": k,
+                "household_code": h,
+            }
+            for y, c, p, k, h in reached
+        ],
     )
     conn.execute(
         stmt,

@@ -15,6 +15,7 @@ from services.support.adapters.tables import (
     assignments,
     capacity,
     escapes,
+    ledger_reach,
     ledger_sums,
     needs,
     obstacles,
@@ -25,7 +26,6 @@ from services.support.adapters.tables import (
     plans,
     projects,
     recognised,
-    records,
     rewards,
     trainings,
 )
@@ -183,42 +183,46 @@ class PlansRepository:
     def plan_lines_of_year(
         self, year: int, levels_codes: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], PlanLines]:
-        """The lines and targets of the plans of ``year`` of these (level, area) pairs (read
-        by year, then picked: one indexed read instead of hundreds of alternatives in SQL)."""
+        """The lines and targets of the plans of ``year`` of these (level, area) pairs, read
+        from the snapshot of each plan's current version (one row per plan)."""
         wanted = set(levels_codes)
-        q = sa.select(plans.c.plan_id, plans.c.level, plans.c.area_code).where(plans.c.year == year)
-        heads = {
-            pid: (level, area)
-            for pid, level, area in self.conn.execute(q)
-            if (level, area) in wanted
-        }
-        if not heads:
-            return {}
-        ids = sorted(heads)
-        lines = self._by_plan(
-            [plan_lines.c.component, plan_lines.c.source, plan_lines.c.amount_vnd], ids
-        )
-        targets = self._by_plan(
-            [
-                plan_targets.c.component,
-                plan_targets.c.kind,
-                plan_targets.c.support_kind,
-                plan_targets.c.quantity,
-            ],
-            ids,
+        q = (
+            sa.select(plans.c.plan_id, plans.c.level, plans.c.area_code, plan_revisions.c.lines)
+            .select_from(
+                plans.join(
+                    plan_revisions,
+                    sa.and_(
+                        plan_revisions.c.plan_id == plans.c.plan_id,
+                        plan_revisions.c.version == plans.c.version,
+                    ),
+                )
+            )
+            .where(plans.c.year == year)
         )
         sources = {s.value: s for s in PlanSource}
-        return {
-            heads[pid]: PlanLines(
+        kinds = {k.value: k for k in TargetKind}
+        out: dict[tuple[str, str], PlanLines] = {}
+        for pid, level, area, lines in self.conn.execute(q).all():
+            if (level, area) not in wanted:
+                continue
+            body = orjson.loads(lines)
+            out[(level, area)] = PlanLines(
                 pid,
-                {(comp, sources[src]): int(amount) for comp, src, amount in lines.get(pid, [])},
+                {
+                    (a["component"], sources[a["source"]]): int(a["amount_vnd"])
+                    for a in body["allocations"]
+                },
                 tuple(
-                    (comp, TargetKind(kind), SupportKind(sk) if sk else None, int(n))
-                    for comp, kind, sk, n in targets.get(pid, [])
+                    (
+                        t["component"],
+                        kinds[t["kind"]],
+                        SupportKind(t["support_kind"]) if t["support_kind"] else None,
+                        int(t["quantity"]),
+                    )
+                    for t in body["targets"]
                 ),
             )
-            for pid in ids
-        }
+        return out
 
     def plans_covering(self, commune_code: str, year: int) -> list[PlanView]:
         """Plans of ``year`` covering a commune (its own, its former district's, the
@@ -307,13 +311,15 @@ class PlansRepository:
         out: dict[tuple[str, str, TargetKind, str], int] = {}
         q = (
             sa.select(
-                records.c.commune_code,
-                records.c.programme_code,
-                records.c.kind,
-                sa.func.count(sa.distinct(records.c.household_code)),
+                ledger_reach.c.commune_code,
+                ledger_reach.c.programme_code,
+                ledger_reach.c.kind,
+                sa.func.count(),
             )
-            .where(records.c.given_on.between(start, end), _in(records.c.commune_code, communes))
-            .group_by(records.c.commune_code, records.c.programme_code, records.c.kind)
+            .where(ledger_reach.c.year == year, _in(ledger_reach.c.commune_code, communes))
+            .group_by(
+                ledger_reach.c.commune_code, ledger_reach.c.programme_code, ledger_reach.c.kind
+            )
         )
         for commune, code, kind, n in self.conn.execute(q).all():
             out[(commune, code, TargetKind.HOUSEHOLDS, kind)] = int(n)

@@ -486,6 +486,19 @@ class LedgerSum(SupportModel, table=True):
     records: int
 
 
+class LedgerReach(SupportModel, table=True):
+    """Each household reached per year, commune, programme and kind of support (kept with
+    every insert into ``support_record``): plans' household targets count these."""
+
+    __tablename__ = "ledger_reach"
+
+    year: int = Field(primary_key=True)
+    commune_code: str = Field(primary_key=True, max_length=16)
+    programme_code: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(primary_key=True, max_length=32)
+    household_code: str = Field(primary_key=True, max_length=64)
+
+
 class PlanRow(SupportModel, table=True):
     """A level's plan for a year (its current version; earlier ones in ``plan_revision``)."""
 
@@ -718,6 +731,7 @@ organisations = _t(Organisation)
 pairings = _t(Pairing)
 visits = _t(PairingVisit)
 ledger_sums = _t(LedgerSum)
+ledger_reach = _t(LedgerReach)
 plans = _t(PlanRow)
 plan_lines = _t(PlanLine)
 plan_targets = _t(PlanTarget)

@@ -2,13 +2,14 @@
 
 Plans per level and year with their lines, targets, communes and revisions; needs
 registrations, livelihood projects, officials' trainings and communication events, obstacles,
-escape commitments and rewards, officials' assignments; and ``ledger_sum``, the support
-records summed per year, commune, programme and funding source, filled here from the records
-already in the ledger and kept with every insert afterwards.
+escape commitments and rewards, officials' assignments; ``ledger_sum`` (support records summed
+per year, commune, programme and funding source) and ``ledger_reach`` (households reached per
+year, commune, programme and kind), filled here from the records already in the ledger and
+kept with every insert afterwards.
 
 Revision ID: 0004_plans
 Revises: 0003_outbox_confirm
-Create Date: 2026-11-29 01:49:13
+Create Date: 2026-11-29 01:54:25
 
 """
 from typing import Sequence, Union
@@ -76,6 +77,14 @@ def upgrade() -> None:
     with op.batch_alter_table('escape_reward', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_escape_reward_commitment_id'), ['commitment_id'], unique=False)
 
+    op.create_table('ledger_reach',
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('commune_code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('programme_code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('household_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('year', 'commune_code', 'programme_code', 'kind', 'household_code')
+    )
     op.create_table('ledger_sum',
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('commune_code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
@@ -224,8 +233,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('plan_id', 'component', 'kind', 'support_kind')
     )
     # ### end Alembic commands ###
-    # the sums of the records already in the ledger (the year of a date: EXTRACT on
-    # PostgreSQL, strftime on SQLite)
+    # from the records already in the ledger (the year of a date: EXTRACT on PostgreSQL,
+    # strftime on SQLite)
     bind = op.get_bind()
     year = (
         "CAST(strftime('%Y', given_on) AS INTEGER)"
@@ -237,6 +246,11 @@ def upgrade() -> None:
         f"amount_vnd, records) SELECT {year}, commune_code, programme_code, funding_source, "
         "SUM(amount_vnd), COUNT(*) FROM support_record "
         f"GROUP BY {year}, commune_code, programme_code, funding_source"
+    )
+    op.execute(
+        "INSERT INTO ledger_reach (year, commune_code, programme_code, kind, household_code) "
+        f"SELECT DISTINCT {year}, commune_code, programme_code, kind, household_code "
+        "FROM support_record"
     )
 
 
@@ -274,6 +288,7 @@ def downgrade() -> None:
 
     op.drop_table('livelihood_project')
     op.drop_table('ledger_sum')
+    op.drop_table('ledger_reach')
     with op.batch_alter_table('escape_reward', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_escape_reward_commitment_id'))
 
