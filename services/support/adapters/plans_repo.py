@@ -48,8 +48,8 @@ from shared.contracts.plans import PlanLevel, PlanSource, TargetKind
 
 CHUNK = 500
 
-Money = dict[tuple[str, str, PlanSource], list[int]]
-"""(commune, programme code, source) → [committed, disbursed]."""
+Money = dict[str, dict[tuple[str, PlanSource], list[int]]]
+"""commune → (programme code, source) → [committed, disbursed]."""
 
 
 def year_bounds(year: int) -> tuple[date, date]:
@@ -280,10 +280,18 @@ class PlansRepository:
             ledger_sums.c.funding_source,
             ledger_sums.c.amount_vnd,
         ).where(ledger_sums.c.year == year, _in(ledger_sums.c.commune_code, communes))
+        other = PlanSource.OTHER
         for commune, code, funding, amount in self.conn.execute(q).all():
-            acc = out.setdefault((commune, code, sources.get(funding, PlanSource.OTHER)), [0, 0])
-            acc[0] += amount
-            acc[1] += amount
+            here = out.get(commune)
+            if here is None:
+                here = out[commune] = {}
+            key = (code, sources.get(funding, other))
+            acc = here.get(key)
+            if acc is None:
+                here[key] = [amount, amount]
+            else:  # two funding sources counted as one plan source
+                acc[0] += amount
+                acc[1] += amount
         q = sa.select(
             projects.c.commune_code,
             projects.c.component,
@@ -299,7 +307,7 @@ class PlansRepository:
                 (PlanSource.OTHER, hh),
             ):
                 if amount:
-                    out.setdefault((commune, comp, source), [0, 0])[0] += amount
+                    out.setdefault(commune, {}).setdefault((comp, source), [0, 0])[0] += amount
         return out
 
     def physical(

@@ -12,7 +12,7 @@ component, each with a responsible department).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -98,7 +98,7 @@ def pct(done: int, planned: int) -> Decimal | None:
 
 def execution(
     allocated: Mapping[Key, int],
-    actual: Mapping[tuple[str, PlanSource], tuple[int, int]],
+    actual: Mapping[tuple[str, PlanSource], Sequence[int]],
 ) -> list[Line]:
     """Lines for every planned (component, source) and every one with spending but no plan.
 

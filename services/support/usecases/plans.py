@@ -4,7 +4,7 @@ and area, up to the plan-vs-actual table of a province."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -357,7 +357,7 @@ def plan_room(
 
 # ---------------------------------------------------------------------- execution
 
-Money = dict[tuple[str, PlanSource], tuple[int, int]]
+Money = Mapping[tuple[str, PlanSource], Sequence[int]]
 
 
 def _area_execution(
@@ -443,9 +443,7 @@ def plan_vs_actual(
             shown.extend((PlanLevel.COMMUNE, c, (c,)) for c in communes)
         found = uow.plans.plan_lines_of_year(year, [(lv.value, c) for lv, c, _ in shown])
         held = uow.plans.capacity_sums(year)
-    by_commune: dict[str, Money] = {}
-    for (commune, prog, source), (c, d) in money.items():
-        by_commune.setdefault(commune, {})[(prog, source)] = (c, d)
+    by_commune = money
     phys_by: dict[str, dict[tuple[str, TargetKind, str], int]] = {}
     for (commune, prog, kind, sk), n in phys.items():
         phys_by.setdefault(commune, {})[(prog, kind, sk)] = n
@@ -454,9 +452,23 @@ def plan_vs_actual(
         activities.setdefault((PlanLevel(hlv), area), []).append((comp, kind, src, n, people, cost))
     out: list[AreaExecution] = []
     for lv, c, members in shown:
+        held_here = _held_within(activities, areas, lv, c, members)
+        if len(members) == 1 and not held_here:  # a commune: its own sums as they are
+            only = members[0]
+            out.append(
+                _area_execution(
+                    lv,
+                    c,
+                    areas.name(lv, c),
+                    found.get((lv.value, c)),
+                    by_commune.get(only, {}),
+                    phys_by.get(only, {}),
+                )
+            )
+            continue
         m: dict[tuple[str, PlanSource], list[int]] = {}
         ph: dict[tuple[str, TargetKind, str], int] = {}
-        for comp, kind, src, n, people, cost in _held_within(activities, areas, lv, c, members):
+        for comp, kind, src, n, people, cost in held_here:
             acc = m.setdefault((comp, PlanSource(src)), [0, 0])
             acc[0] += cost
             acc[1] += cost
@@ -479,7 +491,7 @@ def plan_vs_actual(
                 c,
                 areas.name(lv, c),
                 found.get((lv.value, c)),
-                {k: (v[0], v[1]) for k, v in m.items()},
+                m,
                 ph,
             )
         )
