@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -271,7 +271,7 @@ class OfficialAssigned(Envelope[AssignmentPayload]):
     EVENT_TYPE: ClassVar[str] = "OfficialAssigned"
 
 
-PLAN_STREAMS = {
+PLAN_STREAMS: dict[str, type[Envelope[Any]]] = {
     PLAN_ADOPTED_STREAM: PlanAdopted,
     PLAN_REVISED_STREAM: PlanRevised,
     NEED_REGISTERED_STREAM: NeedRegistered,

@@ -761,5 +761,6 @@ def test_plan_routes_elsewhere_are_forbidden_or_filtered(
     assert province_table.status_code == 403
     assert own_table.status_code == 200
     assert own_table.json()["areas"][0]["plan_id"] == "KH-H"
-    assert capacity_seen == [] and obstacles_seen == []
+    assert capacity_seen == []
+    assert obstacles_seen == []
     assert [o["obstacle_id"] for o in all_obstacles] == ["KN-T"]

@@ -119,7 +119,8 @@ async def test_disbursements_above_the_plan_need_an_authorised_override(
     assert above.status_code == 422
     (problem,) = above.json()["detail"]
     assert problem["type"] == "above_plan"
-    assert "Vượt kế hoạch" in problem["message_vi"] and "Above plan" in problem["message_en"]
+    assert "Vượt kế hoạch" in problem["message_vi"]
+    assert "Above plan" in problem["message_en"]
     assert not_allowed.status_code == 422  # a reason without the override right
     assert allowed.status_code == 201, allowed.text
     assert override.payload.actor_name == "chu-tich-xa"
@@ -129,7 +130,8 @@ async def test_disbursements_above_the_plan_need_an_authorised_override(
     for what, answer in bad.items():
         assert 400 <= answer.status_code < 500, what
         (p, *_) = answer.json()["detail"]
-        assert p["message_vi"] and p["message_en"], what
+        assert p["message_vi"], what
+        assert p["message_en"], what
     assert bad["unknown area"].status_code == 404
     assert [e.payload.allocations[0].amount_vnd for e in adopted] == [8_000_000]
 
@@ -140,7 +142,8 @@ async def test_disbursements_above_the_plan_need_an_authorised_override(
         10_000_000,
         -2_000_000,
     )
-    assert line["above_plan"] and area["above_plan"]
+    assert line["above_plan"]
+    assert area["above_plan"]
     (target,) = area["targets"]
     assert (target["planned"], target["actual"], target["above_plan"]) == (1, 2, True)
 

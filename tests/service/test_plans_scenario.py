@@ -185,7 +185,9 @@ def test_a_district_plan_rolls_up_its_communes_and_ends_the_year_above_target(
     assert (mine.allocated_vnd, mine.disbursed_vnd) == (100_000_000, 6 * COW + 5_000_000)
     assert mine.above_plan
     other = next(c for c in communes if c.area_code == OTHER)
-    assert other.plan_id is None and other.disbursed_vnd == 4 * COW and not other.above_plan
+    assert other.plan_id is None
+    assert other.disbursed_vnd == 4 * COW
+    assert not other.above_plan
 
 
 def test_a_revision_keeps_the_history_and_makes_room(ledger: Ledger, areas: AreaMap) -> None:
@@ -290,8 +292,8 @@ def test_needs_move_from_the_village_meeting_to_the_record_that_served_them(
     ledger.do(records.record_support, cow("R-0", hh[0]))
     with pytest.raises(DomainError):  # served needs the record
         decide("N-0", "served")
+    decide("N-1", "approved")
     with pytest.raises(DomainError):  # another household's record
-        decide("N-1", "approved")
         decide("N-1", "served", record_id="R-0")
     decide("N-0", "served", record_id="R-0")
     with pytest.raises(DomainError) as e:  # served is final
@@ -335,8 +337,8 @@ def test_a_project_budget_is_committed_and_its_outcome_recorded(
         starts_on=date(2024, 4, 1),
     )
     ledger.do(work.record_project, project)
+    far = households(ledger, OTHER, 1)
     with pytest.raises(DomainError) as e:  # a member of another commune
-        far = households(ledger, OTHER, 1)
         ledger.do(
             work.record_project,
             project.model_copy(update={"project_id": "DA-2", "members": far}),

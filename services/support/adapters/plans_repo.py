@@ -300,7 +300,11 @@ class PlansRepository:
             projects.c.household_vnd,
             projects.c.enterprise_vnd,
         ).where(projects.c.starts_on.between(start, end), _in(projects.c.commune_code, communes))
-        for commune, comp, src, state, hh, firm in self.conn.execute(q):
+        project_rows: list[tuple[str, str, str, int, int, int]] = [
+            tuple(r)  # type: ignore[misc]
+            for r in self.conn.execute(q).all()
+        ]
+        for commune, comp, src, state, hh, firm in project_rows:
             for source, amount in (
                 (PlanSource(src), state),
                 (PlanSource.SOCIAL_MOBILISATION, firm),

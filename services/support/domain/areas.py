@@ -37,6 +37,7 @@ class AreaMap:
 
     def communes_of(self, level: PlanLevel, code: str) -> tuple[str, ...]:
         """The communes an area covers (404 for an unknown area)."""
+        found: tuple[str, ...]
         if level is PlanLevel.COMMUNE:
             found = (code,) if code in self.communes else ()
         elif level is PlanLevel.FORMER_DISTRICT:

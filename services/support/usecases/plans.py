@@ -448,8 +448,10 @@ def plan_vs_actual(
     for (commune, prog, kind, sk), n in phys.items():
         phys_by.setdefault(commune, {})[(prog, kind, sk)] = n
     activities: dict[tuple[PlanLevel, str], list[tuple[str, str, str, int, int, int]]] = {}
-    for hlv, area, comp, kind, src, n, people, cost in held:
-        activities.setdefault((PlanLevel(hlv), area), []).append((comp, kind, src, n, people, cost))
+    for hlv, area, comp, what, src, count, people, cost in held:
+        activities.setdefault((PlanLevel(hlv), area), []).append(
+            (comp, what, src, count, people, cost)
+        )
     out: list[AreaExecution] = []
     for lv, c, members in shown:
         held_here = _held_within(activities, areas, lv, c, members)
@@ -468,23 +470,23 @@ def plan_vs_actual(
             continue
         m: dict[tuple[str, PlanSource], list[int]] = {}
         ph: dict[tuple[str, TargetKind, str], int] = {}
-        for comp, kind, src, n, people, cost in held_here:
+        for comp, what, src, count, people, cost in held_here:
             acc = m.setdefault((comp, PlanSource(src)), [0, 0])
             acc[0] += cost
             acc[1] += cost
-            if kind == CapacityKind.OFFICIAL_TRAINING:
+            if what == CapacityKind.OFFICIAL_TRAINING.value:
                 key = (comp, TargetKind.OFFICIALS_TRAINED, "")
                 ph[key] = ph.get(key, 0) + people
             else:
                 key = (comp, TargetKind.COMMUNICATION_EVENTS, "")
-                ph[key] = ph.get(key, 0) + n
+                ph[key] = ph.get(key, 0) + count
         for commune in members:
-            for k, (cm, d) in by_commune.get(commune, {}).items():
+            for k, (committed, spent) in by_commune.get(commune, {}).items():
                 acc = m.setdefault(k, [0, 0])
-                acc[0] += cm
-                acc[1] += d
-            for pk, n in phys_by.get(commune, {}).items():
-                ph[pk] = ph.get(pk, 0) + n
+                acc[0] += committed
+                acc[1] += spent
+            for pk, reached in phys_by.get(commune, {}).items():
+                ph[pk] = ph.get(pk, 0) + reached
         out.append(
             _area_execution(
                 lv,

@@ -55,7 +55,8 @@ def test_execution_sums_sub_programmes_under_their_component_and_shows_unplanned
         90,
         10,
     )
-    assert p3.disbursed_pct == Decimal("90.0") and not p3.above_plan
+    assert p3.disbursed_pct == Decimal("90.0")
+    assert not p3.above_plan
     assert lines[("NTP2021.P3", L)].disbursed_vnd == 0
     assert lines[("NTP2021.P3", L)].disbursed_pct == Decimal("0.0")
     housing = lines[("NTP2021.P5", C)]
@@ -89,8 +90,10 @@ def test_a_disbursement_within_the_room_left_passes_and_one_above_needs_an_overr
     with pytest.raises(DomainError) as e:
         check_room("KH", "P", C, 100, 60, 41, override_reason=None, may_override=False)
     (problem,) = e.value.problems
-    assert problem.code == "above_plan" and problem.field == "amount_vnd"
-    assert "40" in problem.message_vi and "40" in problem.message_en
+    assert problem.code == "above_plan"
+    assert problem.field == "amount_vnd"
+    assert "40" in problem.message_vi
+    assert "40" in problem.message_en
     with pytest.raises(DomainError):  # a reason without the right
         check_room("KH", "P", C, 100, 60, 41, override_reason="lũ", may_override=False)
     with pytest.raises(DomainError):  # the right without a reason
