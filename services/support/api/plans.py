@@ -3,6 +3,7 @@ area (JSON or XLSX)."""
 
 # No `from __future__ import annotations` here (FastAPI reads the signatures).
 
+import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
@@ -122,7 +123,7 @@ def router(ctx: Ctx) -> APIRouter:
                 headers={
                     "Content-Disposition": (
                         f'attachment; filename="ke-hoach-thuc-hien-{level.value}-'
-                        f'{area_code}-{year}.xlsx"'
+                        f'{re.sub(r"[^0-9A-Za-z_-]", "_", area_code)}-{year}.xlsx"'
                     )
                 },
             )

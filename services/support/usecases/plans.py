@@ -307,52 +307,66 @@ def revise_plan(
 # ---------------------------------------------------------------------- the room left
 
 
-def plan_room(
-    uow: SupportUnitOfWork,
-    rows: Sequence[dict[str, Any]],
-    row: dict[str, Any],
-    *,
-    override_reason: str | None,
-    may_override: bool,
-) -> list[str]:
-    """Check a disbursement (a ledger row not yet written) against every plan of its year
-    covering its commune that allocates to its component and source; ``rows``: rows of the same
-    batch not yet written. The plans it exceeds by an authorised override (else 422)."""
-    year = row["given_on"].year
-    source = SOURCE_OF.get(FundingSource(row["funding_source"]), PlanSource.OTHER)
-    exceeded: list[str] = []
-    for p in uow.plans.plans_covering(row["commune_code"], year):
-        comps = [a.component for a in p.allocations if a.source is source]
-        comp = component_of(comps, row["programme_code"])
-        if comp is None:
-            continue
-        allocated = next(
-            a.amount_vnd for a in p.allocations if a.component == comp and a.source is source
-        )
-        sources = [f.value for f, s in SOURCE_OF.items() if s is source]
-        spent = uow.plans.disbursed_in(p.communes, year, sources)
-        used = sum(v for code, v in spent.items() if component_of(comps, code) == comp)
-        members = set(p.communes)
-        used += sum(
-            r["amount_vnd"]
-            for r in rows
-            if r["commune_code"] in members
-            and r["given_on"].year == year
-            and SOURCE_OF.get(FundingSource(r["funding_source"])) is source
-            and component_of(comps, r["programme_code"]) == comp
-        )
-        if check_room(
-            p.plan_id,
-            comp,
-            source,
-            allocated,
-            used,
-            row["amount_vnd"],
-            override_reason=override_reason,
-            may_override=may_override,
-        ):
-            exceeded.append(p.plan_id)
-    return exceeded
+class PlanRoom:
+    """The room left in the plans covering the records of one transaction (a batch): the plans
+    of each commune and year and what was disbursed against each allocation are read once, and
+    every record accepted in the transaction is added to what it used."""
+
+    def __init__(self, uow: SupportUnitOfWork) -> None:
+        self.uow = uow
+        self.plans: dict[tuple[str, int], list[PlanView]] = {}
+        self.used: dict[tuple[str, str, PlanSource], int] = {}
+
+    def _covering(self, commune: str, year: int) -> list[PlanView]:
+        found = self.plans.get((commune, year))
+        if found is None:
+            found = self.plans[(commune, year)] = self.uow.plans.plans_covering(commune, year)
+        return found
+
+    def _used(self, p: PlanView, comps: list[str], comp: str, source: PlanSource) -> int:
+        key = (p.plan_id, comp, source)
+        if key not in self.used:
+            sources = [f.value for f, s in SOURCE_OF.items() if s is source]
+            spent = self.uow.plans.disbursed_in(p.communes, p.year, sources)
+            self.used[key] = sum(
+                v for code, v in spent.items() if component_of(comps, code) == comp
+            )
+        return self.used[key]
+
+    def check(
+        self, row: dict[str, Any], *, override_reason: str | None, may_override: bool
+    ) -> list[str]:
+        """Check a disbursement (a ledger row not yet written) against every plan of its year
+        covering its commune that allocates to its component and source, then count it as
+        used. The plans it exceeds by an authorised override (else 422, nothing counted)."""
+        year = row["given_on"].year
+        source = SOURCE_OF.get(FundingSource(row["funding_source"]), PlanSource.OTHER)
+        exceeded: list[str] = []
+        counted: list[tuple[str, str, PlanSource]] = []
+        for p in self._covering(row["commune_code"], year):
+            comps = [a.component for a in p.allocations if a.source is source]
+            comp = component_of(comps, row["programme_code"])
+            if comp is None:
+                continue
+            allocated = next(
+                a.amount_vnd for a in p.allocations if a.component == comp and a.source is source
+            )
+            used = self._used(p, comps, comp, source)
+            if check_room(
+                p.plan_id,
+                comp,
+                source,
+                allocated,
+                used,
+                row["amount_vnd"],
+                override_reason=override_reason,
+                may_override=may_override,
+            ):
+                exceeded.append(p.plan_id)
+            counted.append((p.plan_id, comp, source))
+        for key in counted:
+            self.used[key] += row["amount_vnd"]
+        return exceeded
 
 
 # ---------------------------------------------------------------------- execution

@@ -35,7 +35,7 @@ from services.support.usecases.common import (
     row_audit,
     unknown_household,
 )
-from services.support.usecases.plans import plan_room
+from services.support.usecases.plans import PlanRoom
 from services.support.views import Recorded
 from shared.access.model import Actor
 from shared.access.model import Area as AccessArea
@@ -133,6 +133,7 @@ def record_support_batch(
         known = uow.register.households(sorted({r.household_code for r in requests}))
         rows: list[dict[str, Any]] = []
         above: list[tuple[dict[str, Any], list[str]]] = []
+        room = PlanRoom(uow)
         outcomes: list[Recorded | DomainError] = []
         allowed = may_override if callable(may_override) else (lambda _code: may_override)
         for request in requests:
@@ -146,6 +147,7 @@ def record_support_batch(
                         known,
                         rows,
                         above,
+                        room,
                         allowed(request.household_code),
                         actor,
                         now,
@@ -203,6 +205,7 @@ def _one(
     known: dict[str, Registered],
     rows: list[dict[str, Any]],
     above: list[tuple[dict[str, Any], list[str]]],
+    room: PlanRoom,
     may_override: bool,
     actor: Actor,
     now: datetime,
@@ -259,13 +262,7 @@ def _one(
         pairing_id=request.pairing_id,
         funding_detail=request.funding_detail,
     )
-    exceeded = plan_room(
-        uow,
-        rows,
-        row,
-        override_reason=request.override_reason,
-        may_override=may_override,
-    )
+    exceeded = room.check(row, override_reason=request.override_reason, may_override=may_override)
     rows.append(row)
     if exceeded:
         above.append((row, exceeded))
