@@ -156,6 +156,10 @@ def test_a_district_plan_rolls_up_its_communes_and_ends_the_year_above_target(
             ),
         )
 
+    held = work.list_capacity(ledger.uow(), None, None, 2024)
+    assert [(a.activity_id, a.attendees) for a in held] == [("TH-1", 45), ("TH-2", 20)]
+    assert work.list_capacity(ledger.uow(), PlanLevel.COMMUNE, COMMUNE, 2025) == []
+
     table = plans.plan_vs_actual(ledger.uow(), areas, PlanLevel.FORMER_DISTRICT, DISTRICT, 2024)
     district, *communes = table.areas
     assert (district.level, district.plan_id) == (PlanLevel.FORMER_DISTRICT, "KH-TY-2024")
