@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from pydantic import Field
+
 from services.support.views import View
 from shared.contracts.codes import SupportKind
 from shared.contracts.plans import (
@@ -33,6 +35,13 @@ class TargetView(View):
     quantity: int
 
 
+class ChangeView(View):
+    component: str
+    source: PlanSource
+    before_vnd: int
+    after_vnd: int
+
+
 class RevisionView(View):
     version: int
     revision_id: str
@@ -41,6 +50,8 @@ class RevisionView(View):
     actor: str
     allocations: list[AllocationView]
     targets: list[TargetView]
+    changes: list[ChangeView] = Field(default_factory=list)
+    """Allocations changed against the version before (empty for the first)."""
     recorded_at: datetime
 
 

@@ -221,6 +221,8 @@ def test_a_revision_keeps_the_history_and_makes_room(ledger: Ledger, areas: Area
         (2, "Bổ sung vốn từ nguồn tiết kiệm chi"),
     ]
     assert detail.revisions[0].allocations[0].amount_vnd == 36_000_000
+    (change,) = detail.revisions[1].changes
+    assert (change.before_vnd, change.after_vnd) == (36_000_000, 54_000_000)
     assert detail.plan.targets == []  # replaced as a whole
     assert detail.execution.money[0].remaining_vnd == 0
     revised = ledger.events(contract.PlanRevised)

@@ -144,6 +144,28 @@ def totals(lines: Iterable[Line]) -> Totals:
     return Totals(a, c, d)
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One allocation a revision changed (0: absent)."""
+
+    component: str
+    source: PlanSource
+    before_vnd: int
+    after_vnd: int
+
+
+def changes(before: Mapping[Key, int], after: Mapping[Key, int]) -> list[Change]:
+    """What a revision changed, line by line: allocations added, removed or re-sized (a
+    revision replaces a plan's lines as a whole; the history shows the difference)."""
+    return [
+        Change(c, s, before.get((c, s), 0), after.get((c, s), 0))
+        for c, s in sorted(set(before) | set(after))
+        if before.get((c, s), 0) != after.get((c, s), 0)
+        or (c, s) not in before
+        or (c, s) not in after
+    ]
+
+
 def check_room(
     plan_id: str,
     component: str,

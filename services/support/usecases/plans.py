@@ -19,6 +19,7 @@ from services.support.domain.catalogue import Catalogue
 from services.support.domain.plans import (
     SOURCE_OF,
     PlanLines,
+    changes,
     check_components,
     check_room,
     check_unique,
@@ -31,6 +32,7 @@ from services.support.domain.plans import (
 from services.support.plan_views import (
     AllocationView,
     AreaExecution,
+    ChangeView,
     MoneyLine,
     PlanDetail,
     PlanView,
@@ -297,6 +299,7 @@ def revise_plan(
                 "version": version,
                 "revision_id": request.revision_id,
                 "allocated_vnd": sum(a.amount_vnd for a in allocations),
+                "lines_changed": len(changes(_lines(before.allocations), _lines(allocations))),
             },
             correlation_id=correlation_id,
         )
@@ -538,11 +541,34 @@ def _held_within(
     return out
 
 
+def _lines(allocations: Sequence[AllocationView]) -> dict[tuple[str, PlanSource], int]:
+    return {(a.component, a.source): a.amount_vnd for a in allocations}
+
+
 def plan_detail(uow: SupportUnitOfWork, areas: AreaMap, plan_id: str) -> PlanDetail:
-    """A plan, its execution in its area and every version with its reason."""
+    """A plan, its execution in its area and every version with its reason and what it
+    changed."""
     with uow:
         p = plan_of(uow, plan_id)
-        revisions = uow.plans.revisions(plan_id)
+        stored = uow.plans.revisions(plan_id)
+    revisions = [
+        r.model_copy(
+            update={
+                "changes": [
+                    ChangeView(
+                        component=c.component,
+                        source=c.source,
+                        before_vnd=c.before_vnd,
+                        after_vnd=c.after_vnd,
+                    )
+                    for c in changes(_lines(before.allocations), _lines(r.allocations))
+                ]
+            }
+        )
+        if before is not None
+        else r
+        for before, r in zip([None, *stored[:-1]], stored, strict=True)
+    ]
     table = plan_vs_actual(uow, areas, p.level, p.area_code, p.year)
     return PlanDetail(plan=p, execution=table.areas[0], revisions=revisions)
 

@@ -10,6 +10,7 @@ import pytest
 from services.support.domain.areas import AreaMap, Commune
 from services.support.domain.plans import (
     advance,
+    changes,
     check_components,
     check_room,
     component_of,
@@ -99,6 +100,17 @@ def test_a_disbursement_within_the_room_left_passes_and_one_above_needs_an_overr
     with pytest.raises(DomainError):  # the right without a reason
         check_room("KH", "P", C, 100, 60, 41, override_reason=None, may_override=True)
     assert check_room("KH", "P", C, 100, 60, 41, override_reason="lũ", may_override=True)
+
+
+def test_a_revision_shows_the_lines_it_added_removed_and_resized() -> None:
+    before = {("P3", C): 100, ("P4", C): 50, ("P5", L): 10}
+    after = {("P3", C): 120, ("P5", L): 10, ("P6", L): 0}
+    assert [(c.component, c.source, c.before_vnd, c.after_vnd) for c in changes(before, after)] == [
+        ("P3", C, 100, 120),
+        ("P4", C, 50, 0),
+        ("P6", L, 0, 0),
+    ]
+    assert changes(before, dict(before)) == []
 
 
 def test_unknown_components_are_named() -> None:
