@@ -21,10 +21,8 @@ from services.support.metrics import SupportMetrics
 from shared.runtime import Runtime
 
 
-def router(
-    rt: Runtime, metrics: SupportMetrics, catalogue: Catalogue, areas: AreaMap | None = None
-) -> APIRouter:
-    ctx = Ctx(rt, metrics, catalogue, areas or AreaMap())
+def router(rt: Runtime, metrics: SupportMetrics, catalogue: Catalogue, areas: AreaMap) -> APIRouter:
+    ctx = Ctx(rt, metrics, catalogue, areas)
     api = APIRouter()
     for part in (households, records, credit, revolving, cases, sponsors, plans, work):
         api.include_router(part.router(ctx))

@@ -6,7 +6,7 @@ area rules), running a use case off the event loop, and the answer to a write.""
 import asyncio
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -79,7 +79,7 @@ class Ctx:
     rt: Runtime
     metrics: SupportMetrics
     catalogue: Catalogue
-    areas: AreaMap = field(default_factory=AreaMap)
+    areas: AreaMap
 
     def uow(self) -> SupportUnitOfWork:
         return SupportUnitOfWork(self.rt.engine)
