@@ -30,6 +30,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from services.cli import tune_gc
 from services.support.adapters.catalogue_repo import load_catalogue
 from services.support.adapters.ledger_repo import LedgerRepository
 from services.support.adapters.tables import instalments, loans
@@ -542,6 +543,8 @@ def plan_bench(
 
     def province() -> Any:
         return plan_vs_actual(SupportUnitOfWork(engine), areas, PlanLevel.PROVINCE, "15", 2025)
+
+    tune_gc()  # the collector as a service process runs it (``giamngheo serve``)
 
     ms = _timed(province, repeats)
     table = province()
