@@ -741,6 +741,7 @@ def test_plan_routes_elsewhere_are_forbidden_or_filtered(
         )
         plans_seen = client.get("/plans", headers=officer).json()
         their_plan = client.get("/plans/KH-T", headers=officer)
+        my_plan = client.get("/plans/KH-H", headers=officer)
         province_table = client.get(
             "/plans/vs-actual",
             params={"level": "province", "area_code": "15", "year": 2025},
@@ -758,6 +759,11 @@ def test_plan_routes_elsewhere_are_forbidden_or_filtered(
     assert own.status_code == 201, own.text
     assert [p["plan_id"] for p in plans_seen] == ["KH-H", "KH-2"]
     assert their_plan.status_code == 403
+    assert my_plan.status_code == 200, my_plan.text
+    detail = my_plan.json()
+    assert detail["plan"]["communes"] == ["04570"]
+    assert detail["execution"]["money"][0]["allocated_vnd"] == 100_000_000
+    assert [r["version"] for r in detail["revisions"]] == [1]
     assert province_table.status_code == 403
     assert own_table.status_code == 200
     assert own_table.json()["areas"][0]["plan_id"] == "KH-H"

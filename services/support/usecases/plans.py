@@ -105,15 +105,10 @@ class RevisionRequest(Request):
 def _checked(
     catalogue: Catalogue, allocations: Sequence[AllocationIn], targets: Sequence[TargetIn]
 ) -> tuple[list[AllocationView], list[TargetView]]:
-    known = [c for c in {a.component for a in allocations} | {t.component for t in targets}]
-    check_components(
-        [a.component for a in allocations],
-        [c for c in known if catalogue.find(c)],
-        "allocations",
-    )
-    check_components(
-        [t.component for t in targets], [c for c in known if catalogue.find(c)], "targets"
-    )
+    named = {a.component for a in allocations} | {t.component for t in targets}
+    known = [c for c in named if catalogue.find(c) is not None]
+    check_components([a.component for a in allocations], known, "allocations")
+    check_components([t.component for t in targets], known, "targets")
     check_unique(((a.component, a.source.value) for a in allocations), "allocations")
     check_unique(
         ((t.component, t.kind.value, t.support_kind) for t in targets),
