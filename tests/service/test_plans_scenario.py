@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from services.support.adapters.areas_file import load_areas
 from services.support.domain.areas import AreaMap
-from services.support.usecases import plans, records, work
+from services.support.usecases import capacity, commitments, needs, plans, projects, records
 from shared.access.model import Actor
 from shared.contracts import plans as contract
 from shared.contracts.plans import NeedStatus, PlanLevel, PlanSource, TargetKind
@@ -140,9 +140,9 @@ def test_a_district_plan_rolls_up_its_communes_and_ends_the_year_above_target(
         ("TH-2", PlanLevel.COMMUNE, COMMUNE, "village_development_board", 20),
     ):
         ledger.do(
-            work.record_capacity,
+            capacity.record_capacity,
             areas,
-            work.CapacityRequest(
+            capacity.CapacityRequest(
                 activity_id=activity,
                 kind="official_training",
                 level=level,
@@ -156,9 +156,9 @@ def test_a_district_plan_rolls_up_its_communes_and_ends_the_year_above_target(
             ),
         )
 
-    held = work.list_capacity(ledger.uow(), None, None, 2024)
+    held = capacity.list_capacity(ledger.uow(), None, None, 2024)
     assert [(a.activity_id, a.attendees) for a in held] == [("TH-1", 45), ("TH-2", 20)]
-    assert work.list_capacity(ledger.uow(), PlanLevel.COMMUNE, COMMUNE, 2025) == []
+    assert capacity.list_capacity(ledger.uow(), PlanLevel.COMMUNE, COMMUNE, 2025) == []
 
     table = plans.plan_vs_actual(ledger.uow(), areas, PlanLevel.FORMER_DISTRICT, DISTRICT, 2024)
     district, *communes = table.areas
@@ -263,8 +263,8 @@ def test_needs_move_from_the_village_meeting_to_the_record_that_served_them(
     hh = households(ledger, COMMUNE, 3)
     for i, code in enumerate(hh):
         ledger.do(
-            work.register_need,
-            work.NeedRequest(
+            needs.register_need,
+            needs.NeedRequest(
                 need_id=f"N-{i}",
                 household_code=code,
                 village_code=f"{COMMUNE}-01",
@@ -275,8 +275,8 @@ def test_needs_move_from_the_village_meeting_to_the_record_that_served_them(
         )
     with pytest.raises(DomainError) as e:  # a household of another village
         ledger.do(
-            work.register_need,
-            work.NeedRequest(
+            needs.register_need,
+            needs.NeedRequest(
                 need_id="N-X",
                 household_code=hh[0],
                 village_code=f"{COMMUNE}-02",
@@ -289,9 +289,9 @@ def test_needs_move_from_the_village_meeting_to_the_record_that_served_them(
 
     def decide(need: str, status: str, **extra: Any) -> Any:
         return ledger.do(
-            work.decide_need,
+            needs.decide_need,
             need,
-            work.NeedDecisionRequest(status=status, on=date(2024, 3, 1), **extra),
+            needs.NeedDecisionRequest(status=status, on=date(2024, 3, 1), **extra),
         )
 
     decide("N-0", "approved")
@@ -309,11 +309,11 @@ def test_needs_move_from_the_village_meeting_to_the_record_that_served_them(
         decide("N-2", "declined")
     decide("N-2", "declined", reason="Hộ không có chuồng trại")
 
-    unserved = work.unserved_needs(ledger.uow(), None, COMMUNE)
+    unserved = needs.unserved_needs(ledger.uow(), None, COMMUNE)
     assert [(u.component, u.kind, u.registered, u.approved) for u in unserved] == [
         (P31, "production", 0, 1)
     ]
-    statuses = {n.need_id: n.status for n in work.list_needs(ledger.uow(), None, None, None, None)}
+    statuses = {n.need_id: n.status for n in needs.list_needs(ledger.uow(), None, None, None, None)}
     assert statuses == {
         "N-0": NeedStatus.SERVED,
         "N-1": NeedStatus.APPROVED,
@@ -329,7 +329,7 @@ def test_a_project_budget_is_committed_and_its_outcome_recorded(
 ) -> None:
     ledger.do(plans.adopt_plan, areas, commune_plan())
     members = households(ledger, COMMUNE, 3)
-    project = work.ProjectRequest(
+    project = projects.ProjectRequest(
         project_id="DA-QUE",
         name="Trồng quế hữu cơ",
         component=P31,
@@ -342,25 +342,25 @@ def test_a_project_budget_is_committed_and_its_outcome_recorded(
         enterprise_vnd=10_000_000,
         starts_on=date(2024, 4, 1),
     )
-    ledger.do(work.record_project, project)
+    ledger.do(projects.record_project, project)
     far = households(ledger, OTHER, 1)
     with pytest.raises(DomainError) as e:  # a member of another commune
         ledger.do(
-            work.record_project,
+            projects.record_project,
             project.model_copy(update={"project_id": "DA-2", "members": far}),
         )
     assert e.value.problems[0].code == "household_outside_area"
     ledger.do(
-        work.record_outcome,
+        projects.record_outcome,
         "DA-QUE",
-        work.OutcomeRequest(
+        projects.OutcomeRequest(
             assessed_on=date(2024, 12, 1),
             output_value_vnd=240_000_000,
             income_change_pct=35.5,
             replicable=True,
         ),
     )
-    (p,) = work.list_projects(ledger.uow(), None, COMMUNE)
+    (p,) = projects.list_projects(ledger.uow(), None, COMMUNE)
     assert (p.replicable, p.output_value_vnd, p.members) == (True, 240_000_000, members)
     table = plans.plan_vs_actual(ledger.uow(), areas, PlanLevel.COMMUNE, COMMUNE, 2024)
     money = {(m.component, m.source): m for m in table.areas[0].money}
@@ -373,23 +373,23 @@ def test_a_project_budget_is_committed_and_its_outcome_recorded(
 def test_an_escape_commitment_is_judged_by_the_next_review(ledger: Ledger) -> None:
     (hh,) = households(ledger, COMMUNE, 1)
     ledger.do(
-        work.commit_escape,
-        work.EscapeRequest(
+        commitments.commit_escape,
+        commitments.EscapeRequest(
             commitment_id="CK-1", household_code=hh, target_year=2024, committed_on=date(2024, 1, 5)
         ),
     )
     ledger.do(
-        work.reward_escape,
-        work.RewardRequest(
+        commitments.reward_escape,
+        commitments.RewardRequest(
             reward_id="KT-1", commitment_id="CK-1", on=date(2024, 12, 20), kind="praise"
         ),
     )
-    (before,) = work.list_escapes(ledger.uow(), None, COMMUNE)
+    (before,) = commitments.list_escapes(ledger.uow(), None, COMMUNE)
     assert before.outcome == "pending"
     ledger.household(
         hh, "near_poor", on=date(2024, 12, 10), commune=COMMUNE, village=f"{COMMUNE}-01"
     )
-    (after,) = work.list_escapes(ledger.uow(), None, COMMUNE)
+    (after,) = commitments.list_escapes(ledger.uow(), None, COMMUNE)
     assert after.outcome == "met"
     assert [r.kind for r in after.rewards] == ["praise"]
 
@@ -398,9 +398,9 @@ def test_obstacles_are_tracked_to_a_decision_and_officials_assigned(
     ledger: Ledger, areas: AreaMap
 ) -> None:
     ledger.do(
-        work.raise_obstacle,
+        capacity.raise_obstacle,
         areas,
-        work.ObstacleRequest(
+        capacity.ObstacleRequest(
             obstacle_id="KN-1",
             level=PlanLevel.COMMUNE,
             area_code=COMMUNE,
@@ -411,23 +411,25 @@ def test_obstacles_are_tracked_to_a_decision_and_officials_assigned(
             raised_on=date(2024, 5, 1),
         ),
     )
-    decision = work.ObstacleDecisionRequest(decision="Nâng định mức", decided_on=date(2024, 6, 1))
-    ledger.do(work.decide_obstacle, "KN-1", decision)
+    decision = capacity.ObstacleDecisionRequest(
+        decision="Nâng định mức", decided_on=date(2024, 6, 1)
+    )
+    ledger.do(capacity.decide_obstacle, "KN-1", decision)
     with pytest.raises(DomainError) as e:
         ledger.do(
-            work.decide_obstacle,
+            capacity.decide_obstacle,
             "KN-1",
             decision.model_copy(update={"decision": "Giữ nguyên"}),
         )
     assert e.value.kind.value == "conflict"
-    (o,) = work.list_obstacles(ledger.uow(), PlanLevel.COMMUNE, None, None)
+    (o,) = capacity.list_obstacles(ledger.uow(), PlanLevel.COMMUNE, None, None)
     assert (o.status.value, o.decision) == ("decided", "Nâng định mức")
 
     (hh,) = households(ledger, COMMUNE, 1)
     ledger.do(
-        work.assign_official,
+        commitments.assign_official,
         areas,
-        work.AssignmentRequest(
+        commitments.AssignmentRequest(
             assignment_id="PC-1",
             official_code="CB-07",
             official_name="Nguyễn Văn A",
@@ -438,9 +440,9 @@ def test_obstacles_are_tracked_to_a_decision_and_officials_assigned(
     )
     with pytest.raises(DomainError) as e:
         ledger.do(
-            work.assign_official,
+            commitments.assign_official,
             areas,
-            work.AssignmentRequest(
+            commitments.AssignmentRequest(
                 assignment_id="PC-2",
                 official_code="CB-07",
                 commune_code=OTHER,

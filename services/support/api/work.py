@@ -26,7 +26,7 @@ from services.support.plan_views import (
     ProjectView,
     UnservedLine,
 )
-from services.support.usecases import work as uc
+from services.support.usecases import capacity, commitments, needs, projects
 from services.support.usecases.reads import Entity
 from services.support.views import Written
 from shared.access import FILTER, Area, Caller, Perm, body, query, resource
@@ -60,7 +60,7 @@ def router(ctx: Ctx) -> APIRouter:
 
     @api.post("/needs", status_code=status.HTTP_201_CREATED)
     async def post_need(
-        request: uc.NeedRequest,
+        request: needs.NeedRequest,
         response: Response,
         caller: Annotated[Caller, household_write],
         x_correlation_id: CorrelationId = None,
@@ -70,7 +70,7 @@ def router(ctx: Ctx) -> APIRouter:
         meeting's: 422."""
         await ctx.allowed(caller, Perm.SUPPORT_WRITE, Entity.HOUSEHOLD, request.household_code)
         rec = await ctx.write(
-            uc.register_need,
+            needs.register_need,
             ctx.catalogue,
             request,
             caller=caller,
@@ -81,7 +81,7 @@ def router(ctx: Ctx) -> APIRouter:
     @api.post("/needs/{need_id}/decisions", status_code=status.HTTP_201_CREATED)
     async def post_need_decision(
         need_id: Annotated[str, id_path("Registration id.")],
-        request: uc.NeedDecisionRequest,
+        request: needs.NeedDecisionRequest,
         response: Response,
         caller: Annotated[Caller, rt.access.requires(Perm.SUPPORT_WRITE, resource("need"))],
         x_correlation_id: CorrelationId = None,
@@ -90,7 +90,7 @@ def router(ctx: Ctx) -> APIRouter:
         reason; the same decision again: 200, nothing changes; any other move: 409."""
         await ctx.allowed(caller, Perm.SUPPORT_WRITE, Entity.NEED, need_id)
         rec = await ctx.write(
-            uc.decide_need, need_id, request, caller=caller, correlation_id=x_correlation_id
+            needs.decide_need, need_id, request, caller=caller, correlation_id=x_correlation_id
         )
         return answer(rec, response)
 
@@ -103,7 +103,7 @@ def router(ctx: Ctx) -> APIRouter:
     ) -> list[NeedView]:
         """Registered needs of the caller's area, filtered."""
         return await ctx.run(
-            uc.list_needs, mine(caller, Perm.SUPPORT_READ), commune, status, component
+            needs.list_needs, mine(caller, Perm.SUPPORT_READ), commune, status, component
         )
 
     @api.get("/needs/unserved")
@@ -112,13 +112,13 @@ def router(ctx: Ctx) -> APIRouter:
     ) -> list[UnservedLine]:
         """Needs registered or approved and not yet served, by commune, component and kind:
         the list officers act on."""
-        return await ctx.run(uc.unserved_needs, mine(caller, Perm.SUPPORT_READ), commune)
+        return await ctx.run(needs.unserved_needs, mine(caller, Perm.SUPPORT_READ), commune)
 
     # ------------------------------------------------------------------ projects
 
     @api.post("/projects", status_code=status.HTTP_201_CREATED)
     async def post_project(
-        request: uc.ProjectRequest,
+        request: projects.ProjectRequest,
         response: Response,
         caller: Annotated[Caller, rt.access.requires(Perm.SUPPORT_WRITE, body("commune_code"))],
         x_correlation_id: CorrelationId = None,
@@ -128,7 +128,7 @@ def router(ctx: Ctx) -> APIRouter:
         enterprise) and dates. Its budget counts as committed against the plan."""
         caller.require(Perm.SUPPORT_WRITE, Area(commune=request.commune_code))
         rec = await ctx.write(
-            uc.record_project,
+            projects.record_project,
             ctx.catalogue,
             request,
             caller=caller,
@@ -139,17 +139,21 @@ def router(ctx: Ctx) -> APIRouter:
     @api.post("/projects/{project_id}/outcomes", status_code=status.HTTP_201_CREATED)
     async def post_project_outcome(
         project_id: Annotated[str, id_path("Project id.")],
-        request: uc.OutcomeRequest,
+        request: projects.OutcomeRequest,
         response: Response,
         caller: Annotated[Caller, rt.access.requires(Perm.SUPPORT_WRITE, resource("project"))],
         x_correlation_id: CorrelationId = None,
     ) -> Written:
         """A project's outcome: output, members' income change, recognised as a model to
         replicate."""
-        commune = await ctx.run(uc.project_area, project_id)
+        commune = await ctx.run(projects.project_area, project_id)
         caller.require(Perm.SUPPORT_WRITE, Area(commune=commune))
         rec = await ctx.write(
-            uc.record_outcome, project_id, request, caller=caller, correlation_id=x_correlation_id
+            projects.record_outcome,
+            project_id,
+            request,
+            caller=caller,
+            correlation_id=x_correlation_id,
         )
         return answer(rec, response)
 
@@ -158,13 +162,13 @@ def router(ctx: Ctx) -> APIRouter:
         caller: Annotated[Caller, read_here], commune: CommuneQuery = None
     ) -> list[ProjectView]:
         """Projects of the caller's area with their budget and outcome."""
-        return await ctx.run(uc.list_projects, mine(caller, Perm.SUPPORT_READ), commune)
+        return await ctx.run(projects.list_projects, mine(caller, Perm.SUPPORT_READ), commune)
 
     # ------------------------------------------------------------------ capacity, obstacles
 
     @api.post("/capacity", status_code=status.HTTP_201_CREATED)
     async def post_capacity(
-        request: uc.CapacityRequest,
+        request: capacity.CapacityRequest,
         response: Response,
         caller: Annotated[Caller, rt.access.requires(Perm.PLAN_WRITE, body("level,area_code"))],
         x_correlation_id: CorrelationId = None,
@@ -173,7 +177,7 @@ def router(ctx: Ctx) -> APIRouter:
         date, attendees) or a communication event, counted against the level's plan."""
         require_area(ctx, caller, Perm.PLAN_WRITE, request.level, request.area_code)
         rec = await ctx.write(
-            uc.record_capacity,
+            capacity.record_capacity,
             ctx.catalogue,
             ctx.areas,
             request,
@@ -191,12 +195,12 @@ def router(ctx: Ctx) -> APIRouter:
     ) -> list[CapacityView]:
         """Trainings and communication events the caller's communes took part in."""
         f = caller.area_filter(Perm.PLAN_READ)
-        found = await ctx.run(uc.list_capacity, level, area_code, year)
+        found = await ctx.run(capacity.list_capacity, level, area_code, year)
         return [a for a in found if sees(f, a.level, a.area_code)]
 
     @api.post("/obstacles", status_code=status.HTTP_201_CREATED)
     async def post_obstacle(
-        request: uc.ObstacleRequest,
+        request: capacity.ObstacleRequest,
         response: Response,
         caller: Annotated[Caller, rt.access.requires(Perm.PLAN_WRITE, body("level,area_code"))],
         x_correlation_id: CorrelationId = None,
@@ -205,7 +209,7 @@ def router(ctx: Ctx) -> APIRouter:
         to an authority."""
         require_area(ctx, caller, Perm.PLAN_WRITE, request.level, request.area_code)
         rec = await ctx.write(
-            uc.raise_obstacle,
+            capacity.raise_obstacle,
             ctx.catalogue,
             ctx.areas,
             request,
@@ -217,16 +221,16 @@ def router(ctx: Ctx) -> APIRouter:
     @api.post("/obstacles/{obstacle_id}/decisions", status_code=status.HTTP_201_CREATED)
     async def post_obstacle_decision(
         obstacle_id: Annotated[str, id_path("Obstacle id.")],
-        request: uc.ObstacleDecisionRequest,
+        request: capacity.ObstacleDecisionRequest,
         response: Response,
         caller: Annotated[Caller, rt.access.requires(Perm.PLAN_WRITE, resource("obstacle"))],
         x_correlation_id: CorrelationId = None,
     ) -> Written:
         """The authority's decision (once; a second, different one: 409)."""
-        level, code = await ctx.run(uc.obstacle_area, obstacle_id)
+        level, code = await ctx.run(capacity.obstacle_area, obstacle_id)
         require_area(ctx, caller, Perm.PLAN_WRITE, level, code)
         rec = await ctx.write(
-            uc.decide_obstacle,
+            capacity.decide_obstacle,
             obstacle_id,
             request,
             caller=caller,
@@ -243,14 +247,14 @@ def router(ctx: Ctx) -> APIRouter:
     ) -> list[ObstacleView]:
         """Obstacles and proposals per level, with their decision."""
         f = caller.area_filter(Perm.PLAN_READ)
-        found = await ctx.run(uc.list_obstacles, level, area_code, status)
+        found = await ctx.run(capacity.list_obstacles, level, area_code, status)
         return [o for o in found if sees(f, o.level, o.area_code)]
 
     # ------------------------------------------------------------------ escape commitments
 
     @api.post("/escape-commitments", status_code=status.HTTP_201_CREATED)
     async def post_commitment(
-        request: uc.EscapeRequest,
+        request: commitments.EscapeRequest,
         response: Response,
         caller: Annotated[Caller, household_write],
         x_correlation_id: CorrelationId = None,
@@ -259,13 +263,13 @@ def router(ctx: Ctx) -> APIRouter:
         annual reviews that follow."""
         await ctx.allowed(caller, Perm.SUPPORT_WRITE, Entity.HOUSEHOLD, request.household_code)
         rec = await ctx.write(
-            uc.commit_escape, request, caller=caller, correlation_id=x_correlation_id
+            commitments.commit_escape, request, caller=caller, correlation_id=x_correlation_id
         )
         return answer(rec, response)
 
     @api.post("/escape-commitments/rewards", status_code=status.HTTP_201_CREATED)
     async def post_reward(
-        request: uc.RewardRequest,
+        request: commitments.RewardRequest,
         response: Response,
         caller: Annotated[Caller, rt.access.requires(Perm.SUPPORT_WRITE, resource("commitment"))],
         x_correlation_id: CorrelationId = None,
@@ -273,7 +277,7 @@ def router(ctx: Ctx) -> APIRouter:
         """Praise or a reward for a household that committed to leave poverty."""
         await ctx.allowed(caller, Perm.SUPPORT_WRITE, Entity.COMMITMENT, request.commitment_id)
         rec = await ctx.write(
-            uc.reward_escape, request, caller=caller, correlation_id=x_correlation_id
+            commitments.reward_escape, request, caller=caller, correlation_id=x_correlation_id
         )
         return answer(rec, response)
 
@@ -283,13 +287,13 @@ def router(ctx: Ctx) -> APIRouter:
     ) -> list[EscapeView]:
         """Commitments of the caller's area, each with its outcome from the annual reviews
         (met, not met, late, pending) and its rewards."""
-        return await ctx.run(uc.list_escapes, mine(caller, Perm.SUPPORT_READ), commune)
+        return await ctx.run(commitments.list_escapes, mine(caller, Perm.SUPPORT_READ), commune)
 
     # ------------------------------------------------------------------ assignments
 
     @api.post("/assignments", status_code=status.HTTP_201_CREATED)
     async def post_assignment(
-        request: uc.AssignmentRequest,
+        request: commitments.AssignmentRequest,
         response: Response,
         caller: Annotated[Caller, rt.access.requires(Perm.SUPPORT_WRITE, body("commune_code"))],
         x_correlation_id: CorrelationId = None,
@@ -298,7 +302,7 @@ def router(ctx: Ctx) -> APIRouter:
         sponsor organisations of ``/pairings``)."""
         caller.require(Perm.SUPPORT_WRITE, Area(commune=request.commune_code))
         rec = await ctx.write(
-            uc.assign_official,
+            commitments.assign_official,
             ctx.areas,
             request,
             caller=caller,
@@ -316,7 +320,7 @@ def router(ctx: Ctx) -> APIRouter:
     ) -> list[AssignmentView]:
         """Officials assigned in the caller's area."""
         return await ctx.run(
-            uc.list_assignments, mine(caller, Perm.SUPPORT_READ), commune, household_code
+            commitments.list_assignments, mine(caller, Perm.SUPPORT_READ), commune, household_code
         )
 
     return api
