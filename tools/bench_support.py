@@ -25,17 +25,28 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import sqlalchemy as sa
 
+from services.cli import tune_gc
 from services.support.adapters.catalogue_repo import load_catalogue
+from services.support.adapters.ledger_repo import LedgerRepository
 from services.support.adapters.tables import instalments, loans
 from services.support.adapters.uow import SupportUnitOfWork
 from services.support.app import MIGRATIONS
+from services.support.domain.areas import AreaMap, Commune
 from services.support.domain.credit import FactKind, LoanFact, LoanTerms, evaluate, schedule
 from services.support.usecases.credit import LoanRequest, disburse_loan, loan_portfolio
 from services.support.usecases.insurance import CardRequest, issue_card
+from services.support.usecases.plans import (
+    AllocationIn,
+    PlanRequest,
+    TargetIn,
+    adopt_plan,
+    plan_vs_actual,
+)
 from services.support.usecases.reads import household_history
 from services.support.usecases.records import (
     SupportRequest,
@@ -50,6 +61,8 @@ from shared.contracts.classifications import (
     HouseholdClassified,
     MemberProfile,
 )
+from shared.contracts.codes import SupportKind
+from shared.contracts.plans import PlanLevel, PlanSource, TargetKind
 from shared.db import create_db_engine
 from shared.migrations import upgrade
 
@@ -407,6 +420,152 @@ def seed_loans(engine: sa.Engine, n: int, communes: int, seed: int) -> float:
     return time.perf_counter() - start
 
 
+PLAN_COMPONENTS = (
+    "NTP2021.P1.1",
+    "NTP2021.P2",
+    "NTP2021.P3.1",
+    "NTP2021.P3.2",
+    "NTP2021.P4.1",
+    "NTP2021.P4.2",
+    "NTP2021.P4.3",
+    "NTP2021.P5",
+    "NTP2021.P6.2",
+    "NTP2021.P7.1",
+)
+FUNDING = (
+    (PlanSource.CENTRAL, "central_budget"),
+    (PlanSource.LOCAL, "local_budget"),
+    (PlanSource.SOCIAL_MOBILISATION, "social_mobilisation"),
+    (PlanSource.CREDIT, "policy_credit"),
+    (PlanSource.OTHER, "household_contribution"),
+)
+
+
+def plan_areas(communes: int, per_district: int = 15) -> AreaMap:
+    """A province of ``communes`` communes in former districts of ``per_district``."""
+    found = {
+        f"{10000 + i}": Commune(f"{10000 + i}", f"Xã {i}", "15", f"D{i // per_district:02d}")
+        for i in range(communes)
+    }
+    return AreaMap(MappingProxyType(found), MappingProxyType({"15": "Tỉnh"}))
+
+
+def seed_plans(engine: sa.Engine, areas: AreaMap, year: int, per_line: int) -> dict[str, int]:
+    """Plans for the province, every former district and every commune (10 components × 5
+    sources each, a household target per component) through the use case; ``per_line``
+    support records per commune, component and source, inserted in bulk."""
+    catalogue = load_catalogue()
+    communes = sorted(areas.communes)
+    districts = sorted({c.former_district_code or "" for c in areas.communes.values()})
+    levels = [(PlanLevel.PROVINCE, "15", 50)] + [
+        (PlanLevel.FORMER_DISTRICT, d, 10) for d in districts
+    ]
+    levels += [(PlanLevel.COMMUNE, c, 1) for c in communes]
+    for level, code, scale in levels:
+        adopt_plan(
+            SupportUnitOfWork(engine),
+            catalogue,
+            areas,
+            PlanRequest(
+                plan_id=f"KH-{level.value}-{code}",
+                level=level,
+                area_code=code,
+                year=year,
+                adopted_on=date(year, 1, 5),
+                allocations=[
+                    AllocationIn(component=comp, source=src, amount_vnd=40_000_000 * scale)
+                    for comp in PLAN_COMPONENTS
+                    for src, _ in FUNDING
+                ],
+                targets=[
+                    TargetIn(
+                        component=comp,
+                        kind=TargetKind.HOUSEHOLDS,
+                        support_kind=SupportKind.PRODUCTION,
+                        quantity=3 * scale,
+                    )
+                    for comp in PLAN_COMPONENTS
+                ],
+            ),
+            actor=BENCH,
+            correlation_id="bench",
+            now=NOW,
+        )
+    rows: list[dict[str, Any]] = []
+    n = 0
+    with engine.begin() as conn:
+        for commune in communes:
+            for k, comp in enumerate(PLAN_COMPONENTS):
+                for _, funding in FUNDING:
+                    for j in range(per_line):
+                        n += 1
+                        rows.append(
+                            {
+                                "record_id": f"PR-{n}",
+                                "household_code": f"{commune}-H{(k * per_line + j) % 40:02d}",
+                                "commune_code": commune,
+                                "village_code": f"{commune}-01",
+                                "programme_code": comp,
+                                "kind": SupportKind.PRODUCTION.value,
+                                "funding_source": funding,
+                                "amount_vnd": 9_000_000 + j,
+                                "given_on": date(year, 1 + (n % 12), 10),
+                                "record_type": "support",
+                                "status": "given",
+                                "repayable": False,
+                                "overridden": False,
+                                "recorded_at": NOW,
+                            }
+                        )
+                        if len(rows) >= 5000:
+                            LedgerRepository(conn).add(rows)
+                            rows = []
+        if rows:
+            LedgerRepository(conn).add(rows)
+    return {"plans": len(levels), "records": n}
+
+
+def plan_bench(
+    database_url: str | None, communes: int, per_line: int, repeats: int
+) -> dict[str, Any]:
+    """plan-vs-actual of a province (its former districts and communes) from the ledger."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-plans-"))
+    url = database_url or f"sqlite:///{folder / 'support.db'}"
+    engine = create_db_engine(url)
+    upgrade(engine, MIGRATIONS)
+    areas = plan_areas(communes)
+    start = time.perf_counter()
+    seeded = seed_plans(engine, areas, 2025, per_line)
+    seed_s = time.perf_counter() - start
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ANALYZE"))
+
+    def province() -> Any:
+        return plan_vs_actual(SupportUnitOfWork(engine), areas, PlanLevel.PROVINCE, "15", 2025)
+
+    tune_gc()  # the collector as a service process runs it (``giamngheo serve``)
+
+    ms = _timed(province, repeats)
+    table = province()
+    engine.dispose()
+    return {
+        "database": url.split(":", 1)[0],
+        "communes": communes,
+        "components": len(PLAN_COMPONENTS),
+        "sources": len(FUNDING),
+        **seeded,
+        "areas_in_table": len(table.areas),
+        "money_lines": sum(len(a.money) for a in table.areas),
+        "median_ms": ms[0],
+        "worst_ms": ms[1],
+        "median_cpu_ms": ms[2],
+        "seed_s": round(seed_s, 1),
+        "repeats": repeats,
+        "loadavg": os.getloadavg(),
+    }
+
+
 def run(
     loans_n: int,
     records: int,
@@ -477,7 +636,22 @@ def main() -> None:
         "--http", type=int, default=20_000, help="Records sent to POST /records/batch (0: none)."
     )
     parser.add_argument("--redis-url", default=None, help="Redis (default: an embedded one).")
+    parser.add_argument(
+        "--plans",
+        action="store_true",
+        help="Only plan-vs-actual of a province (--communes communes, 10 components, 5 sources).",
+    )
+    parser.add_argument(
+        "--per-line", type=int, default=4, help="Records per commune, component and source."
+    )
     args = parser.parse_args()
+    if args.plans:
+        print(
+            json.dumps(
+                plan_bench(args.database_url, args.communes, args.per_line, args.repeats), indent=2
+            )
+        )
+        return
     result = run(
         args.loans,
         args.records,

@@ -10,12 +10,22 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.support import api, handlers
+from services.support.adapters.areas_file import load_areas
 from services.support.adapters.catalogue_repo import load_catalogue
 from services.support.adapters.tables import metadata, plumbing
+from services.support.domain.areas import AreaMap
 from services.support.domain.catalogue import Catalogue
 from services.support.metrics import SupportMetrics
 from services.support.settings import SupportSettings
-from shared.contracts import credit, housing, insurance, revolving, sponsorship, training
+from shared.contracts import (
+    credit,
+    housing,
+    insurance,
+    plans,
+    revolving,
+    sponsorship,
+    training,
+)
 from shared.contracts.support import SupportDisbursed
 from shared.http_errors import error_body
 from shared.runtime import Runtime, build_runtime, http_app
@@ -45,6 +55,18 @@ PUBLISHED = (
     (sponsorship.PairingStarted, "An organisation was assigned to help a household."),
     (sponsorship.PairingVisited, "A sponsor visited the household it helps."),
     (sponsorship.PairingEnded, "A pairing ended, with its outcome."),
+    (plans.PlanAdopted, "A level's plan for a year: money per component and source, targets."),
+    (plans.PlanRevised, "A plan was revised (the plan after the revision)."),
+    (plans.NeedRegistered, "A household registered a need at a village meeting."),
+    (plans.NeedDecided, "A need was approved, served (with its record) or declined."),
+    (plans.ProjectRecorded, "A livelihood project with its members and budget by source."),
+    (plans.ProjectOutcomeRecorded, "A project's outcome (output, income change, replicable)."),
+    (plans.CapacityRecorded, "An officials' training or a communication event."),
+    (plans.ObstacleRaised, "An obstacle or proposal raised to an authority."),
+    (plans.ObstacleDecided, "The authority decided on an obstacle or proposal."),
+    (plans.EscapeCommitted, "A household committed to leave poverty by a year."),
+    (plans.EscapeRewarded, "A household was praised or rewarded for leaving poverty."),
+    (plans.OfficialAssigned, "An official was assigned to a village or a household."),
 )
 
 
@@ -54,17 +76,19 @@ class SupportParts:
 
     metrics: SupportMetrics
     catalogue: Catalogue
+    areas: AreaMap
 
 
 def create_runtime(settings: SupportSettings) -> tuple[Runtime, SupportParts]:
     catalogue = load_catalogue(settings.catalogue_overrides)
+    areas = load_areas(settings.areas_file)
     rt = build_runtime(settings, metadata, plumbing, MIGRATIONS)
     rt.document_audit()
     metrics = SupportMetrics(rt.registry)
     handlers.register(rt, metrics)
     for event_type, description in PUBLISHED:
         rt.document_publisher(event_type, description)
-    return rt, SupportParts(metrics, catalogue)
+    return rt, SupportParts(metrics, catalogue, areas)
 
 
 def create_app(settings: SupportSettings | None = None) -> FastAPI:
@@ -72,7 +96,7 @@ def create_app(settings: SupportSettings | None = None) -> FastAPI:
     app = http_app(
         rt,
         title="Giảm nghèo — support",
-        routers=[api.router(rt, parts.metrics, parts.catalogue)],
+        routers=[api.router(rt, parts.metrics, parts.catalogue, parts.areas)],
     )
     app.add_exception_handler(sa.exc.DataError, _data_error)
     return app

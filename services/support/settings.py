@@ -21,3 +21,8 @@ class SupportSettings(ServiceSettings):
         default_factory=list,
         description="Province override files (TOML) adding or replacing catalogue programmes.",
     )
+    areas_file: Path | None = Field(
+        default=None,
+        description="CSV of administrative areas (intake's layout) naming the province, former "
+        "districts and communes plans are made for; intake's sample when unset.",
+    )

@@ -26,6 +26,7 @@ from shared.contracts.housing import (
     HousingStarted,
 )
 from shared.contracts.insurance import CARD_ISSUED_STREAM, CardIssued
+from shared.contracts.plans import PLAN_STREAMS
 from shared.contracts.registry import (
     HOUSEHOLD_CHANGED_STREAM,
     HOUSEHOLD_DUPLICATE_STREAM,
@@ -96,6 +97,7 @@ ALL_STREAMS: dict[str, type[Envelope[Any]]] = {
     PAIRING_STARTED_STREAM: PairingStarted,
     PAIRING_VISITED_STREAM: PairingVisited,
     PAIRING_ENDED_STREAM: PairingEnded,
+    **PLAN_STREAMS,
     AUDIT_RECORDED_STREAM: AuditRecorded,
 }
 
@@ -122,6 +124,7 @@ SUPPORT_STREAMS: tuple[type[Envelope[Any]], ...] = (
     PairingStarted,
     PairingVisited,
     PairingEnded,
+    *PLAN_STREAMS.values(),
 )
 """Every event type the support service emits."""
 

@@ -847,3 +847,171 @@ def test_audit_trail_is_filtered_to_the_auditors_area(
     assert {e["commune_code"] for e in all_entries} >= {"04570", "04681"}
     assert {e["commune_code"] for e in mine} == {"04570"}
     assert asked_elsewhere == []
+
+
+def _plan(plan_id: str, level: str, area: str) -> dict[str, Any]:
+    return {
+        "plan_id": plan_id,
+        "level": level,
+        "area_code": area,
+        "year": 2025,
+        "adopted_on": "2025-01-10",
+        "allocations": [
+            {"component": "NTP2021.P3.1", "source": "central", "amount_vnd": 100_000_000}
+        ],
+    }
+
+
+def test_plan_routes_elsewhere_are_forbidden_or_filtered(
+    redis_url: str, database_url: str, minter: Minter, admin_headers: dict[str, str]
+) -> None:
+    """An officer of commune 04570 (plans and support there) cannot write plans, needs,
+    projects, trainings, obstacles, commitments or assignments for commune 04681, its former
+    district or the province, and lists show only what covers 04570."""
+    officer = minter.headers(
+        grants=[
+            {"role": "commune_officer", "areas": ["commune:04570"]},
+            {"role": "support_officer", "areas": ["commune:04570"]},
+        ]
+    )
+    mine, theirs = support_api.poor(HERE), support_api.poor(THERE, "04681")
+    need = {
+        "village_code": "04681-01",
+        "meeting_on": "2025-02-01",
+        "component": "NTP2021.P3.1",
+        "kind": "production",
+    }
+    project = {
+        "name": "Trồng quế",
+        "component": "NTP2021.P3.1",
+        "group_kind": "cooperative",
+        "group_name": "HTX",
+        "state_vnd": 10_000_000,
+        "starts_on": "2025-03-01",
+    }
+    activity = {
+        "kind": "communication",
+        "component": "NTP2021.P6.2",
+        "topic": "Tuyên truyền",
+        "held_on": "2025-03-01",
+        "attendees": 80,
+    }
+    obstacle = {
+        "raised_by": "04681",
+        "addressed_to": "ubnd-tinh",
+        "statement": "Thiếu vốn đối ứng",
+        "raised_on": "2025-03-01",
+    }
+    with support_api.support_client(redis_url, database_url) as client:
+        support_api.register(client.app, mine, theirs)  # type: ignore[arg-type]
+        setup = [
+            ("/plans", _plan("KH-T", "commune", "04681")),
+            ("/plans", _plan("KH-H", "commune", "04570")),
+            ("/needs", {"need_id": "N-T", "household_code": THERE, **need}),
+            ("/projects", {"project_id": "DA-T", "commune_code": "04681", "members": [THERE]}),
+            ("/capacity", {"activity_id": "TT-T", "level": "commune", "area_code": "04681"}),
+            ("/obstacles", {"obstacle_id": "KN-T", "level": "commune", "area_code": "04681"}),
+            ("/escape-commitments", {"commitment_id": "CK-T", "household_code": THERE}),
+        ]
+        extra = {
+            "/projects": project,
+            "/capacity": activity,
+            "/obstacles": obstacle,
+            "/escape-commitments": {"target_year": 2025, "committed_on": "2025-01-05"},
+        }
+        for path, body in setup:
+            made = client.post(path, json={**body, **extra.get(path, {})}, headers=admin_headers)
+            assert made.status_code == 201, (path, made.text)
+        attempts = {
+            "/plans": _plan("KH-X", "commune", "04681"),
+            "/plans (district)": _plan("KH-D", "former_district", "138"),
+            "/plans (province)": _plan("KH-P", "province", "15"),
+            "/plans/KH-T/revisions": {
+                "revision_id": "DC-1",
+                "reason": "x",
+                "revised_on": "2025-02-01",
+            },
+            "/needs": {"need_id": "N-X", "household_code": THERE, **need},
+            "/needs/N-T/decisions": {"status": "approved", "on": "2025-02-02"},
+            "/projects": {
+                "project_id": "DA-X",
+                "commune_code": "04681",
+                "members": [THERE],
+                **project,
+            },
+            "/projects/DA-T/outcomes": {
+                "assessed_on": "2025-06-01",
+                "output_value_vnd": 1,
+                "replicable": False,
+            },
+            "/capacity": {
+                "activity_id": "TT-X",
+                "level": "former_district",
+                "area_code": "138",
+                **activity,
+            },
+            "/obstacles": {
+                "obstacle_id": "KN-X",
+                "level": "commune",
+                "area_code": "04681",
+                **obstacle,
+            },
+            "/obstacles/KN-T/decisions": {"decision": "Đồng ý", "decided_on": "2025-04-01"},
+            "/escape-commitments": {
+                "commitment_id": "CK-X",
+                "household_code": THERE,
+                "target_year": 2025,
+                "committed_on": "2025-01-05",
+            },
+            "/escape-commitments/rewards": {
+                "reward_id": "KT-X",
+                "commitment_id": "CK-T",
+                "on": "2025-01-06",
+                "kind": "praise",
+            },
+            "/assignments": {
+                "assignment_id": "PC-X",
+                "official_code": "CB-1",
+                "commune_code": "04681",
+                "village_code": "04681-01",
+                "starts_on": "2025-01-05",
+            },
+        }
+        refused = {
+            label: client.post(label.split(" ")[0], json=body, headers=officer).status_code
+            for label, body in attempts.items()
+        }
+        own = client.post(
+            "/plans", json={**_plan("KH-2", "commune", "04570"), "year": 2026}, headers=officer
+        )
+        plans_seen = client.get("/plans", headers=officer).json()
+        their_plan = client.get("/plans/KH-T", headers=officer)
+        my_plan = client.get("/plans/KH-H", headers=officer)
+        province_table = client.get(
+            "/plans/vs-actual",
+            params={"level": "province", "area_code": "15", "year": 2025},
+            headers=officer,
+        )
+        own_table = client.get(
+            "/plans/vs-actual",
+            params={"level": "commune", "area_code": "04570", "year": 2025},
+            headers=officer,
+        )
+        capacity_seen = client.get("/capacity", headers=officer).json()
+        obstacles_seen = client.get("/obstacles", headers=officer).json()
+        all_obstacles = client.get("/obstacles", headers=admin_headers).json()
+    assert refused == dict.fromkeys(attempts, 403)
+    assert own.status_code == 201, own.text
+    assert [p["plan_id"] for p in plans_seen] == ["KH-H", "KH-2"]
+    assert their_plan.status_code == 403
+    assert my_plan.status_code == 200, my_plan.text
+    detail = my_plan.json()
+    assert detail["plan"]["communes"] == ["04570"]
+    assert detail["execution"]["money"][0]["allocated_vnd"] == 100_000_000
+    assert [r["version"] for r in detail["revisions"]] == [1]
+    assert province_table.status_code == 403
+    assert own_table.status_code == 200
+    assert own_table.json()["areas"][0]["plan_id"] == "KH-H"
+    assert capacity_seen == []
+    assert obstacles_seen == []
+    assert [o["obstacle_id"] for o in all_obstacles] == ["KN-T"]

@@ -110,8 +110,13 @@ def test_support_carries_former_disbursements_and_enrolments_into_the_ledger(
         enr = conn.execute(
             sa.text("SELECT member_no, course, status FROM training_enrolment")
         ).one()
+        summed = conn.execute(sa.text("SELECT * FROM ledger_sum")).one()
+        reached = conn.execute(sa.text("SELECT * FROM ledger_reach")).one()
     engine.dispose()
     assert tuple(rec) == ("NTP-P3.1", 6_000_000, "open", True)
+    # the plans' sums start from the records already in the ledger
+    assert tuple(summed) == (2025, "04570", "NTP-P3.1", "central_budget", 6_000_000, 1)
+    assert tuple(reached) == (2025, "04570", "NTP-P3.1", "production", "HH-1")
     assert tuple(enr) == (2, "May", "enrolled")
 
 

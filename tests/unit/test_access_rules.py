@@ -26,6 +26,7 @@ from tests.tokens import Minter
 
 SERVICES = tuple(SETTINGS)
 
+PLAN_SCENARIO = "test_plan_routes_elsewhere_are_forbidden_or_filtered"
 SCENARIOS: dict[tuple[str, str, str], str] = {
     ("intake", "POST", "/surveys"): "test_survey_for_another_commune_is_forbidden",
     ("intake", "POST", "/surveys/batch"): "test_batch_items_outside_the_area_are_rejected",
@@ -142,6 +143,23 @@ SCENARIOS: dict[tuple[str, str, str], str] = {
     ("support", "POST", "/pairings/visits"): "test_sponsor_sees_and_visits_only_its_own_pairings",
     ("reporting", "GET", "/reports/households"): "test_reports_show_only_my_communes",
     ("reporting", "GET", "/reports/summary"): "test_reports_show_only_my_communes",
+    ("support", "POST", "/plans"): PLAN_SCENARIO,
+    ("support", "POST", "/plans/{plan_id}/revisions"): PLAN_SCENARIO,
+    ("support", "GET", "/plans"): PLAN_SCENARIO,
+    ("support", "GET", "/plans/vs-actual"): PLAN_SCENARIO,
+    ("support", "GET", "/plans/{plan_id}"): PLAN_SCENARIO,
+    ("support", "POST", "/needs"): PLAN_SCENARIO,
+    ("support", "POST", "/needs/{need_id}/decisions"): PLAN_SCENARIO,
+    ("support", "POST", "/projects"): PLAN_SCENARIO,
+    ("support", "POST", "/projects/{project_id}/outcomes"): PLAN_SCENARIO,
+    ("support", "POST", "/capacity"): PLAN_SCENARIO,
+    ("support", "GET", "/capacity"): PLAN_SCENARIO,
+    ("support", "POST", "/obstacles"): PLAN_SCENARIO,
+    ("support", "POST", "/obstacles/{obstacle_id}/decisions"): PLAN_SCENARIO,
+    ("support", "GET", "/obstacles"): PLAN_SCENARIO,
+    ("support", "POST", "/escape-commitments"): PLAN_SCENARIO,
+    ("support", "POST", "/escape-commitments/rewards"): PLAN_SCENARIO,
+    ("support", "POST", "/assignments"): PLAN_SCENARIO,
     ("reporting", "GET", "/reports/changes"): "test_reports_show_only_my_communes",
     ("reporting", "GET", "/reports/support"): "test_reports_show_only_my_communes",
     ("reporting", "GET", "/reports/tables/{table}"): "test_report_book_routes_keep_to_my_area",

@@ -8,11 +8,17 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from services.support.adapters.codec import decode
 from services.support.adapters.sums import joined, split_sum
-from services.support.adapters.tables import recognised_latest, records
+from services.support.adapters.tables import (
+    ledger_reach,
+    ledger_sums,
+    recognised_latest,
+    records,
+)
 from services.support.views import RecordView, Totals
 
 MAX_PAGE_SIZE = 500
@@ -164,8 +170,10 @@ class LedgerRepository:
         return (row[0], row[1] or "") if row else None
 
     def add(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert ledger rows and add them to ``ledger_sum`` in the same transaction."""
         if rows:
             self.conn.execute(sa.insert(records), list(rows))
+            add_to_sums(self.conn, rows)
 
     def set_status(
         self, status: str, *, record_id: str | None = None, case_id: str | None = None
@@ -255,4 +263,72 @@ def totals_of(views: Sequence[RecordView]) -> Totals:
         by_funding_source=by_source,
         by_programme=by_programme,
         overridden=sum(1 for v in views if v.overridden),
+    )
+
+
+def add_to_sums(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Add ``rows`` to the running sums and the households reached (one accumulating upsert
+    per key, keys in a fixed order so that two transactions adding to the same keys cannot
+    deadlock on PostgreSQL)."""
+    acc: dict[tuple[int, str, str, str], list[int]] = {}
+    for r in rows:
+        key = (r["given_on"].year, r["commune_code"], r["programme_code"], r["funding_source"])
+        a = acc.setdefault(key, [0, 0])
+        a[0] += r["amount_vnd"]
+        a[1] += 1
+    ins: Any = (
+        postgresql.insert(ledger_sums)
+        if conn.dialect.name == "postgresql"
+        else sqlite.insert(ledger_sums)
+    )
+    stmt = ins.on_conflict_do_update(
+        index_elements=["year", "commune_code", "programme_code", "funding_source"],
+        set_={
+            "amount_vnd": ledger_sums.c.amount_vnd + ins.excluded.amount_vnd,
+            "records": ledger_sums.c.records + ins.excluded.records,
+        },
+    )
+    reached = sorted(
+        {
+            (
+                r["given_on"].year,
+                r["commune_code"],
+                r["programme_code"],
+                r["kind"],
+                r["household_code"],
+            )
+            for r in rows
+        }
+    )
+    reach: Any = (
+        postgresql.insert(ledger_reach)
+        if conn.dialect.name == "postgresql"
+        else sqlite.insert(ledger_reach)
+    )
+    conn.execute(
+        reach.on_conflict_do_nothing(),
+        [
+            {
+                "year": y,
+                "commune_code": c,
+                "programme_code": p,
+                "kind": k,
+                "household_code": h,
+            }
+            for y, c, p, k, h in reached
+        ],
+    )
+    conn.execute(
+        stmt,
+        [
+            {
+                "year": y,
+                "commune_code": c,
+                "programme_code": p,
+                "funding_source": f,
+                "amount_vnd": a,
+                "records": n,
+            }
+            for (y, c, p, f), (a, n) in sorted(acc.items())
+        ],
     )

@@ -468,6 +468,243 @@ class PairingVisit(SupportModel, table=True):
     recorded_at: datetime = moment()
 
 
+# ------------------------------------------------------------------------------ plans and work
+
+
+class LedgerSum(SupportModel, table=True):
+    """Support records summed per year, commune, programme and funding source, kept with
+    every insert into ``support_record`` (in its transaction): what plans are measured by,
+    read without summing the ledger each time."""
+
+    __tablename__ = "ledger_sum"
+
+    year: int = Field(primary_key=True)
+    commune_code: str = Field(primary_key=True, max_length=16)
+    programme_code: str = Field(primary_key=True, max_length=32)
+    funding_source: str = Field(primary_key=True, max_length=32)
+    amount_vnd: int = vnd()
+    records: int
+
+
+class LedgerReach(SupportModel, table=True):
+    """Each household reached per year, commune, programme and kind of support (kept with
+    every insert into ``support_record``): plans' household targets count these."""
+
+    __tablename__ = "ledger_reach"
+
+    year: int = Field(primary_key=True)
+    commune_code: str = Field(primary_key=True, max_length=16)
+    programme_code: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(primary_key=True, max_length=32)
+    household_code: str = Field(primary_key=True, max_length=64)
+
+
+class PlanRow(SupportModel, table=True):
+    """A level's plan for a year (its current version; earlier ones in ``plan_revision``)."""
+
+    __tablename__ = "plan"
+    __table_args__ = (sa.UniqueConstraint("level", "area_code", "year", name="uq_plan_area_year"),)
+
+    plan_id: str = Field(primary_key=True, max_length=64)
+    level: str = Field(max_length=16)
+    area_code: str = Field(max_length=16)
+    year: int = Field(index=True)
+    version: int
+    department: str | None = Field(default=None, max_length=64)
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class PlanLine(SupportModel, table=True):
+    """Money allocated by a plan to one programme component from one source."""
+
+    __tablename__ = "plan_line"
+
+    plan_id: str = Field(primary_key=True, max_length=64)
+    component: str = Field(primary_key=True, max_length=32)
+    source: str = Field(primary_key=True, max_length=24)
+    amount_vnd: int = vnd()
+
+
+class PlanTarget(SupportModel, table=True):
+    """A physical target of a plan (households to support with a kind, workers to train)."""
+
+    __tablename__ = "plan_target"
+
+    plan_id: str = Field(primary_key=True, max_length=64)
+    component: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(primary_key=True, max_length=24)
+    support_kind: str = Field(primary_key=True, max_length=32)
+    quantity: int
+
+
+class PlanCommune(SupportModel, table=True):
+    """The communes a plan covers (its own for a commune; all of them for a district)."""
+
+    __tablename__ = "plan_commune"
+    __table_args__ = (sa.Index("ix_plan_commune_commune", "commune_code", "plan_id"),)
+
+    plan_id: str = Field(primary_key=True, max_length=64)
+    commune_code: str = Field(primary_key=True, max_length=16)
+
+
+class PlanRevision(SupportModel, table=True):
+    """Every version of a plan: what it allocated and targeted, and why it changed."""
+
+    __tablename__ = "plan_revision"
+
+    plan_id: str = Field(primary_key=True, max_length=64)
+    version: int = Field(primary_key=True)
+    revision_id: str = Field(max_length=64, unique=True)
+    reason: str | None = text()
+    lines: str = Field(sa_type=sa.Text)
+    revised_on: date
+    actor: str = Field(max_length=128)
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class NeedRow(SupportModel, table=True):
+    """A household's need registered at a village meeting, and its decision."""
+
+    __tablename__ = "need_registration"
+    __table_args__ = (sa.Index("ix_need_area", "commune_code", "status", "component"),)
+
+    need_id: str = Field(primary_key=True, max_length=64)
+    household_code: str = Field(max_length=64, index=True)
+    commune_code: str = Field(max_length=16)
+    village_code: str = Field(max_length=32)
+    component: str = Field(max_length=32)
+    kind: str = Field(max_length=32)
+    meeting_on: date
+    status: str = Field(max_length=16)
+    decided_on: date | None = None
+    reason: str | None = text()
+    record_id: str | None = Field(default=None, max_length=64)
+    note: str | None = text()
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class ProjectRow(SupportModel, table=True):
+    """A livelihood model or production project run by a group or cooperative."""
+
+    __tablename__ = "livelihood_project"
+
+    project_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    component: str = Field(max_length=32)
+    commune_code: str = Field(max_length=16, index=True)
+    group_kind: str = Field(max_length=24)
+    group_name: str = Field(max_length=200)
+    members: str = Field(sa_type=sa.Text)
+    state_source: str = Field(max_length=24)
+    state_vnd: int = vnd()
+    household_vnd: int = vnd()
+    enterprise_vnd: int = vnd()
+    starts_on: date
+    ends_on: date | None = None
+    assessed_on: date | None = None
+    output_value_vnd: int | None = vnd(nullable=True)
+    income_change_pct: float | None = None
+    replicable: bool | None = None
+    outcome_note: str | None = text()
+    request: bytes | None = blob(nullable=True)
+    outcome_request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class CapacityRow(SupportModel, table=True):
+    """An officials' training or a communication event (projects 6 and 7)."""
+
+    __tablename__ = "capacity_activity"
+    __table_args__ = (sa.Index("ix_capacity_area", "level", "area_code", "held_on"),)
+
+    activity_id: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=24)
+    level: str = Field(max_length=16)
+    area_code: str = Field(max_length=16)
+    component: str = Field(max_length=32)
+    body: str | None = Field(default=None, max_length=32)
+    topic: str = Field(max_length=300)
+    held_on: date
+    attendees: int
+    cost_vnd: int = vnd()
+    source: str = Field(max_length=24)
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class ObstacleRow(SupportModel, table=True):
+    """An obstacle or proposal raised to an authority, and its decision."""
+
+    __tablename__ = "obstacle"
+    __table_args__ = (sa.Index("ix_obstacle_area", "level", "area_code", "status"),)
+
+    obstacle_id: str = Field(primary_key=True, max_length=64)
+    level: str = Field(max_length=16)
+    area_code: str = Field(max_length=16)
+    raised_by: str = Field(max_length=64)
+    addressed_to: str = Field(max_length=64)
+    component: str | None = Field(default=None, max_length=32)
+    statement: str = Field(sa_type=sa.Text)
+    raised_on: date
+    status: str = Field(max_length=16)
+    decision: str | None = text()
+    decided_on: date | None = None
+    request: bytes | None = blob(nullable=True)
+    decision_request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class EscapeCommitmentRow(SupportModel, table=True):
+    """A household's voluntary commitment to leave poverty by a year."""
+
+    __tablename__ = "escape_commitment"
+
+    commitment_id: str = Field(primary_key=True, max_length=64)
+    household_code: str = Field(max_length=64, index=True)
+    commune_code: str = Field(max_length=16, index=True)
+    village_code: str = Field(max_length=32)
+    target_year: int
+    committed_on: date
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class EscapeRewardRow(SupportModel, table=True):
+    """Praise or a reward for a household that committed to leave poverty."""
+
+    __tablename__ = "escape_reward"
+
+    reward_id: str = Field(primary_key=True, max_length=64)
+    commitment_id: str = Field(max_length=64, index=True)
+    on: date
+    kind: str = Field(max_length=16)
+    value_vnd: int = vnd()
+    note: str | None = text()
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
+class AssignmentRow(SupportModel, table=True):
+    """An official assigned to a village or a household."""
+
+    __tablename__ = "official_assignment"
+
+    assignment_id: str = Field(primary_key=True, max_length=64)
+    official_code: str = Field(max_length=64, index=True)
+    official_name: str | None = Field(default=None, max_length=200)
+    position: str | None = Field(default=None, max_length=128)
+    commune_code: str = Field(max_length=16, index=True)
+    village_code: str | None = Field(default=None, max_length=32)
+    household_code: str | None = Field(default=None, max_length=64, index=True)
+    starts_on: date
+    ends_on: date | None = None
+    request: bytes | None = blob(nullable=True)
+    recorded_at: datetime = moment()
+
+
 plumbing = plumbing_tables(metadata)
 
 
@@ -493,3 +730,17 @@ trainings = _t(TrainingEnrolment)
 organisations = _t(Organisation)
 pairings = _t(Pairing)
 visits = _t(PairingVisit)
+ledger_sums = _t(LedgerSum)
+ledger_reach = _t(LedgerReach)
+plans = _t(PlanRow)
+plan_lines = _t(PlanLine)
+plan_targets = _t(PlanTarget)
+plan_communes = _t(PlanCommune)
+plan_revisions = _t(PlanRevision)
+needs = _t(NeedRow)
+projects = _t(ProjectRow)
+capacity = _t(CapacityRow)
+obstacles = _t(ObstacleRow)
+escapes = _t(EscapeCommitmentRow)
+rewards = _t(EscapeRewardRow)
+assignments = _t(AssignmentRow)

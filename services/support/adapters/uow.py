@@ -10,6 +10,7 @@ from services.support.adapters.cases_repo import CasesRepository
 from services.support.adapters.credit_repo import CreditRepository
 from services.support.adapters.history_repo import HistoryRepository
 from services.support.adapters.ledger_repo import LedgerRepository
+from services.support.adapters.plans_repo import PlansRepository
 from services.support.adapters.register_repo import RegisterRepository
 from services.support.adapters.revolving_repo import RevolvingRepository
 from services.support.adapters.sponsor_repo import SponsorRepository
@@ -54,6 +55,10 @@ class SupportUnitOfWork(SqlUnitOfWork):
     @property
     def sponsors(self) -> SponsorRepository:
         return SponsorRepository(self.conn)
+
+    @property
+    def plans(self) -> PlansRepository:
+        return PlansRepository(self.conn)
 
     def audit_many(
         self, actor: Actor, entries: Sequence[AuditEntry], *, service: str, correlation_id: str

@@ -14,6 +14,7 @@ from fastapi import Header, Path, Query, Response, status
 
 from services.support.adapters.ledger_repo import Within
 from services.support.adapters.uow import SupportUnitOfWork
+from services.support.domain.areas import AreaMap
 from services.support.domain.catalogue import Catalogue
 from services.support.domain.groups import now_local_date
 from services.support.metrics import SupportMetrics
@@ -78,6 +79,7 @@ class Ctx:
     rt: Runtime
     metrics: SupportMetrics
     catalogue: Catalogue
+    areas: AreaMap
 
     def uow(self) -> SupportUnitOfWork:
         return SupportUnitOfWork(self.rt.engine)

@@ -15,9 +15,11 @@ from services.support.adapters.register_repo import Registered
 from services.support.adapters.revolving_repo import view as obligation_view
 from services.support.adapters.tables import (
     cards,
+    escapes,
     housing_cases,
     known,
     loans,
+    needs,
     obligations,
     organisations,
     pairings,
@@ -136,6 +138,8 @@ class Entity(StrEnum):
     ENROLMENT = "enrolment"
     PAIRING = "pairing"
     REVOLVING_MODEL = "revolving_model"
+    NEED = "need"
+    COMMITMENT = "commitment"
 
 
 _WHERE: dict[Entity, tuple[sa.Table, str]] = {
@@ -148,6 +152,8 @@ _WHERE: dict[Entity, tuple[sa.Table, str]] = {
     Entity.ENROLMENT: (trainings, "enrolment_id"),
     Entity.PAIRING: (pairings, "pairing_id"),
     Entity.REVOLVING_MODEL: (revolving_models, "model_code"),
+    Entity.NEED: (needs, "need_id"),
+    Entity.COMMITMENT: (escapes, "commitment_id"),
 }
 
 
@@ -161,6 +167,8 @@ ENTITY_VI = {
     Entity.ENROLMENT: "đăng ký học nghề",
     Entity.PAIRING: "cặp giúp đỡ",
     Entity.REVOLVING_MODEL: "mô hình quay vòng",
+    Entity.NEED: "đăng ký nhu cầu",
+    Entity.COMMITMENT: "cam kết thoát nghèo",
 }
 
 

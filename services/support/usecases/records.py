@@ -35,6 +35,7 @@ from services.support.usecases.common import (
     row_audit,
     unknown_household,
 )
+from services.support.usecases.plans import PlanRoom
 from services.support.views import Recorded
 from shared.access.model import Actor
 from shared.access.model import Area as AccessArea
@@ -131,6 +132,8 @@ def record_support_batch(
         )
         known = uow.register.households(sorted({r.household_code for r in requests}))
         rows: list[dict[str, Any]] = []
+        above: list[tuple[dict[str, Any], list[str]]] = []
+        room = PlanRoom(uow)
         outcomes: list[Recorded | DomainError] = []
         allowed = may_override if callable(may_override) else (lambda _code: may_override)
         for request in requests:
@@ -143,6 +146,8 @@ def record_support_batch(
                         stored,
                         known,
                         rows,
+                        above,
+                        room,
                         allowed(request.household_code),
                         actor,
                         now,
@@ -166,6 +171,24 @@ def record_support_batch(
                         row_audit(row),
                     )
                     for row in rows
+                ]
+                + [
+                    (
+                        "plan.exceeded_by_override",
+                        "household",
+                        row["household_code"],
+                        AccessArea(
+                            commune=row["commune_code"], village=row["village_code"] or None
+                        ),
+                        {
+                            "record_id": row["record_id"],
+                            "programme_code": row["programme_code"],
+                            "funding_source": row["funding_source"],
+                            "amount_vnd": row["amount_vnd"],
+                            "plans": ",".join(plan_ids),
+                        },
+                    )
+                    for row, plan_ids in above
                 ],
                 service=PRODUCER,
                 correlation_id=correlation_id,
@@ -181,6 +204,8 @@ def _one(
     stored: dict[str, dict[str, Any]],
     known: dict[str, Registered],
     rows: list[dict[str, Any]],
+    above: list[tuple[dict[str, Any], list[str]]],
+    room: PlanRoom,
     may_override: bool,
     actor: Actor,
     now: datetime,
@@ -215,30 +240,32 @@ def _one(
         may_override=may_override,
         actor=actor,
     )
-    rows.append(
-        record_row(
-            record_id=rid,
-            hh=hh,
-            programme_code=programme.code,
-            kind=request.kind,
-            funding_source=request.funding_source,
-            amount_vnd=request.amount_vnd,
-            given_on=on,
-            record_type=RecordType.SUPPORT,
-            status=GIVEN,
-            verdict=verdict,
-            now=now,
-            request=encode(incoming),
-            member_no=request.member_no,
-            quantity=request.quantity,
-            unit=request.unit,
-            item=request.item,
-            repayable=request.repayable,
-            helping_organisation=request.helping_organisation,
-            pairing_id=request.pairing_id,
-            funding_detail=request.funding_detail,
-        )
+    row = record_row(
+        record_id=rid,
+        hh=hh,
+        programme_code=programme.code,
+        kind=request.kind,
+        funding_source=request.funding_source,
+        amount_vnd=request.amount_vnd,
+        given_on=on,
+        record_type=RecordType.SUPPORT,
+        status=GIVEN,
+        verdict=verdict,
+        now=now,
+        request=encode(incoming),
+        member_no=request.member_no,
+        quantity=request.quantity,
+        unit=request.unit,
+        item=request.item,
+        repayable=request.repayable,
+        helping_organisation=request.helping_organisation,
+        pairing_id=request.pairing_id,
+        funding_detail=request.funding_detail,
     )
+    exceeded = room.check(row, override_reason=request.override_reason, may_override=may_override)
+    rows.append(row)
+    if exceeded:
+        above.append((row, exceeded))
     stored[rid] = incoming  # a later occurrence in the batch is a repeat of this one
     return Recorded(
         id=rid,
