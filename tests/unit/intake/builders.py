@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,6 +36,11 @@ def household(code: str = "HH-1", **overrides: Any) -> dict[str, Any]:
     return row
 
 
+def citizen_id(code: str, no: int) -> str:
+    """A citizen id of its own for each member of each household (a person is in one)."""
+    return f"015{zlib.crc32(code.encode()) % 10**7:07d}{no:02d}"
+
+
 def member(code: str = "HH-1", no: int = 1, **overrides: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
         "household_code": code,
@@ -43,7 +49,7 @@ def member(code: str = "HH-1", no: int = 1, **overrides: Any) -> dict[str, Any]:
         "sex": "Nam",
         "relation": "Chủ hộ" if no == 1 else "Con",
         "ethnicity": "Tày",
-        "citizen_id": "015012345678" if no == 1 else "",
+        "citizen_id": citizen_id(code, 1) if no == 1 else "",
         "employment": "Có việc làm",
         "has_health_insurance": "có",
     }
@@ -54,7 +60,7 @@ def member(code: str = "HH-1", no: int = 1, **overrides: Any) -> dict[str, Any]:
 def family(code: str = "HH-1") -> list[dict[str, Any]]:
     return [
         member(code, 1),
-        member(code, 2, age=38, sex="Nữ", relation="Vợ/chồng", citizen_id="015198765432"),
+        member(code, 2, age=38, sex="Nữ", relation="Vợ/chồng", citizen_id=citizen_id(code, 2)),
     ]
 
 

@@ -18,6 +18,7 @@ from services.intake.domain.bulk import (
 from services.intake.domain.layout import HOUSEHOLDS, MEMBERS, TableName
 from shared.contracts.codes import AreaType, IncomeBasis, Sex, WorkCapacity
 from tests.unit.intake.builders import (
+    citizen_id,
     family,
     household,
     households_table,
@@ -87,7 +88,7 @@ def test_same_payload_when_headers_and_values_are_english(registry: AreaRegistry
         member(relation="head", sex="male", ethnicity="tay", employment="employed",
                has_health_insurance="yes"),
         member(no=2, age=38, sex="female", relation="spouse", ethnicity="tay",
-               employment="employed", has_health_insurance="yes", citizen_id="015198765432"),
+               employment="employed", has_health_insurance="yes", citizen_id=citizen_id("HH-1", 2)),
     ]  # fmt: skip
     en = only(
         parse(
