@@ -11,13 +11,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from services.assessment.adapters.tables import (
     decisions,
@@ -757,13 +758,65 @@ def household_view(engine: Engine, household_code: str) -> dict[str, Any] | None
                 results.c.survey_id == state.latest_survey_id
             )
         ).all()
+        history = _history(conn, household_code)
     return {
         "state": dict(state._mapping),
         "results": {
             std: HouseholdClassified.model_validate_json(p).payload.model_dump(mode="json")
             for std, p in rows
         },
+        "history": history,
     }
+
+
+def _history(conn: Connection, household_code: str) -> list[dict[str, Any]]:
+    """The household's review in time order: each survey with its proposed status under each
+    standard, each village meeting and each recognition decision."""
+    proposed: dict[str, dict[str, str]] = {}
+    for survey_id, standard_id, status in conn.execute(
+        sa.select(results.c.survey_id, results.c.standard_id, results.c.status).where(
+            results.c.household_code == household_code
+        )
+    ):
+        proposed.setdefault(survey_id, {})[standard_id] = status
+    steps: list[dict[str, Any]] = []
+    for survey_id, body in conn.execute(
+        sa.select(snapshots.c.survey_id, snapshots.c.payload).where(
+            snapshots.c.household_code == household_code
+        )
+    ):
+        surveyed = json.loads(body)["payload"]["surveyed_at"]
+        steps.append(
+            {
+                "on": surveyed[:10],
+                "kind": "survey",
+                "survey_id": survey_id,
+                "statuses": proposed.get(survey_id, {}),
+            }
+        )
+    for m in conn.execute(sa.select(meetings).where(meetings.c.household_code == household_code)):
+        steps.append(
+            {
+                "on": m.held_on.isoformat(),
+                "kind": "meeting",
+                "survey_id": m.survey_id,
+                "outcome": m.outcome,
+                "attendees": m.attendees,
+                "agreeing": m.agreeing,
+            }
+        )
+    for d in conn.execute(sa.select(decisions).where(decisions.c.household_code == household_code)):
+        steps.append(
+            {
+                "on": d.decided_on.isoformat(),
+                "kind": "recognition",
+                "survey_id": d.survey_id,
+                "status": d.status,
+                "decision_no": d.decision_no,
+            }
+        )
+    order = {"survey": 0, "meeting": 1, "recognition": 2}
+    return sorted(steps, key=lambda x: (x["on"], order[x["kind"]]))
 
 
 # what-if ------------------------------------------------------------------------------------

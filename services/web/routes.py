@@ -597,12 +597,18 @@ def reports(ctx: Context) -> APIRouter:
             except ApiError as exc:
                 return {"error": exc.messages(s.lang)}
 
-        summary, changes, targets = await asyncio.gather(
+        summary, changes, targets, deprivation = await asyncio.gather(
             get("/reports/summary"),
             get("/reports/changes"),
             _optional(ctx, s, "/reports/targets", params),
+            _optional(ctx, s, "/reports/tables/deprivation_poor", params),
         )
-        return {"summary": summary, "changes": changes, "targets": targets}
+        return {
+            "summary": summary,
+            "changes": changes,
+            "targets": targets,
+            "deprivation": deprivation,
+        }
 
     @api.get("/bao-cao", response_class=HTMLResponse)
     async def reports_page(

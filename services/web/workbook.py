@@ -88,6 +88,7 @@ def chart_data(data: dict[str, Any], t: Translator) -> dict[str, Any]:
             "label_poor": t("reports.poor_rate"),
             "label_near_poor": t("reports.near_poor_rate"),
         },
+        "deprivation": deprivation_series(data.get("deprivation"), t),
         "changes": {
             "labels": [_name(r, t) for r in changes],
             "decrease": [_sum(r, "poor_dec_") for r in changes],
@@ -107,6 +108,22 @@ def _num(v: Any) -> float:
         return float(v or 0)
     except (TypeError, ValueError):
         return 0.0
+
+
+def deprivation_series(part: Any, t: Translator) -> dict[str, Any]:
+    """Poor households deprived on each indicator, for the report's whole area (its first
+    row), from reporting's deprivation table; indicator names in the officer's language."""
+    labels: list[str] = []
+    values: list[float] = []
+    if isinstance(part, dict) and part.get("rows") and part.get("columns"):
+        top = part["rows"][0].get("values") or {}
+        for col in part["columns"]:
+            figure = top.get(col.get("key"))
+            if not isinstance(figure, dict) or col.get("key") in ("households", "deprivations"):
+                continue
+            labels.append(t.code("indicator", col["key"]))
+            values.append(_num(figure.get("households")))
+    return {"labels": labels, "values": values, "label": t("reports.deprived_households")}
 
 
 def report_xlsx(data: dict[str, Any], t: Translator) -> bytes:
@@ -137,7 +154,15 @@ def _name(row: dict[str, Any], t: Translator) -> str:
     return str(row.get(f"name_{t.lang}") or row.get("name_vi") or row.get("area_code") or "")
 
 
-HIDDEN = ("parent_code", "name_en", "name_vi")
+HIDDEN = (
+    "parent_code",
+    "name_en",
+    "name_vi",
+    "area_parent_code",
+    "area_name_en",
+    "area_name_vi",
+    "area_level",
+)
 
 
 def tables(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -153,6 +178,6 @@ def tables(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if rows:
             cols = [c for c in columns_of(rows) if c not in HIDDEN]
             for r in rows:
-                r["area_code"] = r.get("name_vi") or r.get("area_code")
+                r["area_code"] = r.get("name_vi") or r.get("area_name_vi") or r.get("area_code")
             out[key] = {"columns": cols, "rows": rows}
     return out

@@ -213,6 +213,9 @@ def test_meeting_then_recognition_then_the_report_shows_it(page: Any, shot: Any)
     assert page.locator("#recognised-status").inner_text().startswith("Hộ nghèo")
     assert page.get_by_text("không phải nguồn nước sạch").count() >= 1  # reason in Vietnamese
     assert "(chưa dịch)" not in page.content()
+    history = page.locator("#history").inner_text()
+    assert "Họp dân thôn" in history
+    assert "125/QĐ-UBND" in history
     shot("household")
 
     page.goto("/bao-cao?stage=recognised")

@@ -13,4 +13,8 @@ document.addEventListener("DOMContentLoaded", function () {
     {label: d.changes.label_decrease, data: d.changes.decrease, backgroundColor: "#1b6e3a"},
     {label: d.changes.label_increase, data: d.changes.increase, backgroundColor: "#b3261e"}]},
     options: {animation: false, responsive: true}});
+  var dep = document.getElementById("chart-deprivation");
+  if (dep) new Chart(dep, {type: "bar", data: {labels: d.deprivation.labels, datasets: [
+    {label: d.deprivation.label, data: d.deprivation.values, backgroundColor: "#5b3a8c"}]},
+    options: {animation: false, responsive: true, indexAxis: "y"}});
 });

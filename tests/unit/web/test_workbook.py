@@ -85,3 +85,40 @@ def test_xlsx_has_a_sheet_per_table_headed_in_the_officers_language_and_no_formu
     cell = sheet.cell(row=2, column=1)
     assert cell.value == "=HYPERLINK(1)"
     assert cell.data_type == "s"
+
+
+def test_deprivation_chart_draws_each_indicator_of_the_areas_first_row() -> None:
+    table = {
+        "columns": [
+            {"key": "households", "label_vi": "Hộ nghèo", "label_en": "Poor"},
+            {"key": "deprivations", "label_vi": "Tổng", "label_en": "Total"},
+            {"key": "health_insurance", "label_vi": "x", "label_en": "x"},
+            {"key": "water_source", "label_vi": "x", "label_en": "x"},
+        ],
+        "rows": [
+            {"values": {"households": {"households": 40}, "deprivations": {"households": 90},
+                        "health_insurance": {"households": 12}, "water_source": None}},
+            {"values": {"health_insurance": {"households": 5}}},
+        ],
+    }  # fmt: skip
+    series = chart_data({"deprivation": table}, VI)["deprivation"]
+    assert series["values"] == [12.0]  # a hidden (null) figure is left out, not drawn as 0
+    assert series["labels"] == [VI.code("indicator", "health_insurance")]
+    assert chart_data({}, VI)["deprivation"]["labels"] == []
+
+
+def test_targets_show_each_area_with_its_outcome() -> None:
+    targets = {
+        "rows": [
+            {"area": {"code": "04570", "level": "commune", "name_vi": "Thượng Bằng La",
+                      "name_en": None, "parent_code": "15"},
+             "review_year": 2023, "measure": "poor_rate", "planned_reduction": "1.93",
+             "start_rate": 4.9, "end_rate": 2.97, "actual_reduction": 1.93, "outcome": "met"},
+        ]
+    }  # fmt: skip
+    shown = tables({"targets": targets})["targets"]
+    (row,) = shown["rows"]
+    assert row["outcome"] == "met"
+    assert "outcome" in shown["columns"]
+    assert row["area_code"] == "Thượng Bằng La"
+    assert "area_name_vi" not in shown["columns"]
