@@ -11,7 +11,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -82,6 +82,7 @@ def routers(ctx: Context) -> list[APIRouter]:
         households(ctx),
         support(ctx),
         reports(ctx),
+        plans(ctx),
     ]
 
 
@@ -679,6 +680,71 @@ def reports(ctx: Context) -> APIRouter:
             year="",
             actions=list(actions.values()),
             message=message,
+        )
+
+    return api
+
+
+# -- plans against actual --------------------------------------------------------------------
+
+
+def plans(ctx: Context) -> APIRouter:
+    api = APIRouter(tags=["plans"])
+    read = ctx.pages.requires(Perm.PLAN_READ)
+
+    async def where(
+        s: Session, level: str | None, area: str | None, year: int | None
+    ) -> dict[str, Any]:
+        """The area asked for, else the officer's: their province, or their first commune."""
+        mine = s.communes(Perm.PLAN_READ)
+        if not level:
+            level = "province" if mine is None else "commune"
+        if not area and mine:
+            area = mine[0]
+        elif not area:
+            areas = await ctx.services.maybe("intake", "/areas", s.token) or {}
+            provinces = areas.get("provinces") or [{"code": ""}]
+            area = provinces[0]["code"]
+        return {"level": level, "area_code": area, "year": year or datetime.now(UTC).year}
+
+    @api.get("/ke-hoach", response_class=HTMLResponse)
+    async def plans_page(
+        request: Request,
+        s: Annotated[Session, read],
+        level: str | None = Query(default=None, pattern="^(province|district|commune)$"),
+        area: str | None = Query(default=None, max_length=16),
+        year: int | None = Query(default=None, ge=2000, le=2100),
+    ) -> HTMLResponse:
+        """Each area's plan against what the ledger shows: money and physical targets."""
+        params = await where(s, level, area, year)
+        errors: list[str] = []
+        table = None
+        try:
+            table = await ctx.services.json(
+                "support", "GET", "/plans/vs-actual", s.token, params=params
+            )
+        except ApiError as exc:
+            errors = exc.messages(s.lang)
+        return ctx.render(
+            request, "plans.html", s, s.t, q=params, table=table, errors=errors,
+            status_code=200 if table is not None or not errors else 422,
+        )  # fmt: skip
+
+    @api.get("/ke-hoach/xlsx", response_model=None)
+    async def plans_xlsx(
+        s: Annotated[Session, read],
+        level: str | None = Query(default=None, pattern="^(province|district|commune)$"),
+        area: str | None = Query(default=None, max_length=16),
+        year: int | None = Query(default=None, ge=2000, le=2100),
+    ) -> Response:
+        params = {**(await where(s, level, area, year)), "format": "xlsx"}
+        answer = await ctx.services.call(
+            "support", "GET", "/plans/vs-actual", s.token, params=params
+        )
+        return Response(
+            answer.content,
+            media_type=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="ke-hoach-thuc-hien.xlsx"'},
         )
 
     return api

@@ -260,3 +260,34 @@ def test_report_downloads_as_xlsx_that_opens(page: Any, shot: Any) -> None:
     assert "Tỷ lệ nghèo (%)" in header
     assert sheet.max_row > 1
     shot("report")
+
+
+def test_plan_against_actual_shows_and_downloads(page: Any, stack: Stack, shot: Any) -> None:
+    import httpx
+
+    year = time.gmtime().tm_year
+    plan = {
+        "plan_id": "KH-WEB-1",
+        "level": "commune",
+        "area_code": COMMUNE,
+        "year": year,
+        "department": "phong-nong-nghiep",
+        "adopted_on": f"{year}-01-10",
+        "allocations": [
+            {"component": "NTP2021.P3.1", "source": "central", "amount_vnd": 80_000_000}
+        ],
+        "targets": [
+            {"component": "NTP2021.P3.1", "kind": "households", "support_kind": "production",
+             "quantity": 3}
+        ],
+    }  # fmt: skip
+    made = httpx.post(stack.url("support") + "/plans", json=plan, headers=stack.headers())
+    assert made.status_code == 201, made.text
+    page.goto(f"/ke-hoach?level=commune&area={COMMUNE}&year={year}")
+    table = page.locator("#plans-areas").inner_text()
+    assert "80,000,000" in table
+    shot("plans")
+    with page.expect_download() as download:
+        page.locator("#plans-xlsx").click()
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert book.sheetnames
