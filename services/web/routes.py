@@ -7,6 +7,7 @@ they name, in the officer's language."""
 
 import asyncio
 import contextlib
+import re
 import secrets
 import time
 import uuid
@@ -632,6 +633,7 @@ def reports(ctx: Context) -> APIRouter:
             stage=stage or "",
             year=year or "",
             actions=actions,
+            now_year=datetime.now(UTC).year,
             message=None,
         )
 
@@ -662,8 +664,10 @@ def reports(ctx: Context) -> APIRouter:
         else:
             a = actions[wanted]
             body = {k: str(form.get(k) or "") for k in a["fields"] if form.get(k)}
+            commune = re.sub(r"[^0-9A-Za-z_-]", "", str(form.get("commune") or ""))
             try:
-                await ctx.services.json("reporting", "POST", a["path"], s.token, json=body)
+                path = a["path"].replace("{commune_code}", commune)
+                await ctx.services.json("reporting", "POST", path, s.token, json=body)
                 message = s.t("reports.done", action=s.t(f"reports.action.{wanted}"))
             except ApiError as exc:
                 message = "; ".join(exc.messages(s.lang))
@@ -679,6 +683,7 @@ def reports(ctx: Context) -> APIRouter:
             stage="",
             year="",
             actions=list(actions.values()),
+            now_year=datetime.now(UTC).year,
             message=message,
         )
 
@@ -773,11 +778,11 @@ async def _signoff_actions(ctx: Context, s: Session) -> list[dict[str, Any]]:
     out = []
     for path, item in cached[1].get("paths", {}).items():
         post = item.get("post")
-        if not post or "{" in path:
+        if not post or "{" in path.replace("{commune_code}", ""):
             continue
         perm = post.get("x-access", {}).get("perm")
         for key, wanted in (("submit", Perm.REPORT_SUBMIT), ("approve", Perm.REPORT_APPROVE)):
-            if perm == wanted.value and s.can(wanted):
+            if perm == wanted.value and s.can(wanted) and path.rsplit("/", 1)[-1] == key:
                 out.append({"key": key, "path": path, "fields": _body_fields(cached[1], post)})
     return out
 

@@ -291,3 +291,24 @@ def test_plan_against_actual_shows_and_downloads(page: Any, stack: Stack, shot: 
         page.locator("#plans-xlsx").click()
     book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert book.sheetnames
+
+
+def test_commune_figures_are_submitted_then_approved(page: Any, stack: Stack, shot: Any) -> None:
+    import httpx
+
+    page.goto("/bao-cao?stage=recognised&year=2026")
+    page.get_by_label("Xã", exact=True).fill(COMMUNE)
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    submitted = page.locator("p.ok").inner_text()
+    page.get_by_label("Xã", exact=True).fill(COMMUNE)
+    page.get_by_role("button", name="Phê duyệt").click()
+    approved = page.locator("p.ok").inner_text()
+    shot("approved")
+    assert "Gửi báo cáo" in submitted
+    assert "Phê duyệt" in approved
+    state = httpx.get(
+        stack.url("reporting") + f"/reports/signoff/{COMMUNE}",
+        params={"year": 2026},
+        headers=stack.headers(),
+    ).json()
+    assert state["state"] == "approved", state
