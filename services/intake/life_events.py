@@ -54,15 +54,6 @@ def _snapshot(uow: IntakeUnitOfWork, code: str) -> HouseholdSnapshot | None:
     return HouseholdSnapshot(code, row.state, row.commune_code, row.village_code, first, members)
 
 
-def household_area(uow: IntakeUnitOfWork, code: str) -> Area | None:
-    row = uow.conn.execute(
-        sa.select(households.c.commune_code, households.c.village_code).where(
-            households.c.household_code == code
-        )
-    ).first()
-    return Area(commune=row.commune_code, village=row.village_code) if row else None
-
-
 def record_life_event(
     uow: IntakeUnitOfWork,
     registry: AreaRegistry,

@@ -9,6 +9,7 @@ are only ever shown masked, and a search by name or citizen id is recorded in th
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -92,6 +93,27 @@ class HouseholdSearch(BaseModel):
 def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
     api = APIRouter(tags=["registry"])
     areas = areas_document(registry)
+
+    async def personal_read(
+        caller: Caller,
+        where: tuple[str, str] | None,
+        read: Callable[..., dict[str, Any] | None],
+        key: str,
+        what: tuple[str, str, str],
+    ) -> dict[str, Any]:
+        """A stored record of ``where`` (commune, village): 404 if none, 403 outside the
+        caller's area, personal data only for ``personal:read`` there."""
+        field, what_vi, what_en = what
+        if where is None:
+            raise not_found(field, what_vi, what_en, key)
+        area = Area(commune=where[0], village=where[1])
+        caller.require(Perm.REGISTRY_READ, area)
+        view = await asyncio.to_thread(
+            read, rt.engine, key, vault, with_personal=caller.can(Perm.PERSONAL_READ, area)
+        )
+        if view is None:  # removed meanwhile
+            raise not_found(field, what_vi, what_en, key)
+        return view
 
     @api.get("/areas")
     async def get_areas(
@@ -177,22 +199,15 @@ def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
         caller: Annotated[Caller, rt.access.requires(Perm.REGISTRY_READ, resource("household"))],
     ) -> dict[str, Any]:
         """A household: its latest survey with every answer, members' names and masked
-        citizen ids (for those allowed to see them), and every version received."""
+        citizen ids (for those allowed to see them), every version received, its life events."""
         where = await asyncio.to_thread(reads.household_area, rt.engine, household_code)
-        if where is None:
-            raise not_found("household_code", "hộ", "household", household_code)
-        area = Area(commune=where[0], village=where[1])
-        caller.require(Perm.REGISTRY_READ, area)
-        view = await asyncio.to_thread(
+        return await personal_read(
+            caller,
+            where,
             reads.household_view,
-            rt.engine,
             household_code,
-            vault,
-            with_personal=caller.can(Perm.PERSONAL_READ, area),
+            ("household_code", "hộ", "household"),
         )
-        if view is None:  # removed meanwhile
-            raise not_found("household_code", "hộ", "household", household_code)
-        return view
 
     @api.post("/households/{household_code}/events", status_code=status.HTTP_201_CREATED)
     async def post_life_event(
@@ -300,20 +315,10 @@ def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
         caller: Annotated[Caller, rt.access.requires(Perm.REGISTRY_READ, resource("survey"))],
     ) -> dict[str, Any]:
         """One survey version as received (names for those allowed to see them)."""
-        where = await asyncio.to_thread(reads.survey_household, rt.engine, survey_id)
-        if where is None:
-            raise not_found("survey_id", "phiếu", "survey", survey_id)
-        area = Area(commune=where[1], village=where[2])
-        caller.require(Perm.REGISTRY_READ, area)
-        view = await asyncio.to_thread(
-            reads.survey_view,
-            rt.engine,
-            survey_id,
-            vault,
-            with_personal=caller.can(Perm.PERSONAL_READ, area),
-        )
-        if view is None:
-            raise not_found("survey_id", "phiếu", "survey", survey_id)
-        return view
+        found = await asyncio.to_thread(reads.survey_household, rt.engine, survey_id)
+        return await personal_read(
+            caller, found[1:] if found else None, reads.survey_view, survey_id,
+            ("survey_id", "phiếu", "survey"),
+        )  # fmt: skip
 
     return api
