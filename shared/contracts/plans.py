@@ -79,7 +79,8 @@ class CapacityKind(StrEnum):
 class TrainedBody(StrEnum):
     """Who an officials' training is for."""
 
-    STEERING_COMMITTEE = "steering_committee"
+    PROGRAMME_BOARD = "programme_board"
+    """Ban Chỉ đạo: the board directing the programme at a level (province, district, commune)."""
     VILLAGE_DEVELOPMENT_BOARD = "village_development_board"
     POVERTY_OFFICERS = "poverty_officers"
     OTHER = "other"

@@ -1,6 +1,6 @@
 """Trấn Yên, 2024 (source interview): the district issues its yearly plan for each component of
 the national target programme with a responsible department, each commune its own; a pilot
-village meeting registers needs; communes disburse; the steering committees and village
+village meeting registers needs; communes disburse; the programme boards (Ban Chỉ đạo) and village
 development boards are trained; obstacles go up for a decision; and at year-end the district
 is "above the plan target". Driven through support's use cases on a real database."""
 
@@ -134,9 +134,9 @@ def test_a_district_plan_rolls_up_its_communes_and_ends_the_year_above_target(
     ]
     assert [(a.target_id, a.after["plans"]) for a in audited] == [(here[5], "KH-XTY-2024")]
 
-    # officials trained: the district's steering committee, the commune's village board
+    # officials trained: the district's programme board, the commune's village board
     for activity, level, area, body, people in (
-        ("TH-1", PlanLevel.FORMER_DISTRICT, DISTRICT, "steering_committee", 45),
+        ("TH-1", PlanLevel.FORMER_DISTRICT, DISTRICT, "programme_board", 45),
         ("TH-2", PlanLevel.COMMUNE, COMMUNE, "village_development_board", 20),
     ):
         ledger.do(

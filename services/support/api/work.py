@@ -173,8 +173,9 @@ def router(ctx: Ctx) -> APIRouter:
         caller: Annotated[Caller, rt.access.requires(Perm.PLAN_WRITE, body("level,area_code"))],
         x_correlation_id: CorrelationId = None,
     ) -> Written:
-        """An officials' training (steering committee, village development board …: topic,
-        date, attendees) or a communication event, counted against the level's plan."""
+        """An officials' training (programme board, i.e. Ban Chỉ đạo; village development
+        board …: topic, date, attendees) or a communication event, counted against the level's
+        plan."""
         require_area(ctx, caller, Perm.PLAN_WRITE, request.level, request.area_code)
         rec = await ctx.write(
             capacity.record_capacity,

@@ -77,7 +77,7 @@ def record_capacity(
     correlation_id: str,
     now: datetime,
 ) -> Recorded:
-    """An officials' training (steering committee, village development board …) or a
+    """An officials' training (programme board (Ban Chỉ đạo), village development board …) or a
     communication event held by a level, counted against its plan."""
     where = area_where(request.level, request.area_code)
     with uow:
