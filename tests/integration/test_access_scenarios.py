@@ -332,7 +332,9 @@ def test_one_person_in_two_households_is_found_and_resolved_in_the_area(
     engine = create_db_engine(database_url)
     with engine.connect() as conn:
         bodies = (
-            conn.execute(sa.text("SELECT body FROM outbox WHERE stream = 'household.duplicate'"))
+            conn.execute(
+                sa.text("SELECT body FROM outbox WHERE stream = 'household.duplicate' ORDER BY id")
+            )
             .scalars()
             .all()
         )
