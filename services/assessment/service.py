@@ -24,6 +24,7 @@ from services.assessment.adapters.tables import (
     decisions,
     flags,
     meetings,
+    pending_life,
     plumbing,
     results,
     snapshots,
@@ -43,7 +44,12 @@ from shared.contracts.classifications import (
     HouseholdClassified,
 )
 from shared.contracts.codes import PovertyStatus, Relation, ReviewStage
-from shared.contracts.registry import DuplicatePersonFlagged, HouseholdChanged, LifeEventKind
+from shared.contracts.registry import (
+    DuplicatePersonFlagged,
+    HouseholdChanged,
+    HouseholdChangedPayload,
+    LifeEventKind,
+)
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
 from shared.db import SqlUnitOfWork, upsert, upsert_latest
 from shared.errors import DomainError, ErrorKind
@@ -124,24 +130,59 @@ def apply_life_events(
         for e in fresh:
             p = e.payload
             state = known.get(p.household_code)
-            if state is None:  # never classified: nothing to hold
+            if state is None:  # its survey is not classified yet: applied when it is
+                uow.conn.execute(
+                    sa.insert(pending_life).values(
+                        change_id=p.change_id, household_code=p.household_code, payload=e.to_json()
+                    )
+                )
                 continue
-            where = states.c.household_code == p.household_code
-            values: dict[str, Any]
-            if p.kind is LifeEventKind.MOVED:
-                values = {"commune_code": p.to_commune_code}
-            elif p.kind is LifeEventKind.SPLIT:
-                if _surveyed_on(uow, state["latest_survey_id"]) > p.effective_on:
-                    continue  # already surveyed after the split
-                values = {"hold": "needs_survey", "hold_since": p.effective_on}
-            else:
-                values = {"hold": p.kind.value, "hold_since": p.effective_on}
-            uow.conn.execute(sa.update(states).where(where).values(**values))
-            state.update(values)
-            changed += 1
+            values = life_values(p, _surveyed_on(uow, state["latest_survey_id"]))
+            if values:
+                where = states.c.household_code == p.household_code
+                uow.conn.execute(sa.update(states).where(where).values(**values))
+                state.update(values)
+                changed += 1
         uow.mark_processed(fresh, now)
         uow.commit()
     return changed
+
+
+def life_values(p: HouseholdChangedPayload, surveyed_on: date) -> dict[str, Any]:
+    """What a life event changes in the review state of a household whose latest survey was
+    taken on ``surveyed_on``: a move or split after that survey moves or holds it (a later
+    survey already shows them); a merge or dissolution holds it for good."""
+    if p.kind is LifeEventKind.MOVED:
+        return {"commune_code": p.to_commune_code} if surveyed_on <= p.effective_on else {}
+    if p.kind is LifeEventKind.SPLIT:
+        if surveyed_on > p.effective_on:
+            return {}
+        return {"hold": "needs_survey", "hold_since": p.effective_on}
+    return {"hold": p.kind.value, "hold_since": p.effective_on}
+
+
+def _apply_pending_life(
+    uow: AssessmentUnitOfWork, rows: list[dict[str, Any]], surveyed: dict[str, date]
+) -> None:
+    """Life events that arrived before the households' first classification, applied to the
+    state rows about to be written (then forgotten)."""
+    codes = sorted(r["household_code"] for r in rows)
+    if not codes:
+        return
+    waiting: dict[str, list[HouseholdChangedPayload]] = {}
+    for i in range(0, len(codes), 500):
+        q = sa.select(pending_life.c.household_code, pending_life.c.payload).where(
+            pending_life.c.household_code.in_(codes[i : i + 500])
+        )
+        for code, body in uow.conn.execute(q):
+            waiting.setdefault(code, []).append(HouseholdChanged.from_json(body).payload)
+    if not waiting:
+        return
+    for r in rows:
+        for p in sorted(waiting.get(r["household_code"], ()), key=lambda p: p.effective_on):
+            r.update(life_values(p, surveyed[r["household_code"]]))
+    done = sorted(waiting)
+    uow.conn.execute(sa.delete(pending_life).where(pending_life.c.household_code.in_(done)))
 
 
 def _surveyed_on(uow: AssessmentUnitOfWork, survey_id: str) -> date:
@@ -342,6 +383,11 @@ def assess_surveys(
                     **_hold_after(state, survey.surveyed_at.date()),
                 }
             )
+        _apply_pending_life(
+            uow,
+            [r for r in state_rows if r["household_code"] not in known],
+            {c: e.payload.surveyed_at.date() for c, e in newest.items()},
+        )
         uow.save_states(state_rows)
         upsert(
             uow.conn,

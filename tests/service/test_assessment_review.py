@@ -239,3 +239,29 @@ def test_a_person_found_in_two_households_holds_both_from_recognition_until_reso
     assert "CCCD" in refused.value.problems[0].message_vi
     apply_duplicate_findings(AssessmentUnitOfWork(engine), [finding(False)], NOW)
     assert decide().payload.stage.value == "recognised"
+
+
+def test_a_life_event_before_the_first_classification_is_applied_when_it_comes(
+    engine: sa.Engine,
+) -> None:
+    """The life-event stream can be read before the survey stream: the event waits."""
+    split = _changed("split", date(2026, 10, 15), related_household_code="HH-NEW", members=1)
+    moved = _changed(
+        "moved", date(2026, 10, 16), to_commune_code="04681", to_village_code="04681-01"
+    )
+    assert apply_life_events(AssessmentUnitOfWork(engine), [split, moved], NOW) == 0
+    assess_surveys(AssessmentUnitOfWork(engine), [poor_household()], RULES, NOW)  # 1 Oct
+    view = household_view(engine, "HH-0000001")
+    assert view is not None
+    assert (view["state"]["hold"], view["state"]["commune_code"]) == ("needs_survey", "04681")
+    with pytest.raises(ReviewError):
+        _meeting(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM pending_life_event")).scalar() == 0
+
+
+def test_a_waiting_split_older_than_the_first_survey_changes_nothing(engine: sa.Engine) -> None:
+    early = _changed("split", date(2026, 9, 15), related_household_code="HH-NEW", members=1)
+    apply_life_events(AssessmentUnitOfWork(engine), [early], NOW)
+    assess_surveys(AssessmentUnitOfWork(engine), [poor_household()], RULES, NOW)
+    assert _meeting(engine) == "agreed"

@@ -114,6 +114,17 @@ class HouseholdFlag(AssessmentModel, table=True):
     household_code: str = Field(primary_key=True, max_length=64)
 
 
+class PendingLifeEvent(AssessmentModel, table=True):
+    """A life event of a household not classified yet (its survey still on its way): applied
+    when its first classification is stored."""
+
+    __tablename__ = "pending_life_event"
+
+    change_id: str = Field(primary_key=True, max_length=64)
+    household_code: str = Field(index=True, max_length=64)
+    payload: bytes = Field(sa_type=sa.LargeBinary)
+
+
 plumbing = plumbing_tables(metadata)
 snapshots = SurveySnapshot.__table__  # type: ignore[attr-defined]
 states = HouseholdState.__table__  # type: ignore[attr-defined]
@@ -121,3 +132,4 @@ results = ClassificationRow.__table__  # type: ignore[attr-defined]
 meetings = VillageMeeting.__table__  # type: ignore[attr-defined]
 decisions = RecognitionDecision.__table__  # type: ignore[attr-defined]
 flags = HouseholdFlag.__table__  # type: ignore[attr-defined]
+pending_life = PendingLifeEvent.__table__  # type: ignore[attr-defined]
