@@ -81,6 +81,40 @@ def plumbing_tables(metadata: sa.MetaData) -> PlumbingTables:
     return PlumbingTables(processed=processed, outbox=outbox)
 
 
+_COMPILED: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def executemany(conn: Connection, name: str, build: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Run one statement for many rows straight on the driver: ``build()`` compiled once per
+    dialect and ``name``, rows of plain values passed as they are. SQLAlchemy's per-row
+    parameter processing costs more than the database's work in bulk writes."""
+    if not rows:
+        return
+    key = (conn.dialect.name, name)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = build().compile(dialect=conn.dialect)
+        order = tuple(compiled.positiontup) if compiled.positional else None
+        found = _COMPILED[key] = (str(compiled), order)
+    sql, order = found
+    if order is None:
+        conn.exec_driver_sql(sql, list(rows))
+    else:
+        conn.exec_driver_sql(sql, [tuple(r[k] for k in order) for r in rows])
+
+
+def insert_many(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Plain ``INSERT`` of ``rows`` (every row with the same keys) through :func:`executemany`."""
+    if rows:
+        cols = tuple(rows[0])
+        executemany(
+            conn,
+            f"insert:{table.name}:{','.join(cols)}",
+            lambda: sa.insert(table).values({c: sa.bindparam(c) for c in cols}),
+            rows,
+        )
+
+
 def upsert(
     conn: Connection,
     table: sa.Table,

@@ -84,8 +84,9 @@ def seed(engine: sa.Engine, n: int, communes: int, vault: Vault) -> float:
                     cid = f"0{i:07d}{member:04d}"
                     rows_p.append(
                         {"survey_id": latest, "member_no": member, "household_code": code,
-                         "is_head": member == 1, "full_name": name, "name_key": search_key(name),
-                         "given_key": given_first(search_key(name)),
+                         "is_head": member == 1, "full_name": name,
+                         "name_key": search_key(name) if member == 1 else None,
+                         "given_key": given_first(search_key(name)) if member == 1 else None,
                          "citizen_key": vault.match_key(cid), "citizen_sealed": vault.seal(cid)}
                     )  # fmt: skip
             conn.execute(sa.insert(surveys), rows_s)

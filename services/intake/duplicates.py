@@ -65,6 +65,27 @@ def _sharing(conn: Connection, keys: Collection[str]) -> dict[str, set[tuple[str
     return found
 
 
+def _repeated(conn: Connection, keys: Collection[str]) -> set[str]:
+    """The keys stored more than once (in any survey): only they can be in two households.
+    Most surveys' citizen ids are stored once, and the index alone answers this."""
+    found: set[str] = set()
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), 500):
+        q = (
+            sa.select(people.c.citizen_key)
+            .where(people.c.citizen_key.in_(ordered[i : i + 500]))
+            .group_by(people.c.citizen_key)
+            .having(sa.func.count() > 1)
+        )
+        found.update(conn.execute(q).scalars())
+    return found
+
+
+def _any_open(conn: Connection) -> bool:
+    q = sa.select(duplicates.c.duplicate_id).where(duplicates.c.resolved_at.is_(None)).limit(1)
+    return conn.execute(q).first() is not None
+
+
 def _event(row: dict[str, Any], active: bool, resolution: str | None) -> DuplicatePersonFlagged:
     return DuplicatePersonFlagged.create(
         DuplicatePersonPayload(
@@ -84,9 +105,9 @@ def refresh_duplicates(
     """Findings after storing surveys of the ``touched`` households whose people include
     ``new_keys``: new ones opened, open ones those surveys removed resolved. Returns the
     events to stage."""
-    keys = set(new_keys)
+    keys = _repeated(conn, set(new_keys))
     open_rows: list[dict[str, Any]] = []
-    if touched:
+    if touched and _any_open(conn):
         codes = sorted(touched)
         for i in range(0, len(codes), 500):
             part = codes[i : i + 500]

@@ -83,7 +83,10 @@ class HouseholdSearch(BaseModel):
     commune_code: str | None = Field(default=None, max_length=16)
     village_code: str | None = Field(default=None, max_length=32)
     name: str | None = Field(
-        default=None, min_length=2, max_length=128, description="Part of a member's name."
+        default=None,
+        min_length=2,
+        max_length=128,
+        description="The head's full name or given name, or their beginning.",
     )
     citizen_id: str | None = Field(default=None, pattern=CITIZEN_ID_PATTERN)
     limit: int = Field(default=50, ge=1, le=500)
@@ -187,10 +190,10 @@ def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
             Caller, rt.access.requires(Perm.REGISTRY_READ, body("commune_code,village_code"))
         ],
     ) -> dict[str, Any]:
-        """Households of my area with a member of this name (diacritics optional) or citizen
-        id. Needs the right to see personal data; recorded in the audit trail (without the
-        value). A POST, so that no name or citizen id is written into a URL (and so into a
-        proxy's access log)."""
+        """Households of my area whose head's full or given name begins with this (diacritics
+        optional), or with a member of this citizen id. Needs the right to see personal data;
+        recorded in the audit trail (without the value). A POST, so that no name or citizen id
+        is written into a URL (and so into a proxy's access log)."""
         return await page(caller, where)
 
     @api.get("/households/{household_code}")

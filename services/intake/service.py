@@ -34,7 +34,7 @@ from services.intake.duplicates import refresh_duplicates
 from shared.access.model import Actor, Area
 from shared.contracts.envelope import Contract, Envelope
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
-from shared.db import SqlUnitOfWork, upsert_latest
+from shared.db import SqlUnitOfWork, insert_many, upsert_latest
 from shared.runtime import STREAM_OF
 
 PRODUCER = "intake"
@@ -86,10 +86,8 @@ class IntakeUnitOfWork(SqlUnitOfWork):
         return found
 
     def add_surveys(self, rows: list[dict[str, Any]], persons: list[dict[str, Any]]) -> None:
-        if rows:
-            self.conn.execute(sa.insert(surveys), rows)
-        if persons:
-            self.conn.execute(sa.insert(people), persons)
+        insert_many(self.conn, surveys, rows)
+        insert_many(self.conn, people, persons)
 
     def save_households(self, rows: list[dict[str, Any]]) -> None:
         """Each household's latest survey: replaced only by a survey later in interview order
@@ -136,8 +134,10 @@ class PreparedSurvey:
                 "household_code": record.household_code,
                 "is_head": p.is_head,
                 "full_name": p.full_name,
-                "name_key": search_key(p.full_name) if p.full_name else None,
-                "given_key": given_first(search_key(p.full_name)) if p.full_name else None,
+                "name_key": search_key(p.full_name) if p.is_head and p.full_name else None,
+                "given_key": (
+                    given_first(search_key(p.full_name)) if p.is_head and p.full_name else None
+                ),
                 "citizen_key": vault.match_key(p.citizen_id) if p.citizen_id else None,
                 "citizen_sealed": vault.seal(p.citizen_id) if p.citizen_id else None,
             }

@@ -37,6 +37,7 @@ _person = sa.table(
             "is_head",
             "full_name",
             "name_key",
+            "given_key",
             "citizen_key",
             "citizen_sealed",
         )
@@ -82,22 +83,6 @@ def _cleaned(body: bytes, vault: _Lazy) -> tuple[bytes, Any] | None:
     prepared = PreparedSurvey.of(SurveyRecord.model_validate(envelope["payload"]), vault())
     envelope["payload"] = json.loads(prepared.payload_json)
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode(), prepared
-
-
-def rotate_given_keys(conn: Connection) -> None:
-    """Migration 0006: each name's search key with the given name first."""
-    from services.intake.domain.text import given_first
-
-    rows = conn.execute(
-        sa.text("SELECT survey_id, member_no, name_key FROM survey_person WHERE name_key != ''")
-    ).all()
-    for survey_id, member_no, key in rows:
-        conn.execute(
-            sa.text(
-                "UPDATE survey_person SET given_key = :g WHERE survey_id = :s AND member_no = :m"
-            ),
-            {"g": given_first(key), "s": survey_id, "m": member_no},
-        )
 
 
 def move_personal_data(conn: Connection) -> None:

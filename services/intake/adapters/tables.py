@@ -83,15 +83,29 @@ class PersonRow(IntakeModel, table=True):
     citizen id only as a keyed hash (to match) and sealed (to show); see ``adapters.vault``."""
 
     __tablename__ = "survey_person"
-    __table_args__ = (sa.Index("ix_survey_person_household", "household_code", "survey_id"),)
+    # searches are by the head's name: only heads carry name keys, and only they are indexed
+    __table_args__ = (
+        sa.Index(
+            "ix_survey_person_name_key",
+            "name_key",
+            sqlite_where=sa.text("name_key IS NOT NULL"),
+            postgresql_where=sa.text("name_key IS NOT NULL"),
+        ),
+        sa.Index(
+            "ix_survey_person_given_key",
+            "given_key",
+            sqlite_where=sa.text("given_key IS NOT NULL"),
+            postgresql_where=sa.text("given_key IS NOT NULL"),
+        ),
+    )
 
     survey_id: str = Field(primary_key=True, max_length=64)
     member_no: int = Field(primary_key=True)
     household_code: str = Field(max_length=64)
     is_head: bool = False
     full_name: str | None = Field(default=None, max_length=128)
-    name_key: str | None = Field(default=None, max_length=128, index=True)
-    given_key: str | None = Field(default=None, max_length=128, index=True)
+    name_key: str | None = Field(default=None, max_length=128)
+    given_key: str | None = Field(default=None, max_length=128)
     citizen_key: str | None = Field(default=None, max_length=64, index=True)
     citizen_sealed: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
 

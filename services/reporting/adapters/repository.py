@@ -44,7 +44,7 @@ from services.reporting.domain.structure import IndicatorRef, Structure, structu
 from services.reporting.domain.targets import Target, TargetMeasure
 from services.reporting.domain.values import Counts, RoundKey
 from shared.contracts.codes import ReviewStage
-from shared.db import SqlUnitOfWork, upsert, upsert_latest
+from shared.db import SqlUnitOfWork, executemany, upsert, upsert_latest
 from shared.runtime import STREAM_OF
 
 CellKey = tuple[int, str, str, str, str, str, str]
@@ -62,28 +62,6 @@ _CHUNK = 500
 
 def _insert(conn: Connection, table: sa.Table) -> Any:
     return postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
-
-
-_COMPILED: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
-
-
-def _executemany(conn: Connection, name: str, build: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Run one statement for many rows straight on the driver: compiled once per dialect,
-    rows of plain ints and strings passed as they are. SQLAlchemy's per-row processing costs
-    more than the database's work in the bulk writes of a replay."""
-    if not rows:
-        return
-    key = (conn.dialect.name, name)
-    found = _COMPILED.get(key)
-    if found is None:
-        compiled = build().compile(dialect=conn.dialect)
-        order = tuple(compiled.positiontup) if compiled.positional else None
-        found = _COMPILED[key] = (str(compiled), order)
-    sql, order = found
-    if order is None:
-        conn.exec_driver_sql(sql, list(rows))
-    else:
-        conn.exec_driver_sql(sql, [tuple(r[k] for k in order) for r in rows])
 
 
 def _csv(values: Iterable[str]) -> str:
@@ -156,7 +134,7 @@ class Households:
 
     def insert_fresh(self, facts: Sequence[HouseholdFacts]) -> None:
         """Plain inserts into an empty table (a bulk rebuild: each key once)."""
-        _executemany(
+        executemany(
             self.conn, "households.insert", lambda: sa.insert(households), [_row(f) for f in facts]
         )
 
@@ -317,7 +295,7 @@ class Cells:
                 },
             )
 
-        _executemany(self.conn, "cells.add", increment, rows)
+        executemany(self.conn, "cells.add", increment, rows)
         shrunk = [
             {f"k_{k}": r[k] for k in self.KEY}
             for r in rows
@@ -971,7 +949,7 @@ class ReportingUnitOfWork(SqlUnitOfWork):
         if self.conn.dialect.name == "sqlite":  # SQLAlchemy's storage format for SQLite
             at = now.strftime("%Y-%m-%d %H:%M:%S.%f")
         for i in range(0, len(event_ids), 50_000):
-            _executemany(
+            executemany(
                 self.conn,
                 "processed.insert",
                 lambda: sa.insert(table),

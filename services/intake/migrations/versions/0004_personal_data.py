@@ -30,12 +30,19 @@ def upgrade() -> None:
         sa.Column('is_head', sa.Boolean(), nullable=False),
         sa.Column('full_name', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
         sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+        sa.Column('given_key', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
         sa.Column('citizen_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column('citizen_sealed', sa.LargeBinary(), nullable=True),
         sa.PrimaryKeyConstraint('survey_id', 'member_no'),
     )
-    op.create_index('ix_survey_person_household', 'survey_person', ['household_code', 'survey_id'])
-    op.create_index('ix_survey_person_name_key', 'survey_person', ['name_key'])
+    for key in ('name_key', 'given_key'):  # heads only (see the model)
+        op.create_index(
+            f'ix_survey_person_{key}',
+            'survey_person',
+            [key],
+            sqlite_where=sa.text(f'{key} IS NOT NULL'),
+            postgresql_where=sa.text(f'{key} IS NOT NULL'),
+        )
     op.create_index('ix_survey_person_citizen_key', 'survey_person', ['citizen_key'])
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.add_column(
@@ -59,6 +66,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_household_village_code')
         batch_op.drop_column('village_code')
     op.drop_index('ix_survey_person_citizen_key', table_name='survey_person')
+    op.drop_index('ix_survey_person_given_key', table_name='survey_person')
     op.drop_index('ix_survey_person_name_key', table_name='survey_person')
-    op.drop_index('ix_survey_person_household', table_name='survey_person')
     op.drop_table('survey_person')

@@ -40,21 +40,9 @@ def upgrade() -> None:
     op.create_index('ix_duplicate_person_household_a', 'duplicate_person', ['household_a'])
     op.create_index('ix_duplicate_person_household_b', 'duplicate_person', ['household_b'])
     op.create_index('ix_household_latest_survey_id', 'household', ['latest_survey_id'])
-    with op.batch_alter_table('survey_person', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('given_key', S(length=128), nullable=True))
-        batch_op.create_index('ix_survey_person_given_key', ['given_key'])
-    op.execute(
-        "UPDATE survey_person SET given_key = name_key WHERE name_key IS NOT NULL"
-    )  # one-word keys are their own rotation; longer ones are rotated below
-    from services.intake.adapters.personal_migration import rotate_given_keys
-
-    rotate_given_keys(op.get_bind())
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('survey_person', schema=None) as batch_op:
-        batch_op.drop_index('ix_survey_person_given_key')
-        batch_op.drop_column('given_key')
     op.drop_index('ix_household_latest_survey_id', table_name='household')
     op.drop_index('ix_duplicate_person_household_b', table_name='duplicate_person')
     op.drop_index('ix_duplicate_person_household_a', table_name='duplicate_person')
