@@ -3,6 +3,7 @@
 giamngheo up                 # whole platform locally (embedded Redis + SQLite)
 giamngheo serve assessment   # one service (what each container runs)
 giamngheo migrate assessment # its database to the latest schema (before a rolling upgrade)
+giamngheo rebuild-reporting  # reporting's projections rebuilt from the streams (replicas stopped)
 giamngheo bench --n 100000   # end-to-end throughput
 giamngheo asyncapi           # regenerate docs/asyncapi.yaml
 """
@@ -482,6 +483,36 @@ def report(
         f"{len(book.tables)} tables of round {k.review_year} ({k.standard_id}, {k.stage.value}"
         f"{', small cells hidden' if not unsuppressed else ''}) in "
         f"{time.perf_counter() - started:.1f} s: " + ", ".join(str(p) for p in written)
+    )
+
+
+@app.command("rebuild-reporting")
+def rebuild_reporting(
+    workers: int = typer.Option(2, min=0, help="Processes decoding classifications (0: none)."),
+    chunk: int = typer.Option(5000, min=100, help="Stream entries read at a time."),
+    stack_dir: Path = STACK_DIR_OPTION,
+) -> None:
+    """Empty reporting's projections and rebuild them from the streams (stop reporting's
+    replicas first). Classifications are rebuilt here in bulk; the other streams are replayed
+    by reporting's consumers when it starts again. Areas, targets and sign-offs are kept."""
+    from services.reporting.replay import ConsumersRunning
+    from services.reporting.replay import rebuild_reporting as rebuild
+
+    settings = local_settings("reporting", stack_dir)
+    try:
+        done = rebuild(settings, workers=workers, chunk=chunk)
+    except ConsumersRunning as exc:
+        typer.echo(
+            f"Reporting vẫn đang chạy, hãy dừng nó trước / reporting is still running, stop its "
+            f"replicas first: {exc}",
+            err=True,
+        )
+        raise typer.Exit(2) from exc
+    rate = done.classifications / done.seconds if done.seconds else 0.0
+    typer.echo(
+        f"{done.classifications:,} classifications read, {done.households:,} household rows "
+        f"written in {done.seconds:.1f} s ({rate:,.0f} events/s); replayed by the consumers "
+        f"when reporting starts: {', '.join(done.replayed_streams) or 'nothing'}"
     )
 
 

@@ -44,6 +44,17 @@ log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Envelope[Any])
 
 GRACEFUL_S = 30.0
+
+ALIVE_EVERY_S = 5.0
+ALIVE_TTL_MS = 15_000
+
+
+def alive_key(service: str, consumer: str = "*") -> str:
+    """The key a running service's consumers renew (``*``: a pattern for all of them): what
+    an offline maintenance command checks before working on the service's projections."""
+    return f"giamngheo:alive:{service}:{consumer}"
+
+
 """How long a stopping replica waits for the batch it is processing."""
 
 STREAM_OF: dict[type, str] = {cls: stream for stream, cls in ALL_STREAMS.items()}
@@ -158,6 +169,7 @@ class Runtime:
             await self.broker.start()
             self._tasks += [asyncio.create_task(c.run_claimer()) for c in self.consumers]
             self._tasks.append(asyncio.create_task(self._watch_lag()))
+            self._tasks.append(asyncio.create_task(self._announce_alive()))
         self._tasks.append(asyncio.create_task(self.relay.run()))
         self._tasks.append(
             asyncio.create_task(self.access.verifier.revocations.follow(self.settings.redis_url))
@@ -179,11 +191,21 @@ class Runtime:
             for t in stuck:
                 log.warning("%s: background task %s did not stop", self.service, t.get_name())
         self._tasks.clear()
+        if self.consumers:
+            with contextlib.suppress(Exception):  # else it expires on its own
+                await self.redis.delete(alive_key(self.service, self.consumer_name))
         with contextlib.suppress(Exception):  # a last flush; whatever is left waits in the outbox
             await asyncio.wait_for(asyncio.to_thread(self.relay.publish_pending), timeout=15)
         self.relay.close()
         await self.redis.aclose()
         self.engine.dispose()
+
+    async def _announce_alive(self) -> None:
+        key = alive_key(self.service, self.consumer_name)
+        while not self._stopping:
+            with contextlib.suppress(Exception):  # Redis away: the consumers are not reading
+                await self.redis.set(key, b"1", px=ALIVE_TTL_MS)
+            await asyncio.sleep(ALIVE_EVERY_S)
 
     async def _watch_lag(self) -> None:
         while not self._stopping:

@@ -3,9 +3,10 @@ answering the year-end book from the pre-aggregates of a large province.
 
 ``python -m tools.bench_reporting --n 1000000`` loads N synthetic recognised classifications
 (``tools.synthetic``) of one province (150 communes, 1,500 villages by default) into a fresh
-database, timing JSON decoding and applying together (the replay rate): with ``--bulk``
-through the bulk rebuild (:class:`~services.reporting.service.Rebuild`), else through the
-use case the consumer runs batch by batch. It then times the queries and the XLSX exports
+database, timing JSON decoding and applying together (the replay rate): with
+``--from-stream`` as ``giamngheo rebuild-reporting`` does from a real Redis stream, with
+``--bulk`` through the bulk rebuild in this process, else through the use case the consumer
+runs batch by batch. It then times the queries and the XLSX exports
 (median of ``--repeats`` runs).
 """
 
@@ -23,12 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import redis
 from sqlalchemy.engine import Engine
 
 from services.reporting.adapters.areas_file import areas_from_rows
 from services.reporting.adapters.export_book import xlsx_bytes
 from services.reporting.adapters.repository import ReportingUnitOfWork
 from services.reporting.app import MIGRATIONS
+from services.reporting.replay import read_bodies, rebuild_reporting
 from services.reporting.service import (
     Rebuild,
     TableKind,
@@ -38,8 +41,12 @@ from services.reporting.service import (
     report_book,
     target_comparison,
 )
+from services.reporting.settings import ReportingSettings
+from shared.contracts import HOUSEHOLD_CLASSIFIED_STREAM
 from shared.contracts.classifications import HouseholdClassified
+from shared.contracts.envelope import WIRE_FIELD
 from shared.db import create_db_engine
+from shared.embedded_redis import EmbeddedRedis
 from shared.migrations import upgrade
 from tools.synthetic import synthetic_areas, synthetic_classification_events
 
@@ -71,6 +78,8 @@ def load(
     scattered: bool,
     bulk: bool = False,
     workers: int = 0,
+    from_stream: bool = False,
+    redis_url: str | None = None,
 ) -> dict[str, float]:
     """Fill a fresh database with ``n`` households; returns the replay figures."""
     engine = create_db_engine(database_url)
@@ -82,9 +91,11 @@ def load(
     done = 0
     now = datetime.now(UTC)
     per_village = None if scattered else -(-n // (communes * villages))
+    if from_stream:
+        return _load_stream(
+            engine, database_url, n, communes, villages, batch, per_village, workers, redis_url
+        )
     rebuild = Rebuild() if bulk else None
-    if rebuild is not None and workers:
-        return _load_bulk(engine, rebuild, n, communes, villages, batch, per_village, workers)
     while done < n:
         size = min(batch, n - done)
         bodies = [
@@ -128,51 +139,66 @@ def load(
     }
 
 
-def _load_bulk(
+def _load_stream(
     engine: Engine,
-    rebuild: Rebuild,
+    database_url: str,
     n: int,
     communes: int,
     villages: int,
     batch: int,
     per_village: int | None,
     workers: int,
+    redis_url: str | None,
 ) -> dict[str, float]:
-    """The bulk rebuild from entry bodies as the stream holds them (generated first, not
-    timed), decoded in ``workers`` processes (``Rebuild.add_bodies``), then written."""
-    chunks = [
-        [
-            orjson.dumps(e)
-            for e in synthetic_classification_events(
-                min(batch, n - start),
-                communes=communes,
-                villages_per_commune=villages,
-                start=start,
-                per_village=per_village,
-            )
-        ]
-        for start in range(0, n, batch)
-    ]
-    now = datetime.now(UTC)
-    start, start_cpu = time.perf_counter(), time.process_time()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    rebuild.add_bodies(chunks, workers=workers)
-    added = time.perf_counter()
-    rebuild.write(ReportingUnitOfWork(engine), now)
-    end = time.perf_counter()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = time.process_time() - start_cpu
-    cpu += (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    """``giamngheo rebuild-reporting``'s work (:func:`~services.reporting.replay.
+    rebuild_reporting`) on a real stream: the entries are added first (not timed), read back
+    once with plain ``XRANGE`` (the raw Redis rate of this run), then rebuilt: read in chunks
+    of ``batch``, decoded in ``workers`` processes, written as they are merged."""
     engine.dispose()
-    busy = end - start
+    with tempfile.TemporaryDirectory() as tmp:
+        server = None
+        if redis_url is None:
+            server = EmbeddedRedis(Path(tmp), persist=False).start()
+            redis_url = server.url
+        client: Any = redis.Redis.from_url(redis_url)
+        client.delete(HOUSEHOLD_CLASSIFIED_STREAM)
+        try:
+            for start in range(0, n, batch):
+                pipe = client.pipeline(transaction=False)
+                for e in synthetic_classification_events(
+                    min(batch, n - start),
+                    communes=communes,
+                    villages_per_commune=villages,
+                    start=start,
+                    per_village=per_village,
+                ):
+                    pipe.xadd(HOUSEHOLD_CLASSIFIED_STREAM, {WIRE_FIELD: orjson.dumps(e)})
+                pipe.execute()
+            last = client.xrevrange(HOUSEHOLD_CLASSIFIED_STREAM, count=1)[0][0]
+            began = time.perf_counter()
+            raw = sum(len(c) for c in read_bodies(client, HOUSEHOLD_CLASSIFIED_STREAM, last, batch))
+            raw_s = time.perf_counter() - began
+            settings = ReportingSettings(redis_url=redis_url, database_url=database_url)
+            start_cpu = time.process_time()
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            began = time.perf_counter()
+            done = rebuild_reporting(settings, workers=workers, chunk=batch)
+            busy = time.perf_counter() - began
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = time.process_time() - start_cpu
+            cpu += (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+        finally:
+            client.delete(HOUSEHOLD_CLASSIFIED_STREAM)
+            client.close()
+            if server is not None:
+                server.stop()
+    assert done.classifications == n == raw
     return {
         "events": n,
         "seconds": busy,
         "events_per_s": n / busy,
-        "decode_share": (added - start) / busy,
-        "apply_per_s": n / (end - added),
+        "raw_xrange_per_s": n / raw_s,
         "per_cpu_s": n / cpu,
-        "write_s": end - added,
     }
 
 
@@ -241,11 +267,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--bulk", action="store_true", help="load through the bulk rebuild (Rebuild)"
     )
     parser.add_argument(
+        "--from-stream",
+        action="store_true",
+        help="rebuild as giamngheo rebuild-reporting does, from a real stream (embedded Redis "
+        "unless --redis-url)",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
-        default=0,
-        help="with --bulk: decode entry bodies (slim) in this many processes",
+        default=2,
+        help="with --from-stream: processes decoding the entries",
     )
+    parser.add_argument("--redis-url", default=None, help="with --from-stream")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -261,20 +294,33 @@ def main(argv: Sequence[str] | None = None) -> None:
                 args.scattered,
                 args.bulk,
                 args.workers,
+                args.from_stream,
+                args.redis_url,
             )
-            print(
-                f"replay: {replay['events']:,} classification events in "
-                f"{replay['seconds']:.1f} s = {replay['events_per_s']:,.0f} events/s decoded "
-                f"and applied (decoding {replay['decode_share']:.0%} of it; applying alone "
-                f"{replay['apply_per_s']:,.0f}/s); {replay['per_cpu_s']:,.0f} events per "
-                f"CPU-second of this process; batches of {args.batch}, "
-                f"{'scattered' if args.scattered else 'village by village'}"
-                + (
-                    f"; bulk rebuild, final write {replay['write_s']:.1f} s"
-                    if args.bulk
-                    else "; event by event (the consumer's use case)"
+            if args.from_stream:
+                print(
+                    f"rebuild from the stream: {replay['events']:,} classification events in "
+                    f"{replay['seconds']:.1f} s = {replay['events_per_s']:,.0f} events/s read, "
+                    f"decoded in {args.workers} processes and written; raw XRANGE of the same "
+                    f"stream {replay['raw_xrange_per_s']:,.0f} entries/s (ratio "
+                    f"{replay['events_per_s'] / replay['raw_xrange_per_s']:.2f}); "
+                    f"{replay['per_cpu_s']:,.0f} events per CPU-second (all processes)"
                 )
-            )
+            else:
+                print(
+                    f"replay: {replay['events']:,} classification events in "
+                    f"{replay['seconds']:.1f} s = {replay['events_per_s']:,.0f} events/s "
+                    f"decoded and applied (decoding {replay['decode_share']:.0%} of it; "
+                    f"applying alone {replay['apply_per_s']:,.0f}/s); "
+                    f"{replay['per_cpu_s']:,.0f} events per CPU-second of this process; "
+                    f"batches of {args.batch}, "
+                    f"{'scattered' if args.scattered else 'village by village'}"
+                    + (
+                        f"; bulk rebuild, final write {replay['write_s']:.1f} s"
+                        if args.bulk
+                        else "; event by event (the consumer's use case)"
+                    )
+                )
             print(f"load average after replay: {_load()}")
         for name, (ms, cpu_ms) in queries(url, args.repeats, "99000").items():
             print(f"{name}: {ms:,.1f} ms wall, {cpu_ms:,.1f} ms CPU (median of {args.repeats})")

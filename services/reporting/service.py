@@ -13,10 +13,12 @@ Query functions take the caller's ``area`` (figures outside it are never read) a
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -26,13 +28,24 @@ from functools import partial
 from typing import Any, Protocol
 
 from services.reporting.adapters.repository import (
+    ROW_COMMUNE,
+    ROW_ORDER,
+    ROW_PROVINCE,
     WHOLE_COMMUNE,
     CellKey,
     FrozenVersion,
     ReportingUnitOfWork,
     SupportTotal,
+    facts_row,
+    row_facts,
 )
-from services.reporting.adapters.slim import SlimEvent, decode_classification
+from services.reporting.adapters.slim import (
+    EVENT_TYPE,
+    ReadClassification,
+    order_key,
+    read_classification,
+    read_model,
+)
 from services.reporting.domain import mpi as af
 from services.reporting.domain import outcomes as oc
 from services.reporting.domain import tables as tb
@@ -151,143 +164,236 @@ def apply_classifications(
         return len(fresh)
 
 
+HouseholdKey = tuple[int, str, str, str]
+"""(review year, standard, stage, household code)."""
+
+
+@dataclass(slots=True)
+class PreparedChunk:
+    """A chunk of classification events reduced to what :class:`Rebuild` keeps (see
+    :func:`prepare`): small plain values, cheap to pass between processes."""
+
+    ids: list[tuple[str, str]]
+    """(event id, standard) of each event in the chunk, once each."""
+    winners: dict[HouseholdKey, tuple[Any, ...]]
+    """Per household key, the row of the chunk's latest classification (``facts_row``)."""
+    deltas: dict[CellKey, list[int]]
+    """The winners' contributions to their villages' and communes' cells: [households,
+    persons]."""
+    structures: dict[str, tuple[tuple[str, str], ...]]
+    """Each standard's indicators, (code, dimension) in order."""
+
+
+def prepare_read(items: Iterable[ReadClassification]) -> PreparedChunk:
+    """Reduce classifications read by ``adapters.slim``: each event once, the latest of each
+    household kept, its contributions summed."""
+    seen: set[str] = set()
+    ids: list[tuple[str, str]] = []
+    latest: dict[HouseholdKey, HouseholdFacts] = {}
+    structures: dict[str, tuple[tuple[str, str], ...]] = {}
+    for r in items:
+        if r.event_id in seen:
+            continue
+        seen.add(r.event_id)
+        ids.append((r.event_id, r.standard_id))
+        if r.structure and r.standard_id not in structures:
+            structures[r.standard_id] = r.structure
+        f = r.facts
+        k = f.key
+        cur = latest.get(k)
+        if cur is None or f.order_key > cur.order_key:
+            latest[k] = f
+    deltas: dict[CellKey, list[int]] = {}
+    for f in latest.values():
+        _add(deltas, f, 1)
+    deltas.update(_commune_sums(deltas))
+    # one object per distinct code: far less for another process to unpickle
+    same: dict[Any, Any] = {}
+    shared = same.setdefault
+    deltas = {tuple(shared(x, x) for x in k): acc for k, acc in deltas.items()}  # type: ignore[misc]
+    return PreparedChunk(ids, {k: facts_row(f) for k, f in latest.items()}, deltas, structures)
+
+
+def prepare(bodies: Sequence[bytes], definitions: ReportDefinitions) -> PreparedChunk:
+    """Stream entries' bodies reduced for :class:`Rebuild` (run in worker processes)."""
+    return prepare_read(read_classification(b, definitions) for b in bodies)
+
+
 class Rebuild:
-    """Rebuild the classification projections from the streams in bulk: events are added in
-    any order and batching (each event id once; per household, round, standard and stage the
-    latest survey wins, as in :func:`apply_classifications`); :meth:`write` then writes every
-    household row, cell, round and processed id once, in one transaction, into empty
-    projections. Gives the same tables as applying the events one batch at a time (tested),
-    without reading back or updating a row per event. Run it with reporting's consumers
-    stopped, after :func:`clear_projections`; support's streams are replayed through their
-    own use cases."""
+    """Rebuild the classification projections from the streams in bulk, into empty
+    projections (after :func:`clear_projections`, with reporting's consumers stopped;
+    support's streams are replayed through their own use cases).
+
+    Events are added in any order and batching: each event id once; per household, round,
+    standard and stage the latest survey wins, as in :func:`apply_classifications`. Chunks
+    of events are reduced on their own (:func:`prepare`, in worker processes if asked:
+    decoding, the latest of each household and its contributions to the cells); merging a
+    chunk takes away the contributions of whichever classification of a household loses to
+    another chunk's. Gives the same tables as applying the events one batch at a time
+    (tested), without reading back or updating a row per event.
+
+    :meth:`run` decodes, merges and writes in one transaction: household rows and processed
+    ids are written as chunks are merged, while the workers decode the next ones; the cells,
+    rounds and tallies at the end. :meth:`add`, :meth:`add_bodies` and :meth:`write` do the
+    same in two steps."""
 
     def __init__(self, definitions: ReportDefinitions | None = None) -> None:
         self.definitions = definitions or ReportDefinitions()
-        self.latest: dict[tuple[int, str, str, str], HouseholdFacts] = {}
+        self.rows: dict[HouseholdKey, tuple[Any, ...]] = {}
+        self.deltas: dict[CellKey, list[int]] = {}
         self.seen: set[str] = set()
         self.tally: dict[tuple[str, str], int] = {}
         self.structures: dict[str, list[IndicatorRef]] = {}
+        self._unwritten_rows: dict[HouseholdKey, tuple[Any, ...]] = {}
+        self._rewritten_rows: dict[HouseholdKey, tuple[Any, ...]] = {}
+        self._unwritten_ids: list[str] = []
 
     def add(self, events: Iterable[HouseholdClassified]) -> int:
-        """Take events in (returns how many were new)."""
-        n = 0
-        d, latest, seen, tally = self.definitions, self.latest, self.seen, self.tally
-        for e in events:
-            eid = str(e.event_id)
-            if eid in seen:
-                continue
-            seen.add(eid)
-            n += 1
-            p = e.payload
-            tk = (e.event_type, p.standard_id)
-            tally[tk] = tally.get(tk, 0) + 1
-            if p.indicators and p.standard_id not in self.structures:
-                self.structures[p.standard_id] = [
-                    IndicatorRef(i.code, i.dimension) for i in p.indicators
-                ]
-            key = _key(e)
-            order = _order(e)
-            cur = latest.get(key)
-            if cur is None or order >= cur.order_key:
-                latest[key] = household_facts(p, d, order_key=order)
-        return n
+        """Take decoded events in (returns how many were new)."""
+        d = self.definitions
+        return self.add_chunk(prepare_read(read_model(e, d) for e in events))
 
-    def write(self, uow: ReportingUnitOfWork, now: datetime, chunk: int = 20_000) -> int:
-        """Write what was added (returns the number of household rows)."""
-        facts = list(self.latest.values())
-        deltas: dict[CellKey, list[int]] = {}
-        provinces: dict[str, str] = {}
-        for f in facts:
-            _add(deltas, f, 1)
-            provinces[f.commune_code] = f.province_code
-        with uow:
-            if uow.households.any():
-                msg = "a bulk rebuild writes into empty projections: clear them first"
-                raise RuntimeError(msg)
-            for i in range(0, len(facts), chunk):
-                uow.households.insert_fresh(facts[i : i + chunk])
-            uow.cells.add(_with_communes(deltas), provinces)
-            uow.rounds.add(
-                {RoundKey(f.review_year, f.standard_id, ReviewStage(f.stage)) for f in facts}
-            )
-            for standard_id, refs in self.structures.items():
-                uow.rounds.add_structure(standard_id, refs)
-            uow.tallies.add(self.tally)
-            uow.mark_ids_processed(sorted(self.seen), now)
-            uow.commit()
-        return len(facts)
-
-    def add_prepared(self, items: Iterable[Prepared]) -> int:
-        """Take events already decoded into facts by :func:`prepare` (returns how many were
-        new); the same outcome as :meth:`add` of those events."""
-        n = 0
-        latest, seen, tally = self.latest, self.seen, self.tally
-        for item in items:
-            if item.event_id in seen:
+    def add_chunk(self, chunk: PreparedChunk) -> int:
+        """Merge a reduced chunk (returns how many of its events were new)."""
+        seen, tally, fresh = self.seen, self.tally, self._unwritten_ids
+        n = len(fresh)
+        for event_id, standard_id in chunk.ids:
+            if event_id not in seen:
+                seen.add(event_id)
+                fresh.append(event_id)
+                tk = (EVENT_TYPE, standard_id)
+                tally[tk] = tally.get(tk, 0) + 1
+        for standard_id, pairs in chunk.structures.items():
+            if standard_id not in self.structures:
+                self.structures[standard_id] = [IndicatorRef(c, d) for c, d in pairs]
+        rows, unwritten, rewritten = self.rows, self._unwritten_rows, self._rewritten_rows
+        lost: dict[CellKey, list[int]] = {}
+        for k, row in chunk.winners.items():
+            cur = rows.get(k)
+            if cur is None:
+                rows[k] = unwritten[k] = row
                 continue
-            seen.add(item.event_id)
-            n += 1
-            tally[item.tally] = tally.get(item.tally, 0) + 1
-            standard_id = item.tally[1]
-            if item.structure and standard_id not in self.structures:
-                self.structures[standard_id] = [IndicatorRef(c, d) for c, d in item.structure]
-            cur = latest.get(item.key)
-            if cur is None or item.facts.order_key >= cur.order_key:
-                latest[item.key] = item.facts
-        return n
+            loser = row
+            if row[ROW_ORDER] > cur[ROW_ORDER]:
+                rows[k] = row
+                if k in unwritten:
+                    unwritten[k] = row
+                else:
+                    rewritten[k] = row
+                loser = cur
+            _add(lost, row_facts(loser), -1)
+        lost.update(_commune_sums(lost))
+        _sum_into(self.deltas, chunk.deltas)
+        _sum_into(self.deltas, lost)
+        return len(fresh) - n
 
     def add_bodies(self, chunks: Iterable[Sequence[bytes]], workers: int = 0) -> int:
-        """Take stream entries' bodies, decoded (``adapters.slim``) in ``workers`` processes
-        (0: in this one) while this process keeps the latest of each household."""
+        """Take stream entries' bodies, reduced (:func:`prepare`) in ``workers`` processes
+        (0: in this one) while this process merges what they return."""
+        with _no_cyclic_gc():
+            return sum(self.add_chunk(c) for c in self._prepared(chunks, workers))
+
+    def run(
+        self,
+        uow: ReportingUnitOfWork,
+        chunks: Iterable[Sequence[bytes]],
+        now: datetime,
+        workers: int = 0,
+    ) -> int:
+        """Decode, merge and write stream entries' bodies in one transaction (returns the
+        number of household rows)."""
+        return self.run_prepared(uow, self._prepared(chunks, workers), now)
+
+    def run_prepared(
+        self, uow: ReportingUnitOfWork, prepared: Iterable[PreparedChunk], now: datetime
+    ) -> int:
+        """Merge and write chunks reduced elsewhere (:func:`prepare`) in one transaction,
+        household rows and processed ids as each chunk is merged (returns the number of
+        household rows)."""
+        with uow:
+            _require_empty(uow)
+            with _no_cyclic_gc():
+                for chunk in prepared:
+                    self.add_chunk(chunk)
+                    self._write_merged(uow, now)
+            self._write_rest(uow, now)
+            uow.commit()
+        return len(self.rows)
+
+    def write(self, uow: ReportingUnitOfWork, now: datetime) -> int:
+        """Write what was added (returns the number of household rows)."""
+        with uow:
+            _require_empty(uow)
+            self._write_rest(uow, now)
+            uow.commit()
+        return len(self.rows)
+
+    def _prepared(self, chunks: Iterable[Sequence[bytes]], workers: int) -> Iterator[PreparedChunk]:
         if workers <= 0:
-            return sum(self.add_prepared(prepare(c, self.definitions)) for c in chunks)
+            yield from (prepare(c, self.definitions) for c in chunks)
+            return
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         )
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            done = pool.map(partial(prepare, definitions=self.definitions), chunks)
-            return sum(self.add_prepared(items) for items in done)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable) as pool:
+            yield from pool.map(partial(prepare, definitions=self.definitions), chunks)
+
+    def _write_merged(self, uow: ReportingUnitOfWork, now: datetime) -> None:
+        """Household rows of keys not written yet, and event ids not marked yet."""
+        uow.households.insert_rows(list(self._unwritten_rows.values()))
+        self._unwritten_rows.clear()
+        uow.mark_ids_processed(self._unwritten_ids, now)
+        self._unwritten_ids.clear()
+
+    def _write_rest(self, uow: ReportingUnitOfWork, now: datetime) -> None:
+        self._write_merged(uow, now)
+        uow.households.save([row_facts(r) for r in self._rewritten_rows.values()])
+        self._rewritten_rows.clear()
+        provinces = {r[ROW_COMMUNE]: r[ROW_PROVINCE] for r in self.rows.values()}
+        uow.cells.insert_fresh(self.deltas, provinces)
+        uow.rounds.add({RoundKey(y, s, ReviewStage(g)) for y, s, g, _ in self.rows})
+        for standard_id, refs in self.structures.items():
+            uow.rounds.add_structure(standard_id, refs)
+        uow.tallies.add(self.tally)
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """One classification event as the rebuild keeps it (see :func:`prepare`)."""
-
-    event_id: str
-    tally: tuple[str, str]
-    key: tuple[int, str, str, str]
-    facts: HouseholdFacts
-    structure: tuple[tuple[str, str], ...]
+def _require_empty(uow: ReportingUnitOfWork) -> None:
+    if uow.households.any():
+        msg = "a bulk rebuild writes into empty projections: clear them first"
+        raise RuntimeError(msg)
 
 
-def prepare(bodies: Sequence[bytes], definitions: ReportDefinitions) -> list[Prepared]:
-    """Decode classification events (``adapters.slim``) into what :class:`Rebuild` keeps."""
-    out = []
-    for body in bodies:
-        e = decode_classification(body)
-        p = e.payload
-        out.append(
-            Prepared(
-                str(e.event_id),
-                (e.event_type, p.standard_id),
-                _key(e),
-                household_facts(p, definitions, order_key=_order(e)),
-                tuple((i.code, i.dimension) for i in p.indicators),
-            )
-        )
-    return out
+def _sum_into(target: dict[CellKey, list[int]], deltas: Mapping[CellKey, Sequence[int]]) -> None:
+    for k, (h, p) in deltas.items():
+        acc = target.get(k)
+        if acc is None:
+            target[k] = [h, p]
+        else:
+            acc[0] += h
+            acc[1] += p
 
 
-def _key(e: HouseholdClassified | SlimEvent) -> tuple[int, str, str, str]:
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Decoding and merging allocate millions of containers that form no cycles; the cyclic
+    collector, triggered by allocations, would scan them again and again (it doubled the
+    cost). Reference counting still frees them; the collector runs again afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _key(e: HouseholdClassified) -> HouseholdKey:
     p = e.payload
     return (p.review_year, p.standard_id, p.stage.value, p.household_code)
 
 
-def _order(e: HouseholdClassified | SlimEvent) -> str:
-    """Which classification of a household is current: the later survey; for one survey, the
-    later event (then its id), so that any replay order keeps the same one."""
-    at = e.occurred_at.astimezone(UTC).isoformat()
-    return f"{e.payload.survey_order_key}|{at}|{e.event_id}"
+def _order(e: HouseholdClassified) -> str:
+    return order_key(e.payload.survey_order_key, e.occurred_at, str(e.event_id))
 
 
 def _add(deltas: dict[CellKey, list[int]], f: HouseholdFacts, sign: int) -> None:
@@ -307,6 +413,12 @@ def _add(deltas: dict[CellKey, list[int]], f: HouseholdFacts, sign: int) -> None
 def _with_communes(deltas: Mapping[CellKey, list[int]]) -> dict[CellKey, Counts]:
     """The village deltas and, summed from them, the deltas of their communes' own cells."""
     out = {k: Counts(h, p) for k, (h, p) in deltas.items()}
+    out.update({k: Counts(h, p) for k, (h, p) in _commune_sums(deltas).items()})
+    return out
+
+
+def _commune_sums(deltas: Mapping[CellKey, Sequence[int]]) -> dict[CellKey, list[int]]:
+    """The deltas of the communes' own cells, summed from their villages'."""
     communes: dict[CellKey, list[int]] = {}
     for (y, s, g, m, c, _v, cat), (h, p) in deltas.items():
         k = (y, s, g, m, c, WHOLE_COMMUNE, cat)
@@ -316,8 +428,7 @@ def _with_communes(deltas: Mapping[CellKey, list[int]]) -> dict[CellKey, Counts]
         else:
             acc[0] += h
             acc[1] += p
-    out.update({k: Counts(h, p) for k, (h, p) in communes.items()})
-    return out
+    return communes
 
 
 def apply_support(

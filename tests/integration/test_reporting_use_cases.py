@@ -298,11 +298,14 @@ def test_a_bulk_rebuild_from_the_streams_gives_the_tables_of_the_event_by_event_
 
 
 @pytest.mark.parametrize("workers", [0, 2])
+@pytest.mark.parametrize("streamed", [False, True])
 def test_a_rebuild_from_entry_bodies_decoded_slim_gives_the_same_tables(
-    engine: Engine, workers: int
+    engine: Engine, workers: int, streamed: bool
 ) -> None:
     """The bodies as the stream holds them, decoded without the contract's models (and in
-    worker processes): the same projections as the event-by-event path."""
+    worker processes), in small shuffled chunks with some entries read twice: the same
+    projections as the event-by-event path, whether written at the end or as chunks are
+    merged (then rows already written are replaced by later surveys of later chunks)."""
     events = _round_events(5)
     apply(engine, events, batch=50)
     first = _snapshot(engine)
@@ -311,25 +314,45 @@ def test_a_rebuild_from_entry_bodies_decoded_slim_gives_the_same_tables(
     random.Random(5).shuffle(bodies)
     rebuild = Rebuild()
     chunks = [bodies[i : i + 40] for i in range(0, len(bodies), 40)] + [bodies[:7]]
-    assert rebuild.add_bodies(chunks, workers=workers) == len(events)
-    rebuild.write(uow(engine), NOW)
+    if streamed:
+        assert rebuild.run(uow(engine), chunks, NOW, workers=workers) == len(
+            {(e.payload.review_year, e.payload.stage, e.payload.household_code) for e in events}
+        )
+    else:
+        assert rebuild.add_bodies(chunks, workers=workers) == len(events)
+        rebuild.write(uow(engine), NOW)
     assert _snapshot(engine) == first
 
 
 def test_slim_decoding_reads_what_the_contract_reads() -> None:
-    from services.reporting.adapters.slim import SlimEvent, decode_classification
+    from services.reporting.adapters.slim import read_classification, read_model, read_trusted
     from services.reporting.domain.definitions import ReportDefinitions
-    from services.reporting.domain.households import household_facts
 
     d = ReportDefinitions()
     for e in _round_events(9)[:50]:
-        slim = decode_classification(e.to_json())
-        assert isinstance(slim, SlimEvent)
-        assert household_facts(slim.payload, d) == household_facts(e.payload, d)
+        assert read_trusted(e.to_json(), d) == read_model(e, d)
     broken = _round_events(9)[0].model_dump(mode="json")
     del broken["payload"]["indicators"]
+    with pytest.raises(KeyError):
+        read_trusted(json.dumps(broken).encode(), d)
     with pytest.raises(ValidationError):
-        decode_classification(json.dumps(broken).encode())
+        read_classification(json.dumps(broken).encode(), d)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("status", "bogus"), ("stage", "draft"), ("transition", 3), ("causes", ["nope"])],
+)
+def test_slim_decoding_defers_to_the_contract_when_a_code_is_unknown(
+    field: str, value: object
+) -> None:
+    from services.reporting.adapters.slim import read_classification
+    from services.reporting.domain.definitions import ReportDefinitions
+
+    broken = _round_events(9)[0].model_dump(mode="json")
+    broken["payload"][field] = value
+    with pytest.raises(ValidationError):
+        read_classification(json.dumps(broken).encode(), ReportDefinitions())
 
 
 def test_concurrent_writers_keep_cells_equal_to_the_households_they_sum(engine: Engine) -> None:

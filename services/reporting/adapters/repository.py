@@ -132,10 +132,15 @@ class Households:
             keys=["review_year", "standard_id", "stage", "household_code"],
         )
 
-    def insert_fresh(self, facts: Sequence[HouseholdFacts]) -> None:
-        """Plain inserts into an empty table (a bulk rebuild: each key once)."""
+    def insert_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Plain inserts of rows made by :func:`facts_row` into an empty table (a bulk
+        rebuild: each key once)."""
         executemany(
-            self.conn, "households.insert", lambda: sa.insert(households), [_row(f) for f in facts]
+            self.conn,
+            "households.insert_rows",
+            lambda: sa.insert(households),
+            rows,
+            positional=ROW_FIELDS,
         )
 
     def any(self) -> bool:
@@ -180,37 +185,56 @@ class Households:
         return int(n), [_facts(r._mapping) for r in self.conn.execute(q)]
 
 
+ROW_FIELDS: tuple[str, ...] = tuple(households.c.keys())
+"""The columns of ``household_round``, the order of :func:`facts_row`'s values."""
+
+ROW_ORDER = ROW_FIELDS.index("order_key")
+ROW_PROVINCE = ROW_FIELDS.index("province_code")
+ROW_COMMUNE = ROW_FIELDS.index("commune_code")
+
+
+def facts_row(f: HouseholdFacts) -> tuple[Any, ...]:
+    """A household's facts as a ``household_round`` row (values in :data:`ROW_FIELDS`
+    order)."""
+    return (
+        f.review_year,
+        f.standard_id,
+        f.stage,
+        f.household_code,
+        f.survey_id,
+        f.order_key,
+        f.province_code,
+        f.commune_code,
+        f.village_code,
+        f.status,
+        f.previous_status,
+        f.transition,
+        f.member_count,
+        f.head_ethnicity,
+        f.head_sex,
+        f.minority,
+        f.no_labour,
+        _csv(f.causes),
+        _csv(f.needs),
+        _csv(f.deprived),
+        f.children,
+        f.children_uninsured,
+        f.children_malnourished,
+        f.children_out_of_school,
+        f.newly_escaped_until,
+        f.low_income_worker_household,
+        f.workers,
+        f.mpi_score,
+    )
+
+
+def row_facts(row: Sequence[Any]) -> HouseholdFacts:
+    """The facts of a ``household_round`` row given as :func:`facts_row` makes it."""
+    return _facts(dict(zip(ROW_FIELDS, row, strict=True)))
+
+
 def _row(f: HouseholdFacts) -> dict[str, Any]:
-    return {
-        "review_year": f.review_year,
-        "standard_id": f.standard_id,
-        "stage": f.stage,
-        "household_code": f.household_code,
-        "survey_id": f.survey_id,
-        "order_key": f.order_key,
-        "province_code": f.province_code,
-        "commune_code": f.commune_code,
-        "village_code": f.village_code,
-        "status": f.status,
-        "previous_status": f.previous_status,
-        "transition": f.transition,
-        "member_count": f.member_count,
-        "head_ethnicity": f.head_ethnicity,
-        "head_sex": f.head_sex,
-        "minority": f.minority,
-        "no_labour": f.no_labour,
-        "causes": _csv(f.causes),
-        "needs": _csv(f.needs),
-        "deprived": _csv(f.deprived),
-        "children": f.children,
-        "children_uninsured": f.children_uninsured,
-        "children_malnourished": f.children_malnourished,
-        "children_out_of_school": f.children_out_of_school,
-        "newly_escaped_until": f.newly_escaped_until,
-        "low_income_worker_household": f.low_income_worker_household,
-        "workers": f.workers,
-        "mpi_score": f.mpi_score,
-    }
+    return dict(zip(ROW_FIELDS, facts_row(f), strict=True))
 
 
 def _facts(m: Any) -> HouseholdFacts:
@@ -244,6 +268,9 @@ def _facts(m: Any) -> HouseholdFacts:
         workers=m["workers"],
         mpi_score=m["mpi_score"],
     )
+
+
+_CELL_FIELDS: tuple[str, ...] = tuple(cells.c.keys())
 
 
 class Cells:
@@ -310,6 +337,24 @@ class Cells:
                 ),
                 shrunk,
             )
+
+    def insert_fresh(
+        self, deltas: Mapping[CellKey, Sequence[int]], provinces: Mapping[str, str]
+    ) -> None:
+        """Plain inserts of cells, given as [households, persons], into an empty table (a
+        bulk rebuild: each key once; cells at zero are left out, as :meth:`add` removes
+        them)."""
+        executemany(
+            self.conn,
+            "cells.insert_fresh",
+            lambda: sa.insert(cells),
+            [
+                (y, s, g, m, c, v, cat, provinces.get(c, ""), h, p)
+                for (y, s, g, m, c, v, cat), (h, p) in deltas.items()
+                if h or p
+            ],
+            positional=_CELL_FIELDS,
+        )
 
     def sums(
         self,
@@ -953,7 +998,8 @@ class ReportingUnitOfWork(SqlUnitOfWork):
                 self.conn,
                 "processed.insert",
                 lambda: sa.insert(table),
-                [{"event_id": e, "processed_at": at} for e in event_ids[i : i + 50_000]],
+                [(e, at) for e in event_ids[i : i + 50_000]],
+                positional=("event_id", "processed_at"),
             )
 
     def clear_projections(self) -> None:

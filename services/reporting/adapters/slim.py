@@ -1,22 +1,28 @@
-"""Classification events read for a bulk rebuild: only what reporting keeps, decoded without
-building the contract's models.
+"""Classification events read for a bulk rebuild: the household's facts taken straight from
+the entry's JSON, without building the contract's models.
 
 Every event on ``household.classified`` was validated by its producer (assessment) against
 ``HouseholdClassified`` and again by reporting when it was first applied; a rebuild reads the
-same entries again, so it trusts the contract and takes the fields it needs straight from the
-JSON (about 7× cheaper than validating every indicator's reason and every member profile).
-An entry that does not have the expected shape is decoded with the full model instead, which
-names what is wrong.
+same entries again, so it trusts the contract's shape and takes the fields it needs from the
+JSON (codes are still checked against their enumerations). An entry that does not have the
+expected shape is decoded with the full model instead, which names what is wrong. The facts
+themselves are derived in one place, :func:`~services.reporting.domain.households.assemble_facts`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
 
+from services.reporting.domain.definitions import ReportDefinitions
+from services.reporting.domain.households import (
+    HouseholdFacts,
+    assemble_facts,
+    household_facts,
+)
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.codes import (
     PovertyCause,
@@ -29,111 +35,120 @@ from shared.contracts.codes import (
 
 EVENT_TYPE = HouseholdClassified.EVENT_TYPE
 
-
-@dataclass(frozen=True, slots=True)
-class SlimIndicator:
-    code: str
-    dimension: str
-    deprived: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SlimMember:
-    age: int
-    able_to_work: bool
-    working_age: bool
-    health_insured: bool
-    malnourished: bool | None
-    attending_school: bool
+_STAGES = frozenset(x.value for x in ReviewStage)
+_STATUSES = frozenset(x.value for x in PovertyStatus)
+_TRANSITIONS = frozenset(x.value for x in Transition)
+_SEXES = frozenset(x.value for x in Sex)
+_CAUSES = frozenset(x.value for x in PovertyCause)
+_NEEDS = frozenset(x.value for x in SupportKind)
 
 
 @dataclass(frozen=True, slots=True)
-class SlimClassification:
-    """The fields of ``ClassificationPayload`` that reporting reads (``ClassificationLike``)."""
+class ReadClassification:
+    """One classification event as a rebuild keeps it."""
 
-    survey_id: str
-    household_code: str
-    province_code: str
-    commune_code: str
-    village_code: str
-    review_year: int
-    survey_order_key: str
-    standard_id: str
-    stage: ReviewStage
-    status: PovertyStatus
-    transition: Transition
-    previous_status: PovertyStatus | None
-    newly_escaped_until: date | None
-    indicators: tuple[SlimIndicator, ...]
-    low_income_worker_household: bool
-    member_count: int
-    head_ethnicity: str
-    head_sex: Sex | None
-    members: tuple[SlimMember, ...]
-    causes: tuple[PovertyCause, ...]
-    needs: tuple[SupportKind, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SlimEvent:
     event_id: str
-    event_type: str
-    occurred_at: datetime
-    payload: SlimClassification
+    standard_id: str
+    order_key: str
+    """Which classification of a household is current (see :func:`order_key`)."""
+    facts: HouseholdFacts
+    structure: tuple[tuple[str, str], ...]
+    """The standard's indicators in order, (code, dimension)."""
 
 
-def _payload(p: dict[str, Any]) -> SlimClassification:
+def order_key(survey_order_key: str, occurred_at: datetime, event_id: str) -> str:
+    """Which classification of a household is current: the later survey; for one survey, the
+    later event (then its id), so that any replay order keeps the same one."""
+    return f"{survey_order_key}|{occurred_at.astimezone(UTC).isoformat()}|{event_id}"
+
+
+def _code(value: Any, allowed: frozenset[str]) -> str:
+    if value not in allowed:
+        raise ValueError(value)
+    return str(value)
+
+
+def _codes(values: Any, allowed: frozenset[str]) -> list[str]:
+    if not allowed.issuperset(values):
+        raise ValueError(values)
+    return list(values)
+
+
+def read_trusted(body: bytes, definitions: ReportDefinitions) -> ReadClassification:
+    """The classification in ``body`` read straight from its JSON (raises ``KeyError``,
+    ``TypeError`` or ``ValueError`` if it does not have the contract's shape)."""
+    d = orjson.loads(body)
+    if d["event_type"] != EVENT_TYPE:
+        raise ValueError(d["event_type"])
+    event_id = str(d["event_id"])
+    p = d["payload"]
+    at = datetime.fromisoformat(d["occurred_at"])
+    if at.tzinfo is None:
+        raise ValueError(d["occurred_at"])
+    order = order_key(p["survey_order_key"], at, event_id)
     previous = p.get("previous_status")
     until = p.get("newly_escaped_until")
     sex = p.get("head_sex")
-    return SlimClassification(
-        survey_id=p["survey_id"],
-        household_code=p["household_code"],
-        province_code=p["province_code"],
-        commune_code=p["commune_code"],
-        village_code=p["village_code"],
+    indicators = [(i["code"], i["dimension"], i["deprived"] is True) for i in p["indicators"]]
+    facts = assemble_facts(
+        definitions,
         review_year=int(p["review_year"]),
-        survey_order_key=p["survey_order_key"],
-        standard_id=p["standard_id"],
-        stage=ReviewStage(p["stage"]),
-        status=PovertyStatus(p["status"]),
-        transition=Transition(p["transition"]),
-        previous_status=PovertyStatus(previous) if previous else None,
-        newly_escaped_until=date.fromisoformat(until) if until else None,
-        indicators=tuple(
-            SlimIndicator(i["code"], i["dimension"], bool(i["deprived"])) for i in p["indicators"]
-        ),
-        low_income_worker_household=bool(p.get("low_income_worker_household", False)),
+        standard_id=str(p["standard_id"]),
+        stage=_code(p["stage"], _STAGES),
+        household_code=str(p["household_code"]),
+        survey_id=str(p["survey_id"]),
+        order_key=order,
+        province_code=str(p["province_code"]),
+        commune_code=str(p["commune_code"]),
+        village_code=str(p["village_code"]),
+        status=_code(p["status"], _STATUSES),
+        previous_status=_code(previous, _STATUSES) if previous else None,
+        transition=_code(p["transition"], _TRANSITIONS),
         member_count=int(p["member_count"]),
-        head_ethnicity=p["head_ethnicity"],
-        head_sex=Sex(sex) if sex else None,
-        members=tuple(
-            SlimMember(
-                m["age"],
-                m["able_to_work"],
-                m["working_age"],
-                m["health_insured"],
+        head_ethnicity=str(p["head_ethnicity"]),
+        head_sex=_code(sex, _SEXES) if sex else None,
+        members=[
+            (
+                int(m["age"]),
+                m["able_to_work"] is True,
+                m["health_insured"] is True,
                 m.get("malnourished"),
-                m["attending_school"],
+                m["attending_school"] is True,
             )
             for m in p.get("members", ())
-        ),
-        causes=tuple(PovertyCause(c) for c in p.get("causes", ())),
-        needs=tuple(SupportKind(n) for n in p.get("needs", ())),
+        ],
+        indicators=indicators,
+        causes=_codes(p.get("causes", ()), _CAUSES),
+        needs=_codes(p.get("needs", ()), _NEEDS),
+        newly_escaped_until=date.fromisoformat(until) if until else None,
+        low_income_worker_household=p.get("low_income_worker_household", False) is True,
+    )
+    return ReadClassification(
+        event_id,
+        facts.standard_id,
+        order,
+        facts,
+        tuple((code, dim) for code, dim, _ in indicators),
     )
 
 
-def decode_classification(body: bytes) -> SlimEvent | HouseholdClassified:
-    """The event in ``body`` as reporting reads it (the full model if it is not as expected)."""
+def read_classification(body: bytes, definitions: ReportDefinitions) -> ReadClassification:
+    """The classification event in ``body`` as a rebuild keeps it (decoded with the full model
+    if it is not as expected; that raises if it is not a valid event)."""
     try:
-        d = orjson.loads(body)
-        if d["event_type"] != EVENT_TYPE:
-            raise ValueError(d["event_type"])
-        return SlimEvent(
-            str(d["event_id"]),
-            EVENT_TYPE,
-            datetime.fromisoformat(d["occurred_at"]),
-            _payload(d["payload"]),
-        )
-    except (KeyError, TypeError, ValueError, orjson.JSONDecodeError):
-        return HouseholdClassified.from_json(body)
+        return read_trusted(body, definitions)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return read_model(HouseholdClassified.from_json(body), definitions)
+
+
+def read_model(e: HouseholdClassified, definitions: ReportDefinitions) -> ReadClassification:
+    """A decoded classification event as a rebuild keeps it."""
+    p = e.payload
+    order = order_key(p.survey_order_key, e.occurred_at, str(e.event_id))
+    return ReadClassification(
+        str(e.event_id),
+        p.standard_id,
+        order,
+        household_facts(p, definitions, order_key=order),
+        tuple((i.code, i.dimension) for i in p.indicators),
+    )

@@ -189,30 +189,9 @@ def household_facts(
 ) -> HouseholdFacts:
     """The facts reporting keeps of classification ``c`` under definitions ``d``
     (``order_key``: what sorts it among the household's classifications; default: its
-    survey's order key).
-
-    Members' profiles give the children, workers and labour capacity; a classification
-    without profiles counts no children and no workers and is not flagged as lacking labour
-    capacity (nothing is known of its members)."""
-    kids = d.children.max_age_exclusive
-    school_lo, school_hi = d.school_age.min_age, d.school_age.max_age_exclusive
-    children = uninsured = malnourished = out_of_school = workers = 0
-    for m in c.members:
-        if m.able_to_work:
-            workers += 1
-        if m.age < kids:
-            children += 1
-            if not m.health_insured:
-                uninsured += 1
-            if m.malnourished:
-                malnourished += 1
-        if school_lo <= m.age < school_hi and not m.attending_school:
-            out_of_school += 1
-    indicators = c.indicators
-    structure = cached_structure(tuple((i.code, i.dimension) for i in indicators))
-    deprived = tuple(_code(i.code) for i in indicators if i.deprived)
-    ethnicity = _code(c.head_ethnicity.strip().lower())
-    return HouseholdFacts(
+    survey's order key)."""
+    return assemble_facts(
+        d,
         review_year=c.review_year,
         standard_id=c.standard_id,
         stage=c.stage.value,
@@ -226,21 +205,106 @@ def household_facts(
         previous_status=c.previous_status.value if c.previous_status else None,
         transition=c.transition.value,
         member_count=c.member_count,
-        head_ethnicity=ethnicity,
+        head_ethnicity=c.head_ethnicity,
         head_sex=c.head_sex.value if c.head_sex else None,
+        members=[
+            (m.age, m.able_to_work, m.health_insured, m.malnourished, m.attending_school)
+            for m in c.members
+        ],
+        indicators=[(i.code, i.dimension, i.deprived) for i in c.indicators],
+        causes=[x.value for x in c.causes],
+        needs=[x.value for x in c.needs],
+        newly_escaped_until=c.newly_escaped_until,
+        low_income_worker_household=c.low_income_worker_household,
+    )
+
+
+MemberValues = tuple[int, bool, bool, bool | None, bool]
+"""A member as :func:`assemble_facts` reads it: age, able to work, health insured,
+malnourished (None: not assessed), attending school."""
+
+IndicatorValues = tuple[str, str, bool]
+"""An indicator's result: code, dimension, deprived."""
+
+
+def assemble_facts(
+    d: ReportDefinitions,
+    *,
+    review_year: int,
+    standard_id: str,
+    stage: str,
+    household_code: str,
+    survey_id: str,
+    order_key: str,
+    province_code: str,
+    commune_code: str,
+    village_code: str,
+    status: str,
+    previous_status: str | None,
+    transition: str,
+    member_count: int,
+    head_ethnicity: str,
+    head_sex: str | None,
+    members: Sequence[MemberValues],
+    indicators: Sequence[IndicatorValues],
+    causes: Sequence[str],
+    needs: Sequence[str],
+    newly_escaped_until: date | None,
+    low_income_worker_household: bool,
+) -> HouseholdFacts:
+    """The facts of one classification from its values (the one place that derives them,
+    whether the classification was read through the contract's model or straight from its
+    JSON in a bulk rebuild).
+
+    Members' profiles give the children, workers and labour capacity; a classification
+    without profiles counts no children and no workers and is not flagged as lacking labour
+    capacity (nothing is known of its members)."""
+    kids = d.children.max_age_exclusive
+    school_lo, school_hi = d.school_age.min_age, d.school_age.max_age_exclusive
+    children = uninsured = malnourished = out_of_school = workers = 0
+    for age, able, insured, malnourished_, attending in members:
+        if able:
+            workers += 1
+        if age < kids:
+            children += 1
+            if not insured:
+                uninsured += 1
+            if malnourished_:
+                malnourished += 1
+        if school_lo <= age < school_hi and not attending:
+            out_of_school += 1
+    structure = cached_structure(tuple((code, dim) for code, dim, _ in indicators))
+    deprived_codes = [code for code, _, deprived in indicators if deprived]
+    ethnicity = _code(head_ethnicity.strip().lower())
+    return HouseholdFacts(
+        review_year=review_year,
+        standard_id=standard_id,
+        stage=stage,
+        household_code=household_code,
+        survey_id=survey_id,
+        order_key=order_key,
+        province_code=province_code,
+        commune_code=commune_code,
+        village_code=village_code,
+        status=status,
+        previous_status=previous_status,
+        transition=transition,
+        member_count=member_count,
+        head_ethnicity=ethnicity,
+        head_sex=head_sex,
         minority=ethnicity not in d.ethnic_minority.majority_groups,
-        no_labour=bool(c.members) and workers == 0,
-        causes=tuple(sorted({x.value for x in c.causes})),
-        needs=tuple(sorted({x.value for x in c.needs})),
-        deprived=deprived,
+        no_labour=bool(members) and workers == 0,
+        causes=tuple(sorted(set(causes))),
+        needs=tuple(sorted(set(needs))),
+        deprived=tuple(_code(code) for code in deprived_codes),
         children=children,
         children_uninsured=uninsured,
         children_malnourished=malnourished,
         children_out_of_school=out_of_school,
-        newly_escaped_until=c.newly_escaped_until,
-        low_income_worker_household=c.low_income_worker_household,
+        newly_escaped_until=newly_escaped_until,
+        low_income_worker_household=low_income_worker_household,
         workers=workers,
-        mpi_score=structure.score(i.code for i in indicators if i.deprived),
+        mpi_score=structure.score(deprived_codes),
     )
 
 
