@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from shared.errors import DomainError, ErrorKind, Problem
 
@@ -148,6 +149,10 @@ class AreaHistory:
             self, "changes", tuple(sorted(self.changes, key=lambda c: c.effective_on))
         )
         object.__setattr__(self, "village_parents", MappingProxyType(dict(self.village_parents)))
+
+    def __reduce__(self) -> tuple[type[AreaHistory], tuple[Any, ...]]:
+        """Picklable (read-only mappings are not), so a parser process can be given one."""
+        return AreaHistory, (self.changes, dict(self.village_parents))
 
     def problems(self, known: Iterable[str]) -> list[Problem]:
         """Changes naming codes the area list lacks, or merging an area into a retired one."""
