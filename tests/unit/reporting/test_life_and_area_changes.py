@@ -53,8 +53,8 @@ def _leaves(
         for m, cat, c in contributions(f):
             by = cells.setdefault(m, {})
             by[cat] = by.get(cat, ZERO) + c
-    for (p, c, v), cat, n in life:
-        by = out.setdefault(Leaf(p, c, v), {}).setdefault(Measure.LIFE.value, {})
+    for (province, commune, village), cat, n in life:
+        by = out.setdefault(Leaf(province, commune, village), {}).setdefault(Measure.LIFE.value, {})
         by[cat] = by.get(cat, ZERO) + n
     return dict(out)
 
