@@ -290,6 +290,7 @@ def import_file(
     """Import a bulk survey file into intake's database (and on to the stream): the running
     local stack's, or the one INTAKE_DATABASE_URL names."""
     import uuid
+    from datetime import UTC, datetime
 
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -318,7 +319,9 @@ def import_file(
         try:
             report = import_bulk(
                 engine,
-                load_registry(settings.areas_file),
+                load_registry(
+                    settings.areas_file, settings.area_changes_file, on=datetime.now(UTC).date()
+                ),
                 file,
                 file.name,
                 members=members,

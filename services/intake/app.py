@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -40,7 +41,9 @@ def create_runtime(
     rt.document_publisher(
         DuplicatePersonFlagged, "One person found in (or resolved from) two households."
     )
-    registry = load_registry(settings.areas_file)
+    registry = load_registry(
+        settings.areas_file, settings.area_changes_file, on=datetime.now(UTC).date()
+    )
     return rt, registry, IntakeMetrics(rt.registry), open_vault(settings)
 
 

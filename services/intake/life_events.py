@@ -201,7 +201,7 @@ def _apply(
         kind=event.kind,
         household_code=household.code,
         effective_on=event.effective_on,
-        province_code=registry.commune(household.commune_code).province_code,
+        province_code=registry.listed_commune(household.commune_code).province_code,
         from_commune_code=household.commune_code,
         from_village_code=household.village_code,
         to_commune_code=to_commune,

@@ -10,7 +10,7 @@ are only ever shown masked, and a search by name or citizen id is recorded in th
 import asyncio
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response, status
@@ -50,9 +50,26 @@ def areas_document(registry: AreaRegistry) -> dict[str, Any]:
             }
         )
     return {
+        "as_of": registry.on.isoformat() if registry.on else None,
         "provinces": [{"code": k, "name": v} for k, v in sorted(provinces.items())],
         "communes": communes,
     }
+
+
+def changes_document(registry: AreaRegistry) -> list[dict[str, Any]]:
+    """The area list's dated changes, oldest first (``shared.area_changes``)."""
+    return [
+        {
+            "effective_on": c.effective_on.isoformat(),
+            "kind": c.kind.value,
+            "code": c.code,
+            "new_code": c.new_code,
+            "new_name": c.new_name,
+            "new_parent_code": c.new_parent_code,
+            "note": c.note,
+        }
+        for c in registry.history.changes
+    ]
 
 
 def _audit_search(rt: Runtime, vault: Vault, caller: Caller, by: str, total: int) -> None:
@@ -121,9 +138,20 @@ def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
     @api.get("/areas")
     async def get_areas(
         _caller: Annotated[Caller, rt.access.signed_in("area names and codes are public")],
+        on: Annotated[
+            date | None,
+            Query(description="The areas in force on this date (default: today's)."),
+        ] = None,
+        history: Annotated[
+            bool, Query(description="Also list the dated changes (merges, renames, moves).")
+        ] = False,
     ) -> dict[str, Any]:
-        """Provinces, communes (with their former district) and villages, with names."""
-        return areas
+        """Provinces, communes (with their former district) and villages, with names, as
+        they stand today or on a date; with ``history``, the changes that led there."""
+        doc = areas if on is None else areas_document(registry.as_of(on))
+        if history:
+            doc = {**doc, "changes": changes_document(registry)}
+        return doc
 
     async def page(
         caller: Caller, where: HouseholdSearch, *, code: str | None = None
@@ -136,7 +164,9 @@ def router(rt: Runtime, registry: AreaRegistry, vault: Vault) -> APIRouter:
         if where.commune_code and not area.admits(Area(commune=where.commune_code)):
             raise forbidden(Perm.REGISTRY_READ, Area(commune=where.commune_code))
         if where.village_code:
-            village = registry.villages.get(where.village_code)
+            village = registry.villages.get(where.village_code) or (
+                registry.listed or registry
+            ).villages.get(where.village_code)  # a village since merged away keeps its households
             if village is None:
                 raise not_found("village_code", "thôn", "village", where.village_code)
             place = Area(commune=village.commune_code, village=where.village_code)

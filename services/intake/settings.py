@@ -20,6 +20,11 @@ class IntakeSettings(ServiceSettings):
     areas_file: Path | None = Field(
         default=None, description="CSV of administrative areas; the shipped sample when unset."
     )
+    area_changes_file: Path | None = Field(
+        default=None,
+        description="CSV of the area list's dated changes (merges, renames, moves; docs/areas.md); "
+        "unset: the change list shipped in services/intake/data.",
+    )
     max_upload_mb: int = Field(default=50, ge=1, description="Largest accepted upload (MiB).")
     personal_data_key: SecretStr | None = Field(
         default=None,

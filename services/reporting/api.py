@@ -65,6 +65,13 @@ BY = Query(
     description="Level of the rows: former_district, commune or village (default: one below "
     "the area).",
 )
+AREAS = Query(
+    default="round",
+    pattern="^(round|today)$",
+    description="round: the areas in force at the end of the round's year (a past round keeps "
+    "the communes of its time); today: today's areas (a merged commune summed into the one "
+    "it joined).",
+)
 COMMUNE = Path(max_length=16, pattern=r"^[A-Za-z0-9._-]+$", description="Commune code.")
 TABLE_KINDS = [k.value for k in TableKind]
 
@@ -277,8 +284,10 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
         standard: str = STANDARD,
         year: int | None = YEAR,
         stage: str | None = STAGE,
+        areas: str = AREAS,
     ) -> dict[str, Any]:
-        """Change tables of poor and near-poor households: start, decreases, increases, end."""
+        """Change tables of poor and near-poor households: start, decreases, increases, end
+        (moves, splits, merges and dissolutions in the "other" rows)."""
         book = await asyncio.to_thread(
             report_book,
             uow(),
@@ -288,6 +297,7 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
             tables=[TableKind.CHANGES_POOR, TableKind.CHANGES_NEAR_POOR],
             suppress=not caller.can(Perm.REPORT_UNSUPPRESSED),
             config=config,
+            areas=areas,
         )
         rows = change_rows(
             book.table(TableKind.CHANGES_POOR), book.table(TableKind.CHANGES_NEAR_POOR)
@@ -334,6 +344,7 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
         tables: list[str] | None,
         cutoff: str | None = None,
         unsuppressed: bool = False,
+        areas: str = "round",
     ) -> tuple[Book, Where]:
         u = uow()
         w = where(u, caller, Perm.REPORT_READ, area)
@@ -350,6 +361,7 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
             suppress=suppress,
             cutoff=cutoff,
             config=config,
+            areas=areas,
         )
         return book, Where(w.area, w.communes, suppress)
 
@@ -408,6 +420,7 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
             description="Province analysts: figures as they are (false: hidden "
             "small cells, as published). Ignored for other roles (always hidden).",
         ),
+        areas: str = AREAS,
     ) -> views.TableOut:
         """One table of the round's book for an area, rows by level (small cells hidden for
         roles below province analyst)."""
@@ -421,6 +434,7 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
             by=by,
             tables=[table],
             unsuppressed=unsuppressed,
+            areas=areas,
         )
         t = book.table(table)
         return views.table_out(book, t, keep(list(t.rows), w.communes), w.suppress)
@@ -435,6 +449,7 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
         by: str | None = BY,
         tables: list[str] | None = Query(default=None, description="Tables (default: all)."),
         unsuppressed: bool = Query(default=True, description="As for /reports/tables/{table}."),
+        areas: str = AREAS,
     ) -> views.BookOut:
         """Several (default: all) tables of the round's book at once."""
         book, w = await asyncio.to_thread(
@@ -447,6 +462,7 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
             by=by,
             tables=tables,
             unsuppressed=unsuppressed,
+            areas=areas,
         )
         return views.BookOut(
             round=views.round_out(book),

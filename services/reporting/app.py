@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.reporting import api, handlers
-from services.reporting.adapters.areas_file import load_area_file
+from services.reporting.adapters.areas_file import load_area_changes, load_area_file
 from services.reporting.adapters.definitions_file import load_definitions
 from services.reporting.adapters.repository import ReportingUnitOfWork
 from services.reporting.adapters.tables import metadata, plumbing
@@ -44,9 +44,11 @@ def create_runtime(settings: ReportingSettings) -> Runtime:
 
 
 def load_areas(rt: Runtime, settings: ReportingSettings) -> int:
-    """Copy the configured area list into reporting's ``area`` table (after migrations)."""
+    """Copy the configured area list and its changes into reporting's ``area`` and
+    ``area_change`` tables (after migrations)."""
     tree = load_area_file(settings.areas_file)
-    return apply_area_registry(ReportingUnitOfWork(rt.engine), tree)
+    changes = load_area_changes(settings.area_changes_file)
+    return apply_area_registry(ReportingUnitOfWork(rt.engine), tree, changes)
 
 
 def create_app(settings: ReportingSettings | None = None) -> FastAPI:

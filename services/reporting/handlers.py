@@ -1,4 +1,5 @@
-"""Reporting's stream subscribers: classifications, support and training into the projections."""
+"""Reporting's stream subscribers: classifications, life events, support and training into the
+projections."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from services.reporting.metrics import ReportingMetrics
 from services.reporting.service import (
     LoanEvent,
     apply_classifications,
+    apply_life_events,
     apply_loans,
     apply_support,
 )
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.credit import LoanDisbursed, LoanExtended, LoanRepaid, LoanWrittenOff
+from shared.contracts.registry import HouseholdChanged
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
 from shared.runtime import Runtime
@@ -29,6 +32,10 @@ def register(rt: Runtime, metrics: ReportingMetrics, definitions: ReportDefiniti
         now = datetime.now(UTC)
         n = await asyncio.to_thread(apply_classifications, uow(), events, now, definitions)
         metrics.applied.labels("HouseholdClassified").inc(n)
+
+    async def on_household_changed(events: list[HouseholdChanged]) -> None:
+        n = await asyncio.to_thread(apply_life_events, uow(), events, datetime.now(UTC))
+        metrics.applied.labels("HouseholdChanged").inc(n)
 
     async def on_support_disbursed(events: list[SupportDisbursed]) -> None:
         n = await asyncio.to_thread(apply_support, uow(), events, datetime.now(UTC))
@@ -65,6 +72,12 @@ def register(rt: Runtime, metrics: ReportingMetrics, definitions: ReportDefiniti
         on_household_classified,
         description="Household figures per review round, standard and stage, for the "
         "year-end tables (pre-aggregated by village).",
+    )
+    rt.subscribe(
+        HouseholdChanged,
+        on_household_changed,
+        description="Households' moves, splits, merges and dissolutions, counted in the "
+        "change tables' other increases and decreases per area.",
     )
     rt.subscribe(
         SupportDisbursed,

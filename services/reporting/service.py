@@ -54,8 +54,11 @@ from services.reporting.domain.areas import (
     AreaLevel,
     AreaRef,
     AreaTree,
+    Leaf,
     RollupRow,
+    remap,
     roll_up,
+    with_history,
 )
 from services.reporting.domain.definitions import ReportDefinitions
 from services.reporting.domain.households import (
@@ -64,6 +67,7 @@ from services.reporting.domain.households import (
     contributions,
     household_facts,
 )
+from services.reporting.domain.life import life_contributions
 from services.reporting.domain.signoff import (
     Actor,
     Role,
@@ -87,9 +91,11 @@ from services.reporting.domain.targets import (
 from services.reporting.domain.values import Counts, Rate, RoundKey, parse_stage
 from shared.access.model import Actor as AuditActor
 from shared.access.model import Area as AccessArea
+from shared.area_changes import AreaChange, AreaHistory
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.codes import PovertyStatus, ReviewStage, SupportKind
 from shared.contracts.credit import LoanDisbursed, LoanExtended, LoanRepaid, LoanWrittenOff
+from shared.contracts.registry import HouseholdChanged
 from shared.contracts.support import SupportDisbursed
 from shared.contracts.training import TrainingEnrolled
 from shared.errors import DomainError, ErrorKind, not_found
@@ -511,6 +517,45 @@ def apply_loans(uow: ReportingUnitOfWork, events: Sequence[LoanEvent], now: date
         return len(fresh)
 
 
+def life_event_rows(events: Iterable[HouseholdChanged]) -> list[dict[str, Any]]:
+    """The ``household_change`` rows of life events."""
+    return [
+        {
+            "change_id": p.change_id,
+            "kind": p.kind.value,
+            "household_code": p.household_code,
+            "effective_on": p.effective_on,
+            "province_code": p.province_code,
+            "from_commune_code": p.from_commune_code,
+            "from_village_code": p.from_village_code,
+            "to_commune_code": p.to_commune_code,
+            "to_village_code": p.to_village_code,
+            "related_household_code": p.related_household_code,
+            "members": p.members,
+            "cause": p.cause.value if p.cause else None,
+        }
+        for p in (e.payload for e in events)
+    ]
+
+
+def apply_life_events(
+    uow: ReportingUnitOfWork, events: Sequence[HouseholdChanged], now: datetime
+) -> int:
+    """Record households' moves, splits, merges and dissolutions (each once); the change
+    tables read them with the round's figures (``domain.life``), so their order against the
+    classifications does not matter."""
+    with uow:
+        fresh = [e for e in uow.unseen(events) if isinstance(e, HouseholdChanged)]
+        uow.life.save(life_event_rows(fresh))
+        tally: dict[tuple[str, str], int] = {}
+        for e in fresh:
+            tally[(e.event_type, "")] = tally.get((e.event_type, ""), 0) + 1
+        uow.tallies.add(tally)
+        uow.mark_processed(fresh, now)
+        uow.commit()
+        return len(fresh)
+
+
 def clear_projections(uow: ReportingUnitOfWork) -> None:
     """Empty what the streams rebuild (before replaying them from the start); areas, targets
     and sign-offs are kept."""
@@ -519,12 +564,34 @@ def clear_projections(uow: ReportingUnitOfWork) -> None:
         uow.commit()
 
 
-def apply_area_registry(uow: ReportingUnitOfWork, tree: AreaTree) -> int:
-    """Make reporting's copy of the area registry equal to ``tree`` (returns its size)."""
+def apply_area_registry(
+    uow: ReportingUnitOfWork,
+    tree: AreaTree,
+    changes: Sequence[AreaChange] = (),
+    *,
+    on: date | None = None,
+) -> int:
+    """Make reporting's copy of the area registry equal to ``tree`` and its ``changes``
+    (``shared.area_changes``), names and retirements as they stand ``on`` (default: today);
+    returns the number of areas. A change naming a code the list lacks: 422, nothing kept."""
+    history = AreaHistory(tuple(changes), _village_parents(tree))
+    problems = history.problems(tree.areas)
+    if problems:
+        raise DomainError.of(problems, ErrorKind.INVALID)
+    current = with_history(tree, history, on or datetime.now(UTC).date())
     with uow:
-        uow.areas.replace(tree)
+        uow.areas.replace(current)
+        uow.areas.replace_changes(history.changes)
         uow.commit()
-    return len(tree)
+    return len(current)
+
+
+def _village_parents(tree: AreaTree) -> dict[str, str]:
+    return {
+        a.code: a.parent_code
+        for a in tree.areas.values()
+        if a.level is AreaLevel.VILLAGE and a.parent_code
+    }
 
 
 # resolving what a query asks for --------------------------------------------------------------
@@ -721,8 +788,8 @@ class TableKind(StrEnum):
 
 _MEASURES: dict[TableKind, tuple[Measure, ...]] = {
     TableKind.SUMMARY: (Measure.STATUS,),
-    TableKind.CHANGES_POOR: (Measure.CHANGE,),
-    TableKind.CHANGES_NEAR_POOR: (Measure.CHANGE,),
+    TableKind.CHANGES_POOR: (Measure.CHANGE, Measure.LIFE),
+    TableKind.CHANGES_NEAR_POOR: (Measure.CHANGE, Measure.LIFE),
     TableKind.DEPRIVATION_POOR: (Measure.STATUS, Measure.DEPRIVED),
     TableKind.DEPRIVATION_NEAR_POOR: (Measure.STATUS, Measure.DEPRIVED),
     TableKind.GROUPS: (Measure.GROUP,),
@@ -833,8 +900,15 @@ def report_book(
     suppress: bool = False,
     cutoff: str | Fraction | None = None,
     config: ReportConfig | None = None,
+    areas: AreaBasis | str = "round",
+    today: date | None = None,
 ) -> Book:
     """The year-end tables of a round for ``area`` (None: everything), rows by ``by``.
+
+    ``areas``: ``round`` (default) shows the round in the areas in force at the end of its
+    year (or ``today`` if sooner): a past round keeps the communes and villages of its time,
+    the current round is in today's areas; ``today`` shows any round in today's areas (a
+    merged commune's figures summed into the commune it joined).
 
     ``suppress``: hide small cells (threshold from ``config``). Suppression is computed over
     the whole book of this area and level, so a figure hidden in one table is hidden in every
@@ -851,17 +925,25 @@ def report_book(
             code="unknown_table",
         ) from None
     k = af.parse_cutoff(cutoff, cfg.definitions.mpi.cutoff)
+    basis = _basis(areas)
+    now = today or datetime.now(UTC).date()
     with uow:
         scope = resolve_scope(
             uow, standard_id=standard_id, review_year=review_year, stage=stage, area=area, by=by
         )
         build = list(TableKind) if suppress else kinds
         measures = sorted({m.value for kind in build for m in _MEASURES[kind]})
-        leaves = uow.cells.sums(
-            scope.key,
-            measures,
-            by_village=scope.by is AreaLevel.VILLAGE,
-            communes=_communes_in(scope, uow),
+        history = uow.areas.history(scope.tree)
+        on = now if basis is AreaBasis.TODAY else min(now, date(scope.key.review_year, 12, 31))
+        changed = any(c.effective_on <= on for c in history.changes)
+        by_village = scope.by is AreaLevel.VILLAGE or changed
+        communes = None if changed else _communes_in(scope, uow)
+        leaves = uow.cells.sums(scope.key, measures, by_village=by_village, communes=communes)
+        if Measure.LIFE.value in measures:
+            leaves = _with_life(uow, scope, leaves, communes, by_village=by_village)
+    if changed:
+        leaves = remap(
+            leaves, history, on, tb.merge_cells, by_village=scope.by is AreaLevel.VILLAGE
         )
     scope_code = scope.area.code if scope.area else None
     rows = roll_up(
@@ -881,6 +963,56 @@ def report_book(
         k,
         tuple(t for t in built if t.key in wanted),
     )
+
+
+class AreaBasis(StrEnum):
+    """Which areas a round's figures are shown in."""
+
+    ROUND = "round"
+    TODAY = "today"
+
+
+def _basis(value: AreaBasis | str) -> AreaBasis:
+    try:
+        return AreaBasis(value)
+    except ValueError:
+        raise DomainError(
+            "areas",
+            "Tham số areas phải là «round» (địa bàn của kỳ) hoặc «today» (địa bàn hiện nay).",
+            "areas must be 'round' (the round's areas) or 'today' (today's areas).",
+            code="unknown_area_basis",
+        ) from None
+
+
+def _with_life(
+    uow: ReportingUnitOfWork,
+    scope: Scope,
+    leaves: Mapping[Leaf, tb.AreaCells],
+    communes: Sequence[str] | None,
+    *,
+    by_village: bool,
+) -> dict[Leaf, tb.AreaCells]:
+    """``leaves`` with the round's life events in their ``life`` measure (``domain.life``)."""
+    y = scope.key.review_year
+    events = uow.life.of_round(y)
+    if not events:
+        return dict(leaves)
+    codes = [e.household_code for e in events]
+    codes += [e.related_household_code for e in events if e.related_household_code]
+    found = life_contributions(
+        y, events, uow.life.standings(scope.key, codes), uow.life.recognised_before(y, codes)
+    )
+    wanted = set(communes) if communes is not None else None
+    out: dict[Leaf, dict[str, dict[str, Counts]]] = {
+        leaf: {m: dict(cats) for m, cats in cells.items()} for leaf, cells in leaves.items()
+    }
+    for (province, commune, village), category, counts in found:
+        if wanted is not None and commune not in wanted:
+            continue
+        leaf = Leaf(province, commune, village if by_village else None)
+        into = out.setdefault(leaf, {}).setdefault(Measure.LIFE.value, {})
+        into[category] = into.get(category, Counts()) + counts
+    return dict(out)
 
 
 @dataclass(frozen=True, slots=True)

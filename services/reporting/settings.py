@@ -22,6 +22,11 @@ class ReportingSettings(ServiceSettings):
         description="CSV of administrative areas loaded at start (intake's layout); "
         "unset: the sample list shipped with intake.",
     )
+    area_changes_file: Path | None = Field(
+        default=None,
+        description="CSV of the area list's dated changes (merges, renames, moves; docs/areas.md) "
+        "loaded at start; unset: the change list shipped with intake.",
+    )
     definitions_file: Path | None = Field(
         default=None,
         description="TOML of report definitions; unset: data/report-definitions.toml.",

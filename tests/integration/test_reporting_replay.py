@@ -20,6 +20,12 @@ from services.reporting.settings import ReportingSettings
 from shared.contracts import HOUSEHOLD_CLASSIFIED_STREAM
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.codes import FundingSource, SupportKind
+from shared.contracts.registry import (
+    HOUSEHOLD_CHANGED_STREAM,
+    HouseholdChanged,
+    HouseholdChangedPayload,
+    LifeEventKind,
+)
 from shared.contracts.support import (
     SUPPORT_DISBURSED_STREAM,
     DisbursementPayload,
@@ -28,7 +34,28 @@ from shared.contracts.support import (
 from tests.helpers import eventually
 from tests.unit.reporting.builders import event
 
-STREAMS = (HOUSEHOLD_CLASSIFIED_STREAM, SUPPORT_DISBURSED_STREAM)
+STREAMS = (HOUSEHOLD_CLASSIFIED_STREAM, SUPPORT_DISBURSED_STREAM, HOUSEHOLD_CHANGED_STREAM)
+
+
+def life_events() -> list[HouseholdChanged]:
+    """Moves in 2026 of some households of commune 04570 to 04681 (reviewed where they were)."""
+    return [
+        HouseholdChanged.create(
+            HouseholdChangedPayload(
+                change_id=f"C-{n}",
+                kind=LifeEventKind.MOVED,
+                household_code=f"HH-{n:07d}",
+                effective_on=date(2026, 2, 1),
+                province_code="15",
+                from_commune_code="04681",
+                from_village_code="04681-02",
+                to_commune_code="04570",
+                to_village_code="04570-01",
+            ),
+            producer="intake",
+        )
+        for n in range(1, 40, 4)
+    ]
 
 
 def events() -> tuple[list[HouseholdClassified], list[SupportDisbursed]]:
@@ -97,6 +124,9 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
         r.xadd(HOUSEHOLD_CLASSIFIED_STREAM, e.to_wire())
     for s in support:
         r.xadd(SUPPORT_DISBURSED_STREAM, s.to_wire())
+    life = life_events()
+    for e in life:
+        r.xadd(HOUSEHOLD_CHANGED_STREAM, e.to_wire())
     settings = ReportingSettings(redis_url=redis_url, database_url=database_url, poll_ms=50)
 
     def caught_up(client: TestClient) -> bool:
@@ -104,6 +134,7 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
         return bool(
             got.get("HouseholdClassified", {}).get("vn-2022-2025") == len(classified)
             and sum(got.get("SupportDisbursed", {}).values()) == len(support)
+            and sum(got.get("HouseholdChanged", {}).values()) == len(life)
         )
 
     app = create_app(settings)
@@ -113,6 +144,13 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
     summary = first["book 2026"]["tables"][0]
     assert summary["rows"][0]["values"]["households"]["households"] == 40
     assert first["outcomes"]["coverage"][0]["households"]  # poor households of 2025
+    moved_out = [
+        row["values"]["dec_other"]["households"]
+        for row in first["book 2026"]["tables"][1]["rows"]
+        if row["area"]["code"] == "04681-02"
+    ]
+    assert moved_out
+    assert moved_out[0] > 0  # the moves are in the change table's other decreases
     engine = app.state.runtime.engine
 
     # 1. the consumers read every stream again from the start
@@ -135,7 +173,7 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
     assert done.households == len(
         {(e.payload.review_year, e.payload.household_code) for e in classified}
     )
-    assert set(done.replayed_streams) >= {SUPPORT_DISBURSED_STREAM}
+    assert set(done.replayed_streams) >= {SUPPORT_DISBURSED_STREAM, HOUSEHOLD_CHANGED_STREAM}
     with ReportingUnitOfWork(engine) as uow:  # support not replayed yet: the consumers do it
         assert not uow.ledger.totals()
     with TestClient(create_app(settings), headers=admin_headers) as client:

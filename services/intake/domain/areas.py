@@ -10,13 +10,16 @@ the income line: ``phuong`` (ward) is urban, ``xa`` (commune) is rural, and ``da
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from services.intake.domain.messages import Message, message
+from shared.area_changes import AreaChange, AreaHistory
 from shared.contracts.codes import AreaType
+from shared.errors import DomainError, ErrorKind
 
 
 class CommuneType(StrEnum):
@@ -116,26 +119,79 @@ class Allowed:
 
 @dataclass(frozen=True)
 class AreaRegistry:
-    """Communes and villages by code. Village codes are unique across the registry."""
+    """Communes and villages by code. Village codes are unique across the registry.
+
+    The areas in force on one date: the area list as loaded, or (:meth:`as_of`) the list with
+    its dated changes applied (``shared.area_changes``). ``listed`` keeps the list as loaded,
+    so a household recorded under a commune since merged away still finds its province."""
 
     communes: Mapping[str, Commune] = field(default_factory=dict)
     villages: Mapping[str, Village] = field(default_factory=dict)
     allowed: Allowed | None = None
     """When set, :meth:`resolve` refuses areas outside it (a caller's assigned area)."""
+    history: AreaHistory = field(default_factory=AreaHistory)
+    listed: AreaRegistry | None = None
+    on: date | None = None
+    """The date the areas are in force on (``None``: the list as loaded)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "communes", MappingProxyType(dict(self.communes)))
         object.__setattr__(self, "villages", MappingProxyType(dict(self.villages)))
 
-    def __reduce__(
-        self,
-    ) -> tuple[type[AreaRegistry], tuple[dict[str, Commune], dict[str, Village], Allowed | None]]:
+    def __reduce__(self) -> tuple[type[AreaRegistry], tuple[Any, ...]]:
         """Picklable (read-only mappings are not), so a parser process can be given one."""
-        return AreaRegistry, (dict(self.communes), dict(self.villages), self.allowed)
+        return AreaRegistry, (
+            dict(self.communes),
+            dict(self.villages),
+            self.allowed,
+            self.history,
+            self.listed,
+            self.on,
+        )
 
     def restricted(self, allowed: Allowed | None) -> AreaRegistry:
         """The same registry, resolving only areas within ``allowed`` (None: everything)."""
-        return AreaRegistry(self.communes, self.villages, allowed)
+        return AreaRegistry(
+            self.communes, self.villages, allowed, self.history, self.listed, self.on
+        )
+
+    def with_changes(self, changes: Iterable[AreaChange]) -> AreaRegistry:
+        """This list with its dated changes (422 if one names a code the list lacks)."""
+        base = self.listed or self
+        history = AreaHistory(
+            tuple(changes), {v.code: v.commune_code for v in base.villages.values()}
+        )
+        found = history.problems([*base.communes, *base.villages, *_districts(base)])
+        if found:
+            raise DomainError.of(found, ErrorKind.INVALID)
+        return AreaRegistry(base.communes, base.villages, self.allowed, history)
+
+    def as_of(self, on: date) -> AreaRegistry:
+        """The areas in force on ``on``: renamed, moved, and without those merged away or
+        abolished by then."""
+        base = self.listed or self
+        h = self.history
+        communes = {
+            code: replace(c, name=h.name(code, c.name, on))
+            for code, c in base.communes.items()
+            if h.retired_on(code, on) is None
+        }
+        villages: dict[str, Village] = {}
+        for code, v in base.villages.items():
+            if h.retired_on(code, on) is not None:
+                continue
+            commune = h.commune_of(code, on, v.commune_code) or v.commune_code
+            if commune in communes:
+                villages[code] = Village(code, h.name(code, v.name, on), commune)
+        return AreaRegistry(communes, villages, self.allowed, h, base, on)
+
+    def retired_on(self, code: str, on: date) -> date | None:
+        """When ``code`` was merged away or abolished, if that is in force on ``on``."""
+        return self.history.retired_on(code, on)
+
+    def listed_commune(self, commune_code: str) -> Commune:
+        """A commune of the list as loaded, even one merged away since."""
+        return (self.listed or self).commune(commune_code)
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, str | None]]) -> AreaRegistry:
@@ -208,6 +264,10 @@ class AreaRegistry:
 
     def villages_of(self, commune_code: str) -> tuple[Village, ...]:
         return tuple(v for v in self.villages.values() if v.commune_code == commune_code)
+
+
+def _districts(registry: AreaRegistry) -> set[str]:
+    return {c.former_district_code for c in registry.communes.values() if c.former_district_code}
 
 
 def _row_problem(row: Mapping[str, str | None]) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.intake.domain.areas import AreaLookupError, AreaRegistry
+from services.intake.domain.messages import message
 from shared.contracts.registry import DissolutionCause, LifeEventKind
 from shared.errors import ErrorKind, Problem
 
@@ -135,11 +136,7 @@ def _kind_problems(
                     "required",
                 )
             ]
-        try:
-            registry.resolve(event.to_commune_code, event.to_village_code)
-        except AreaLookupError as exc:
-            msg = exc.message
-            found.append(_p("to_" + exc.field, msg.vi, msg.en, msg.key))
+        found.extend(_destination_problems(event, registry))
         if (event.to_commune_code, event.to_village_code) == (
             household.commune_code,
             household.village_code,
@@ -241,3 +238,23 @@ def _kind_problems(
             )
         )
     return found
+
+
+def _destination_problems(event: LifeEventIn, registry: AreaRegistry) -> list[Problem]:
+    """A move goes to a village in force on the day it happened: one merged away or abolished
+    by then is refused with the date (422), one retired later is accepted."""
+    on = event.effective_on
+    for name, code in (
+        ("to_commune_code", event.to_commune_code or ""),
+        ("to_village_code", event.to_village_code or ""),
+    ):
+        since = registry.retired_on(code, on)
+        if since is not None:
+            msg = message("area_retired", value=code, since=f"{since:%d/%m/%Y}")
+            return [_p(name, msg.vi, msg.en, msg.key)]
+    try:
+        registry.as_of(on).resolve(event.to_commune_code or "", event.to_village_code or "")
+    except AreaLookupError as exc:
+        msg = exc.message
+        return [_p("to_" + exc.field, msg.vi, msg.en, msg.key)]
+    return []

@@ -123,6 +123,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Mã thôn '{value}' không có trong danh mục",
         "Village code '{value}' is not in the list of administrative areas",
     ),
+    "area_retired": (
+        "Địa bàn '{value}' đã bị sáp nhập hoặc giải thể từ ngày {since}",
+        "Area '{value}' was merged away or abolished on {since}",
+    ),
     "area_not_allowed": (
         "Bạn không được gửi phiếu cho địa bàn '{value}' (ngoài địa bàn được giao)",
         "You may not submit surveys for area '{value}' (outside your assigned area)",

@@ -16,10 +16,14 @@ from datetime import date
 from pathlib import Path
 
 from services.reporting.domain.areas import Area, AreaLevel, AreaTree
+from shared.area_changes import AreaChange, parse_changes
 from shared.errors import DomainError, ErrorKind
 
 SAMPLE = Path(__file__).resolve().parents[2] / "intake" / "data" / "areas-sample.csv"
 """The sample list shipped with intake (Lào Cai), used when no file is configured."""
+
+CHANGES = SAMPLE.parent / "area-changes.csv"
+"""The change list shipped with intake (``shared.area_changes``; ``docs/areas.md``)."""
 
 REQUIRED = (
     "province_code",
@@ -118,3 +122,9 @@ def load_area_file(path: Path | None = None) -> AreaTree:
     """The registry in ``path`` (default: intake's sample list)."""
     with (path or SAMPLE).open(encoding="utf-8-sig", newline="") as f:
         return areas_from_rows(csv.DictReader(f))
+
+
+def load_area_changes(path: Path | None = None) -> tuple[AreaChange, ...]:
+    """The area list's changes in ``path`` (default: intake's shipped change list)."""
+    with (path or CHANGES).open(encoding="utf-8-sig", newline="") as f:
+        return parse_changes(csv.DictReader(f))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,9 +14,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.reporting.adapters.tables import (
     PROJECTIONS,
+    area_changes,
     area_registry,
     areas,
     cells,
+    household_changes,
     households,
     indicators,
     loans,
@@ -32,6 +34,7 @@ from services.reporting.adapters.tables import (
 )
 from services.reporting.domain.areas import Area, AreaLevel, AreaTree, Leaf
 from services.reporting.domain.households import HouseholdFacts
+from services.reporting.domain.life import LifeEvent, Standing
 from services.reporting.domain.signoff import (
     Actor,
     Role,
@@ -43,7 +46,9 @@ from services.reporting.domain.signoff import (
 from services.reporting.domain.structure import IndicatorRef, Structure, structure_of
 from services.reporting.domain.targets import Target, TargetMeasure
 from services.reporting.domain.values import Counts, RoundKey
+from shared.area_changes import AreaChange, AreaChangeKind, AreaHistory
 from shared.contracts.codes import ReviewStage
+from shared.contracts.registry import LifeEventKind
 from shared.db import SqlUnitOfWork, executemany, upsert, upsert_latest
 from shared.runtime import STREAM_OF
 
@@ -523,6 +528,45 @@ class Areas:
             update=["content_hash"],
         )
 
+    def replace_changes(self, changes: Sequence[AreaChange]) -> None:
+        """Make ``area_change`` hold exactly ``changes`` (in their order)."""
+        self.conn.execute(sa.delete(area_changes))
+        rows = [
+            {
+                "seq": n,
+                "effective_on": c.effective_on,
+                "kind": c.kind.value,
+                "code": c.code,
+                "new_code": c.new_code,
+                "new_name": c.new_name,
+                "new_parent_code": c.new_parent_code,
+            }
+            for n, c in enumerate(changes, start=1)
+        ]
+        if rows:
+            self.conn.execute(sa.insert(area_changes), rows)
+
+    def history(self, tree: AreaTree) -> AreaHistory:
+        """The registry's changes, with the villages' communes of ``tree``."""
+        t = area_changes
+        changes = [
+            AreaChange(
+                r.effective_on,
+                AreaChangeKind(r.kind),
+                r.code,
+                r.new_code,
+                r.new_name,
+                r.new_parent_code,
+            )
+            for r in self.conn.execute(sa.select(t).order_by(t.c.seq))
+        ]
+        parents = {
+            a.code: a.parent_code
+            for a in tree.areas.values()
+            if a.level is AreaLevel.VILLAGE and a.parent_code
+        }
+        return AreaHistory(tuple(changes), parents)
+
     def tree(self) -> AreaTree:
         """The registry (read once per version and kept in memory)."""
         version = self.conn.execute(
@@ -949,6 +993,100 @@ class SupportLedger:
         return {code: int(n) for code, n in self.conn.execute(q)}
 
 
+def _standing(m: Any) -> Standing:
+    return Standing(
+        m["review_year"],
+        m["province_code"],
+        m["commune_code"],
+        m["village_code"],
+        m["status"],
+        m["previous_status"],
+        m["transition"],
+        m["member_count"],
+    )
+
+
+class LifeEvents:
+    """``household_change``: households' life events, and the figures the change tables'
+    "other" rows read with them (``domain.life``)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def save(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Record events (each change id once; the same change again is ignored)."""
+        for i in range(0, len(rows), _CHUNK):
+            upsert(self.conn, household_changes, rows[i : i + _CHUNK], keys=["change_id"])
+
+    def of_round(self, review_year: int) -> list[LifeEvent]:
+        """Events that may count in round ``review_year``: moves, merges and dissolutions of
+        that year and the year before, and every split (the new household counts when it is
+        first classified)."""
+        t = household_changes
+        q = (
+            sa.select(t)
+            .where(
+                sa.or_(
+                    t.c.kind == LifeEventKind.SPLIT.value,
+                    t.c.effective_on.between(
+                        date(review_year - 1, 1, 1), date(review_year, 12, 31)
+                    ),
+                )
+            )
+            .order_by(t.c.effective_on, t.c.change_id)
+        )
+        return [
+            LifeEvent(
+                r.change_id,
+                LifeEventKind(r.kind),
+                r.household_code,
+                r.effective_on,
+                r.province_code,
+                r.from_commune_code,
+                r.from_village_code,
+                r.to_commune_code,
+                r.to_village_code,
+                r.related_household_code,
+            )
+            for r in self.conn.execute(q)
+        ]
+
+    def standings(self, key: RoundKey, codes: Sequence[str]) -> dict[str, Standing]:
+        """The round's figures of households ``codes`` (those classified in it)."""
+        t = households
+        out: dict[str, Standing] = {}
+        unique = sorted(set(codes))
+        for i in range(0, len(unique), _CHUNK):
+            q = sa.select(t).where(
+                t.c.review_year == key.review_year,
+                t.c.standard_id == key.standard_id,
+                t.c.stage == key.stage.value,
+                t.c.household_code.in_(unique[i : i + _CHUNK]),
+            )
+            for r in self.conn.execute(q):
+                out[r.household_code] = _standing(r._mapping)
+        return out
+
+    def recognised_before(self, review_year: int, codes: Sequence[str]) -> dict[str, Standing]:
+        """Each household's latest recognised figures in a round before ``review_year`` (any
+        standard; for one year, the later survey)."""
+        t = households
+        out: dict[str, tuple[tuple[int, str], Standing]] = {}
+        unique = sorted(set(codes))
+        for i in range(0, len(unique), _CHUNK):
+            q = sa.select(t).where(
+                t.c.review_year < review_year,
+                t.c.stage == ReviewStage.RECOGNISED.value,
+                t.c.household_code.in_(unique[i : i + _CHUNK]),
+            )
+            for r in self.conn.execute(q):
+                rank = (r.review_year, r.order_key)
+                cur = out.get(r.household_code)
+                if cur is None or rank > cur[0]:
+                    out[r.household_code] = (rank, _standing(r._mapping))
+        return {code: s for code, (_rank, s) in out.items()}
+
+
 class ReportingUnitOfWork(SqlUnitOfWork):
     """One transaction over reporting's tables; rolls back unless committed."""
 
@@ -986,6 +1124,10 @@ class ReportingUnitOfWork(SqlUnitOfWork):
     @property
     def ledger(self) -> SupportLedger:
         return SupportLedger(self.conn)
+
+    @property
+    def life(self) -> LifeEvents:
+        return LifeEvents(self.conn)
 
     def mark_ids_processed(self, event_ids: Sequence[str], now: datetime) -> None:
         """Record event ids as processed in bulk (a rebuild; plain inserts)."""

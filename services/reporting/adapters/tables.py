@@ -4,8 +4,9 @@ Projections rebuilt from the streams: ``household_round`` (each household's figu
 round, standard and stage; latest survey wins), ``report_cell`` (pre-aggregates per village,
 kept equal to the sum of the households' contributions), ``report_round`` and
 ``standard_indicator`` (which rounds and standards exist), ``event_tally``, ``support`` and
-``training``. Owned here and not rebuilt from the streams: ``area`` (a copy of intake's
-registry), ``target``, and the sign-off tables.
+``training``, ``household_change`` (life events). Owned here and not rebuilt from the
+streams: ``area`` and ``area_change`` (a copy of intake's registry and its changes),
+``target``, and the sign-off tables.
 """
 
 from __future__ import annotations
@@ -128,6 +129,20 @@ class AreaRow(ReportingModel, table=True):
     former_district_code: str | None = Field(default=None, max_length=32)
     valid_from: date | None = None
     valid_to: date | None = None
+
+
+class AreaChangeRow(ReportingModel, table=True):
+    """Reporting's copy of the area list's changes (``shared.area_changes``), in file order."""
+
+    __tablename__ = "area_change"
+
+    seq: int = Field(primary_key=True)
+    effective_on: date
+    kind: str = Field(max_length=16)
+    code: str = Field(max_length=32)
+    new_code: str | None = Field(default=None, max_length=32)
+    new_name: str | None = Field(default=None, max_length=128)
+    new_parent_code: str | None = Field(default=None, max_length=32)
 
 
 class AreaRegistryRow(ReportingModel, table=True):
@@ -259,6 +274,29 @@ class LoanRow(ReportingModel, table=True):
     order_key: str = Field(max_length=128)
 
 
+class HouseholdChangeRow(ReportingModel, table=True):
+    """A household's life event as intake recorded it (``household.changed``; codes only)."""
+
+    __tablename__ = "household_change"
+    __table_args__ = (
+        sa.Index("ix_household_change_effective", "effective_on"),
+        sa.Index("ix_household_change_related", "related_household_code"),
+    )
+
+    change_id: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=16)
+    household_code: str = Field(max_length=64, index=True)
+    effective_on: date
+    province_code: str = Field(max_length=16)
+    from_commune_code: str = Field(max_length=16)
+    from_village_code: str = Field(max_length=32)
+    to_commune_code: str = Field(max_length=16)
+    to_village_code: str = Field(max_length=32)
+    related_household_code: str | None = Field(default=None, max_length=64)
+    members: int
+    cause: str | None = Field(default=None, max_length=16)
+
+
 plumbing = plumbing_tables(metadata)
 households = HouseholdRoundRow.__table__  # type: ignore[attr-defined]
 cells = CellRow.__table__  # type: ignore[attr-defined]
@@ -266,6 +304,7 @@ rounds = RoundRow.__table__  # type: ignore[attr-defined]
 indicators = StandardIndicatorRow.__table__  # type: ignore[attr-defined]
 areas = AreaRow.__table__  # type: ignore[attr-defined]
 area_registry = AreaRegistryRow.__table__  # type: ignore[attr-defined]
+area_changes = AreaChangeRow.__table__  # type: ignore[attr-defined]
 targets = TargetRow.__table__  # type: ignore[attr-defined]
 signoffs = SignoffRow.__table__  # type: ignore[attr-defined]
 signoff_versions = SignoffVersionRow.__table__  # type: ignore[attr-defined]
@@ -274,6 +313,17 @@ tallies = EventTally.__table__  # type: ignore[attr-defined]
 support = SupportRow.__table__  # type: ignore[attr-defined]
 training = TrainingRow.__table__  # type: ignore[attr-defined]
 loans = LoanRow.__table__  # type: ignore[attr-defined]
+household_changes = HouseholdChangeRow.__table__  # type: ignore[attr-defined]
 
-PROJECTIONS = (households, cells, rounds, indicators, tallies, support, training, loans)
+PROJECTIONS = (
+    households,
+    cells,
+    rounds,
+    indicators,
+    tallies,
+    support,
+    training,
+    loans,
+    household_changes,
+)
 """Tables rebuilt from the streams (a replay empties them and the processed ids first)."""

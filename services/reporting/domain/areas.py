@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Generic, TypeVar
 
+from shared.area_changes import AreaChangeKind, AreaHistory
 from shared.errors import DomainError, ErrorKind, Problem
 
 T = TypeVar("T")
@@ -153,6 +154,43 @@ class AreaTree:
         if area.level is AreaLevel.COMMUNE and area.former_district_code:
             return area.former_district_code
         return area.parent_code
+
+
+def with_history(tree: AreaTree, history: AreaHistory, on: date) -> AreaTree:
+    """``tree`` as the registry stands on ``on``: each area's latest name, and the last day
+    of those merged away or abolished (their codes stay, for figures recorded under them)."""
+    ends: dict[str, date] = {}
+    for c in history.changes:
+        if c.effective_on <= on and c.kind in (AreaChangeKind.MERGE, AreaChangeKind.RETIRE):
+            ends.setdefault(c.code, c.effective_on - timedelta(days=1))
+    return AreaTree.of(
+        replace(
+            a,
+            name_vi=history.name(a.code, a.name_vi, on),
+            valid_to=ends.get(a.code, a.valid_to),
+        )
+        for a in tree.areas.values()
+    )
+
+
+def remap(
+    leaves: Mapping[Leaf, T],
+    history: AreaHistory,
+    on: date,
+    combine: Callable[[Sequence[T]], T],
+    *,
+    by_village: bool,
+) -> dict[Leaf, T]:
+    """Figures recorded under the areas of their time, placed in the areas in force on ``on``
+    (a merged commune's figures join the commune it merged into, a moved village's its new
+    commune); ``by_village`` False: summed per commune. Leaves must be by village when a
+    village changed commune (a commune's total cannot be split)."""
+    groups: dict[Leaf, list[T]] = {}
+    for leaf, value in leaves.items():
+        commune, village = history.place(leaf.commune_code, leaf.village_code, on)
+        key = Leaf(leaf.province_code, commune, village if by_village else None)
+        groups.setdefault(key, []).append(value)
+    return {k: vs[0] if len(vs) == 1 else combine(vs) for k, vs in groups.items()}
 
 
 def _problem(code: str, vi: str, en: str) -> Problem:

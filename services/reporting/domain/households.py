@@ -63,6 +63,9 @@ class Measure(StrEnum):
     MPI = "mpi"
     """category: weighted score in units | ``*`` (every household) or an indicator code
     (households of that score deprived on it)."""
+    LIFE = "life"
+    """category: status | left, arrived or split (| transition); moves, splits, merges and
+    dissolutions in the change tables, computed when read (``domain.life``), never stored."""
 
 
 CHILD_KINDS = ("children", "uninsured", "malnourished", "out_of_school")

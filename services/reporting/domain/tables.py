@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from services.reporting.domain import labels
+from services.reporting.domain import labels, life
 from services.reporting.domain.areas import AreaRef, RollupRow
 from services.reporting.domain.households import CHILD_KINDS, SEP, Measure
 from services.reporting.domain.structure import Structure
@@ -268,6 +268,26 @@ def change_of(subject: str, previous: str | None, status: str, transition: str) 
     return Change(start, end, decrease, increase)
 
 
+def life_places(subject: str, category: str) -> list[tuple[str, int]]:
+    """Where a life event (a ``life`` category, see ``domain.life``) moves a household in the
+    change table of ``subject``: (column, +1 or -1). Each list keeps the row's relation
+    (end = start − decreases + increases) and never touches the end of the period."""
+    parts = _split(category)
+    status, effect = parts[0], parts[1]
+    if effect == life.SPLIT_OFF:
+        ch = change_of(subject, None, status, parts[2])
+        if ch.increase is None or ch.increase == "other":
+            return []
+        return [(f"inc_{ch.increase}", -1), ("inc_other", 1)]
+    if status != subject:
+        return []
+    if effect == life.LEFT:
+        return [("start", 1), ("dec_other", 1)]
+    if effect == life.ARRIVED:
+        return [("start", -1), ("inc_other", 1)]
+    return []
+
+
 _CHANGE_LABELS = {
     "start": ("Đầu kỳ", "Start of period"),
     "end": ("Cuối kỳ", "End of period"),
@@ -307,6 +327,9 @@ def change_table(rows: Sequence[RollupRow[AreaCells]], subject: str) -> Table:
             ):
                 if hit:
                     out[key] = out.get(key, ZERO) + c
+        for category, c in _cat(cells, Measure.LIFE).items():
+            for key, sign in life_places(subject, category):
+                out[key] = out.get(key, ZERO) + (c if sign > 0 else -c)
         return out
 
     vi, en = labels.status(subject)
