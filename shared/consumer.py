@@ -40,12 +40,12 @@ from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
-from shared.contracts.envelope import WIRE_FIELD, Envelope, dead_letter_stream
+from shared.contracts.envelope import WIRE_FIELD, Envelope, Identified, dead_letter_stream
 from shared.metrics import DeliveryMetrics
 
 log = logging.getLogger(__name__)
 
-E = TypeVar("E", bound=Envelope[Any])
+E = TypeVar("E", bound=Identified)
 Process = Callable[[list[E]], Awaitable[None]]
 
 LAG_PROBE_CAP = 10_000
@@ -115,9 +115,10 @@ class StreamConsumer(Generic[E]):
         stream: str,
         group: str,
         consumer: str,
-        event_type: type[E],
+        event_type: type[Envelope[Any]],
         policy: DeliveryPolicy,
         metrics: DeliveryMetrics | None = None,
+        read: Callable[[bytes], E] | None = None,
     ) -> None:
         self.redis: Any = redis  # redis-py's stubs type stream replies too loosely to help
         self.metrics = metrics
@@ -125,6 +126,7 @@ class StreamConsumer(Generic[E]):
         self.group = group
         self.consumer = consumer
         self.event_type = event_type
+        self._read: Callable[[bytes], Any] = read or event_type.model_validate_json
         self.policy = policy
         self.stats = ConsumerStats()
         self._process: Process[E] | None = None
@@ -263,7 +265,7 @@ class StreamConsumer(Generic[E]):
                 if body is None:
                     msg = f"entry has no '{WIRE_FIELD}' field"
                     raise ValueError(msg)
-                event = self.event_type.model_validate_json(body)
+                event: E = self._read(body)
             except (ValueError, ValidationError) as exc:
                 poison.append((mid, body, _reason(exc)))
                 continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -22,7 +22,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from shared.access.model import Actor, Area
 from shared.contracts.audit import AUDIT_RECORDED_STREAM, AuditPayload, AuditRecorded, Scalar
-from shared.contracts.envelope import Envelope, dead_letter_stream
+from shared.contracts.envelope import Envelope, Identified, dead_letter_stream
+
+EventT = TypeVar("EventT", bound=Identified)
 
 
 def create_db_engine(url: str) -> Engine:
@@ -235,7 +237,7 @@ class SqlUnitOfWork:
         self._committed = True
 
     # idempotency -----------------------------------------------------------------------------
-    def unseen(self, events: Sequence[Envelope[Any]]) -> list[Envelope[Any]]:
+    def unseen(self, events: Sequence[EventT]) -> list[EventT]:
         """Events not processed before (and not repeated within the batch), in order."""
         ids = [str(e.event_id) for e in events]
         table = self.tables.processed
@@ -246,14 +248,14 @@ class SqlUnitOfWork:
                 .scalars()
                 .all()
             )
-        fresh: list[Envelope[Any]] = []
+        fresh: list[EventT] = []
         for e, eid in zip(events, ids, strict=True):
             if eid not in seen:
                 seen.add(eid)
                 fresh.append(e)
         return fresh
 
-    def mark_processed(self, events: Iterable[Envelope[Any]], now: datetime) -> None:
+    def mark_processed(self, events: Iterable[Identified], now: datetime) -> None:
         rows = [{"event_id": str(e.event_id), "processed_at": now} for e in events]
         if rows:
             self.conn.execute(sa.insert(self.tables.processed), rows)

@@ -31,7 +31,7 @@ from shared.access.guard import document_rules
 from shared.consumer import DeliveryPolicy, StreamConsumer, unique_consumer_name
 from shared.contracts import ALL_STREAMS
 from shared.contracts.audit import AuditRecorded
-from shared.contracts.envelope import Envelope
+from shared.contracts.envelope import Envelope, Identified
 from shared.db import PlumbingTables, create_db_engine
 from shared.metrics import DeliveryMetrics, HttpMetrics
 from shared.migrations import upgrade
@@ -41,7 +41,7 @@ from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
-E = TypeVar("E", bound=Envelope[Any])
+E = TypeVar("E", bound=Identified)
 
 GRACEFUL_S = 30.0
 
@@ -86,7 +86,9 @@ class Runtime:
     def service(self) -> str:
         return self.settings.service_name
 
-    def consumer(self, event_type: type[E]) -> StreamConsumer[E]:
+    def consumer(
+        self, event_type: type[Envelope[Any]], read: Callable[[bytes], E] | None = None
+    ) -> StreamConsumer[E]:
         """A consumer of ``event_type``'s stream in this service's group."""
         s = self.settings
         c: StreamConsumer[E] = StreamConsumer(
@@ -103,24 +105,29 @@ class Runtime:
                 max_deliveries=s.max_deliveries,
             ),
             metrics=self.delivery,
+            read=read,
         )
         self.consumers.append(c)
         return c
 
     def subscribe(
         self,
-        event_type: type[E],
+        event_type: type[Envelope[Any]],
         handler: Callable[[list[E]], Awaitable[None]],
         *,
         description: str,
+        read: Callable[[bytes], E] | None = None,
     ) -> StreamConsumer[E]:
         """Consume ``event_type``'s stream in this service's group with ``handler``.
 
         ``handler`` applies a batch of decoded events (idempotently, in one commit); the
         subscriber registered here reads bounded batches, acknowledges them after the handler
         returns, retries failures one by one and dead-letters poison (see StreamConsumer).
+        ``read`` decodes an entry's body instead of the contract's model (a consumer that
+        trusts the producer's validation and reads only what it keeps); it raises on an entry
+        that is not a valid event, which is then dead-lettered.
         """
-        consumer = self.consumer(event_type)
+        consumer = self.consumer(event_type, read)
         consumer.bind(handler)
 
         async def deliver(events: list[Any]) -> None:
@@ -235,6 +242,9 @@ def build_runtime(
         logger=None,  # type: ignore[arg-type]  # per-message logging costs 10-30%
         middlewares=[RedisPrometheusMiddleware(registry=registry, app_name=settings.service_name)],
         graceful_timeout=GRACEFUL_S,
+        # the consumer's decoder validates (or trusts the producer, where a service reads only
+        # what it keeps): a second validation of every batch by FastDepends is pure cost
+        apply_types=False,
         description=f"Event streams of the {settings.service_name} service.",
     )
     relay = OutboxRelay(

@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from services.reporting.adapters.repository import ReportingUnitOfWork
+from services.reporting.adapters.slim import ReadClassification, read_classification
 from services.reporting.domain.definitions import ReportDefinitions
 from services.reporting.metrics import ReportingMetrics
 from services.reporting.service import (
@@ -28,7 +29,7 @@ def register(rt: Runtime, metrics: ReportingMetrics, definitions: ReportDefiniti
     def uow() -> ReportingUnitOfWork:
         return ReportingUnitOfWork(rt.engine)
 
-    async def on_household_classified(events: list[HouseholdClassified]) -> None:
+    async def on_household_classified(events: list[ReadClassification]) -> None:
         now = datetime.now(UTC)
         n = await asyncio.to_thread(apply_classifications, uow(), events, now, definitions)
         metrics.applied.labels("HouseholdClassified").inc(n)
@@ -72,6 +73,7 @@ def register(rt: Runtime, metrics: ReportingMetrics, definitions: ReportDefiniti
         on_household_classified,
         description="Household figures per review round, standard and stage, for the "
         "year-end tables (pre-aggregated by village).",
+        read=lambda body: read_classification(body, definitions),
     )
     rt.subscribe(
         HouseholdChanged,

@@ -42,7 +42,6 @@ from services.reporting.adapters.repository import (
 from services.reporting.adapters.slim import (
     EVENT_TYPE,
     ReadClassification,
-    order_key,
     read_classification,
     read_model,
 )
@@ -65,7 +64,6 @@ from services.reporting.domain.households import (
     HouseholdFacts,
     Measure,
     contributions,
-    household_facts,
 )
 from services.reporting.domain.life import life_contributions
 from services.reporting.domain.signoff import (
@@ -116,38 +114,36 @@ class ReportConfig:
 
 def apply_classifications(
     uow: ReportingUnitOfWork,
-    events: Sequence[HouseholdClassified],
+    events: Sequence[HouseholdClassified | ReadClassification],
     now: datetime,
     definitions: ReportDefinitions | None = None,
 ) -> int:
-    """Project a batch of classifications (returns how many were new)."""
+    """Project a batch of classifications (returns how many were new): decoded events, or
+    as the consumer reads them (``adapters.slim``: only what reporting keeps)."""
     d = definitions or ReportDefinitions()
+    items = [e if isinstance(e, ReadClassification) else read_model(e, d) for e in events]
     with uow:
-        uow.households.lock(sorted({_key(e) for e in events}))
-        fresh = [e for e in uow.unseen(events) if isinstance(e, HouseholdClassified)]
-        newest: dict[tuple[int, str, str, str], HouseholdClassified] = {}
+        uow.households.lock(sorted({r.facts.key for r in items}))
+        fresh = uow.unseen(items)
+        newest: dict[HouseholdKey, ReadClassification] = {}
         tally: dict[tuple[str, str], int] = {}
         structures: dict[str, list[IndicatorRef]] = {}
-        for e in fresh:
-            p = e.payload
-            tk = (e.event_type, p.standard_id)
+        for r in fresh:
+            tk = (EVENT_TYPE, r.standard_id)
             tally[tk] = tally.get(tk, 0) + 1
-            key = _key(e)
+            key = r.facts.key
             cur = newest.get(key)
-            if cur is None or _order(e) >= _order(cur):
-                newest[key] = e
-            if p.indicators and p.standard_id not in structures:
-                structures[p.standard_id] = [
-                    IndicatorRef(i.code, i.dimension) for i in p.indicators
-                ]
+            if cur is None or r.order_key >= cur.order_key:
+                newest[key] = r
+            if r.structure and r.standard_id not in structures:
+                structures[r.standard_id] = [IndicatorRef(c, dim) for c, dim in r.structure]
         keys = sorted(newest)
         stored = uow.households.get(keys)
         changed: list[HouseholdFacts] = []
         deltas: dict[CellKey, list[int]] = {}
         provinces: dict[str, str] = {}
         for key in keys:
-            e = newest[key]
-            f = household_facts(e.payload, d, order_key=_order(e))
+            f = newest[key].facts
             old = stored.get(key)
             if old is not None and old.order_key > f.order_key:
                 continue  # a later survey is already applied
@@ -391,15 +387,6 @@ def _no_cyclic_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-def _key(e: HouseholdClassified) -> HouseholdKey:
-    p = e.payload
-    return (p.review_year, p.standard_id, p.stage.value, p.household_code)
-
-
-def _order(e: HouseholdClassified) -> str:
-    return order_key(e.payload.survey_order_key, e.occurred_at, str(e.event_id))
 
 
 def _add(deltas: dict[CellKey, list[int]], f: HouseholdFacts, sign: int) -> None:

@@ -8,7 +8,7 @@ streams with ``XREADGROUP`` and any JSON parser.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -17,6 +17,14 @@ WIRE_FIELD = "event"
 """Name of the single stream-entry field that carries the JSON envelope."""
 
 P = TypeVar("P", bound=BaseModel)
+
+
+class Identified(Protocol):
+    """What delivery needs of an event, decoded as a whole or in part: its id (redeliveries
+    are recognised by it)."""
+
+    @property
+    def event_id(self) -> Any: ...
 
 
 class Contract(BaseModel):
