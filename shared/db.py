@@ -181,14 +181,23 @@ def upsert_latest(
         if cur is None or r[order_column] >= cur[order_column]:
             latest[k] = r
     dialect = conn.dialect.name
-    ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    cols = [c for c in rows[0] if c not in keys]
-    stmt = ins.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={c: ins.excluded[c] for c in cols},
-        where=ins.excluded[order_column] >= table.c[order_column],
+    names = tuple(rows[0])
+    cols = [c for c in names if c not in keys]
+
+    def statement() -> Any:
+        ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+        return ins.values({c: sa.bindparam(c) for c in names}).on_conflict_do_update(
+            index_elements=list(keys),
+            set_={c: ins.excluded[c] for c in cols},
+            where=ins.excluded[order_column] >= table.c[order_column],
+        )
+
+    executemany(
+        conn,
+        f"upsert_latest:{table.name}:{','.join(names)}:{','.join(keys)}:{order_column}",
+        statement,
+        list(latest.values()),
     )
-    conn.execute(stmt, list(latest.values()))
 
 
 class SqlUnitOfWork:
@@ -256,9 +265,22 @@ class SqlUnitOfWork:
         return fresh
 
     def mark_processed(self, events: Iterable[Identified], now: datetime) -> None:
-        rows = [{"event_id": str(e.event_id), "processed_at": now} for e in events]
-        if rows:
-            self.conn.execute(sa.insert(self.tables.processed), rows)
+        self.mark_ids_processed([str(e.event_id) for e in events], now)
+
+    def mark_ids_processed(self, event_ids: Sequence[str], now: datetime) -> None:
+        """Record event ids as processed (plain inserts straight on the driver)."""
+        at: Any = now
+        if self.conn.dialect.name == "sqlite":  # SQLAlchemy's storage format for SQLite
+            at = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        table = self.tables.processed
+        for i in range(0, len(event_ids), 50_000):
+            executemany(
+                self.conn,
+                f"processed.insert:{table.name}",
+                lambda: sa.insert(table),
+                [(e, at) for e in event_ids[i : i + 50_000]],
+                positional=("event_id", "processed_at"),
+            )
 
     # outbox ----------------------------------------------------------------------------------
     def stage(self, events: Iterable[Envelope[Any]]) -> int:

@@ -1129,21 +1129,6 @@ class ReportingUnitOfWork(SqlUnitOfWork):
     def life(self) -> LifeEvents:
         return LifeEvents(self.conn)
 
-    def mark_ids_processed(self, event_ids: Sequence[str], now: datetime) -> None:
-        """Record event ids as processed in bulk (a rebuild; plain inserts)."""
-        table = plumbing.processed
-        at: Any = now
-        if self.conn.dialect.name == "sqlite":  # SQLAlchemy's storage format for SQLite
-            at = now.strftime("%Y-%m-%d %H:%M:%S.%f")
-        for i in range(0, len(event_ids), 50_000):
-            executemany(
-                self.conn,
-                "processed.insert",
-                lambda: sa.insert(table),
-                [(e, at) for e in event_ids[i : i + 50_000]],
-                positional=("event_id", "processed_at"),
-            )
-
     def clear_projections(self) -> None:
         """Empty every table rebuilt from the streams, and the processed event ids."""
         for t in (*PROJECTIONS, plumbing.processed):
