@@ -1,18 +1,14 @@
 """Classifies a surveyed household under a poverty standard and explains the result.
 
-Rule (Decree 07/2021/NĐ-CP Art. 3(2)-(4); Decree 351/2025/NĐ-CP for 2027-2030; score form per
-Circular 07/2021/TT-BLĐTBXH as amended by Circular 02/2022):
-- income (or score A) at or below the area's line and deprived in >= 3 indicators: poor;
-- at or below the line and deprived in fewer: near-poor;
-- above the line, within the average-living-standard band and living from agriculture,
-  forestry, fishery or salt making: average living standard;
-- otherwise: not poor.
-Low-income-worker households (Decree 30/2025/NĐ-CP): neither poor nor near-poor, income in VND
-at or below the area's low-income band.
+One engine: the status and the deprivation mask come from the standard's compiled facts
+classifier (``facts``, tabulated from the rule declarations of ``indicators``; the status
+rule is ``status``), and a reason is rendered, from the same declaration, only for each
+indicator the household is deprived on; the others share their prebuilt not-deprived
+outcome. The tests hold a reference classifier, evaluating every rule straight from the
+legal text, as the specification the engine must match.
 
-Built for throughput: the standard carries a precomputed plan, indicator rules return shared
-constants when not deprived, and results are tuples and a slotted dataclass built without
-per-field ``object.__setattr__`` calls.
+Indicators that depend on the review year (the working-age bound) use the survey's review
+year (``review_round.year``).
 """
 
 from __future__ import annotations
@@ -21,9 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from services.assessment.domain.errors import NotClassifiable
-from services.assessment.domain.facts import FactsResult, HouseholdFacts
-from services.assessment.domain.indicators import IndicatorOutcome
+from services.assessment.domain.facts import (
+    FactsClassifier,
+    HouseholdFacts,
+    facts_classifier,
+    facts_of,
+)
+from services.assessment.domain.indicators import IndicatorOutcome, Rule, explain_deprived
 from services.assessment.domain.labels import (
     AREA_LABELS,
     DIMENSION_LABELS,
@@ -33,18 +33,26 @@ from services.assessment.domain.labels import (
     label,
 )
 from services.assessment.domain.standard import Standard
+from services.assessment.domain.status import FactsResult, income_line_for
 from shared.contracts.codes import AreaType, IncomeBasis, PovertyStatus
 from shared.contracts.surveys import SurveyPayload
 
-ENGINE_VERSION = "assessment-engine/1.0.0"
-"""Version of the classification rules' code; bump when a rule function's logic changes."""
+__all__ = [
+    "ENGINE_VERSION",
+    "Classification",
+    "FactsResult",
+    "classify",
+    "classify_facts",
+    "deprivation_mask",
+    "explain",
+    "income_line_for",
+]
 
-_POOR = PovertyStatus.POOR
-_NEAR_POOR = PovertyStatus.NEAR_POOR
-_AVERAGE = PovertyStatus.AVERAGE
-_NOT_POOR = PovertyStatus.NOT_POOR
+ENGINE_VERSION = "assessment-engine/1.1.0"
+"""Version of the classification rules' code; bump when a rule function's logic changes
+(1.1.0: the working-age bound follows the review year)."""
+
 _VND = IncomeBasis.VND_PER_CAPITA_MONTH
-_URBAN = AreaType.URBAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +78,7 @@ class Classification:
 
 # Slot setters of Classification: building the frozen value through them is about twice as
 # fast as the generated __init__ (which calls object.__setattr__ per field); classify() is
-# the hot path of a province's whole review and of what-if runs over a million households.
+# the hot path of a province's whole review.
 _new = object.__new__
 
 
@@ -91,164 +99,105 @@ _set_sid = _slot_setter("standard_id")
 _set_hash = _slot_setter("rule_hash")
 _set_engine = _slot_setter("engine_version")
 
+Step = tuple[Rule[Any], Any, str, str, str]
+"""(rule, params, code, dimension, legal basis) of one indicator, for rendering reasons."""
 
-def income_line_for(standard: Standard, basis: IncomeBasis, area: AreaType) -> int:
-    """The line an income figure is compared with: VND line, or score-A line by area.
 
-    Raises ``NotClassifiable`` for a score-A figure under a standard without score lines.
-    """
-    if basis is _VND:
-        line = standard.income_line.urban if area is _URBAN else standard.income_line.rural
-    else:
-        line = standard.score_a_line.urban if area is _URBAN else standard.score_a_line.rural
-    if line is None:
-        msg = (
-            f"standard {standard.id} has no score-A line for {area.value} areas; "
-            "record an income estimate in VND or set the line in the standard's data"
+@dataclass(frozen=True, slots=True)
+class _Explainer:
+    steps: tuple[Step, ...]
+    all_ok: tuple[IndicatorOutcome, ...]
+    """The outcomes of a household deprived on nothing, shared."""
+    answer_dependent_ok: tuple[int, ...]
+    """Indicators whose not-deprived reason depends on the answers (``Rule.explain_ok``)."""
+
+
+def _explainer(standard: Standard) -> _Explainer:
+    found: _Explainer | None = standard.compiled.get("explainer")
+    if found is None:
+        steps = tuple(
+            (s.declaration, s.params, s.code, s.dimension, s.legal_basis)
+            for s in standard.indicators
         )
-        raise NotClassifiable(msg)
-    return line
-
-
-def decide_status(
-    standard: Standard,
-    basis: IncomeBasis,
-    value: int,
-    line: int,
-    area: AreaType,
-    deprivations: int,
-    agriculture: bool,
-) -> tuple[PovertyStatus, bool]:
-    """Status and low-income-worker flag from the income comparison and the deprivation count.
-
-    Decree 07/2021 Art. 3(2)-(4), Decree 30/2025 (low-income workers). Score-A figures are
-    compared with the score lines only: the average band and the low-income band are in VND,
-    so a score-A household above its line is ``not_poor`` and never flagged as a low-income
-    worker household (no point equivalent of those bands is published).
-    """
-    if value <= line:
-        status = _POOR if deprivations >= standard.poor_min_deprivations else _NEAR_POOR
-        return status, False
-    if basis is not _VND:
-        return _NOT_POOR, False
-    urban = area is _URBAN
-    status = _NOT_POOR
-    if agriculture:
-        band = standard.average_band.urban if urban else standard.average_band.rural
-        if band is not None and band.above < value <= band.up_to:
-            status = _AVERAGE
-    low = standard.low_income_worker.urban if urban else standard.low_income_worker.rural
-    return status, low is not None and value <= low
+        found = standard.compiled["explainer"] = _Explainer(
+            steps=steps,
+            all_ok=tuple(
+                IndicatorOutcome(code, dim, False, params.ok.reason, legal)
+                for _r, params, code, dim, legal in steps
+            ),
+            answer_dependent_ok=tuple(
+                n for n, step in enumerate(steps) if step[0].explain_ok is not None
+            ),
+        )
+    return found
 
 
 def classify(survey: SurveyPayload, standard: Standard) -> Classification:
-    """Classify one surveyed household under ``standard``. Deterministic and pure."""
-    flags = standard.screen(survey)
-    count = 0
-    if flags:
-        outcomes: list[IndicatorOutcome] = []
-        append = outcomes.append
-        bit = 1
-        for evaluate, params, ok, ok_outcome, code, dimension, legal in standard.plan:
-            if flags & bit:
-                finding = evaluate(survey, params)
-                if finding is ok:
-                    append(ok_outcome)
-                else:
-                    deprived = finding[0]
-                    append(IndicatorOutcome(code, dimension, deprived, finding[1], legal))
-                    if deprived:
-                        count += 1
-            else:
-                append(ok_outcome)
-            bit <<= 1
+    """Classify one surveyed household under ``standard``. Deterministic and pure.
+
+    Raises ``NotClassifiable`` for a score-A figure under a standard without score lines.
+    """
+    year = survey.review_round.year
+    run: FactsClassifier | None = standard.compiled.get(("facts", year))
+    if run is None:
+        run = facts_classifier(standard, year)
+    found = run(facts_of(survey))
+    mask = found[1]
+    ex: _Explainer = standard.compiled.get("explainer") or _explainer(standard)
+    if mask or ex.answer_dependent_ok:
+        outcomes = list(ex.all_ok)
+        steps = ex.steps
+        for n in ex.answer_dependent_ok:
+            if not mask >> n & 1:
+                rule, params, code, dim, legal = steps[n]
+                finding = rule.explain_ok(survey, params)  # type: ignore[misc]
+                if finding is not params.ok:
+                    outcomes[n] = IndicatorOutcome(code, dim, False, finding[1], legal)
+        rest = mask
+        while rest:
+            low = rest & -rest
+            n = low.bit_length() - 1
+            rest ^= low
+            rule, params, code, dim, legal = steps[n]
+            reason = explain_deprived(rule, survey, params, year)
+            outcomes[n] = IndicatorOutcome(code, dim, True, reason, legal)
         results = tuple(outcomes)
     else:
-        results = standard.all_ok
+        results = ex.all_ok
     income = survey.income
-    basis = income.basis
-    value = income.value
-    area = survey.area_type
-    line = income_line_for(standard, basis, area)
-    status, low = decide_status(
-        standard, basis, value, line, area, count, survey.livelihood_agriculture
-    )
     c: Classification = _new(Classification)
-    _set_status(c, status)
+    _set_status(c, found[0])
     _set_indicators(c, results)
-    _set_count(c, count)
-    _set_basis(c, basis)
-    _set_value(c, value)
-    _set_line(c, line)
-    _set_low(c, low)
-    _set_area(c, area)
+    _set_count(c, found[2])
+    _set_basis(c, income.basis)
+    _set_value(c, income.value)
+    _set_line(c, found[3])
+    _set_low(c, found[4])
+    _set_area(c, survey.area_type)
     _set_sid(c, standard.id)
     _set_hash(c, standard.rule_hash)
     _set_engine(c, ENGINE_VERSION)
     return c
 
 
-def classify_facts(facts: HouseholdFacts, standard: Standard) -> FactsResult:
-    """Classify one household from its stored facts under ``standard``: status, deprivation
-    bit mask (bit ``i`` = ``standard.indicators[i]``) and count, line and low-income flag,
-    identical to ``classify`` but without reasons. For bulk runs, call
-    ``standard.facts_classifier`` directly. Raises ``NotClassifiable`` as ``classify`` does.
+def classify_facts(facts: HouseholdFacts, standard: Standard, year: int) -> FactsResult:
+    """Classify one household from its stored facts under ``standard`` in review year
+    ``year``: status, deprivation bit mask (bit ``i`` = ``standard.indicators[i]``) and
+    count, line and low-income flag, identical to ``classify`` but without reasons. For
+    bulk runs, call ``facts.facts_classifier(standard, year)`` once and then the function it
+    returns. Raises ``NotClassifiable`` as ``classify`` does.
     """
-    cache = standard.facts_cache  # the property's memo, read without a Python-level call
-    return (cache[0] if cache else standard.facts_classifier)(facts)
+    run: FactsClassifier | None = standard.compiled.get(("facts", year))
+    if run is None:
+        run = facts_classifier(standard, year)
+    return run(facts)
 
 
 def deprivation_mask(survey: SurveyPayload, standard: Standard) -> int:
-    """Bit ``i`` set when the household is deprived on ``standard.indicators[i]``.
-
-    The cheap path for bulk what-if runs: no result objects are built.
-    """
-    flags = standard.screen(survey)
-    mask = 0
-    bit = 1
-    for evaluate, params, ok, _o, _c, _d, _l in standard.plan:
-        if flags & bit:
-            finding = evaluate(survey, params)
-            if finding is not ok and finding[0]:
-                mask |= bit
-        bit <<= 1
-    return mask
-
-
-def classify_reference(survey: SurveyPayload, standard: Standard) -> Classification:
-    """Classification evaluating every rule function, without the screen: the reference the
-    fast path is tested against. Not for bulk use."""
-    outcomes = []
-    for spec in standard.indicators:
-        deprived, reason = spec.evaluate(survey)
-        outcomes.append(
-            IndicatorOutcome(spec.code, spec.dimension, deprived, reason, spec.legal_basis)
-        )
-    count = sum(1 for o in outcomes if o.deprived)
-    income = survey.income
-    line = income_line_for(standard, income.basis, survey.area_type)
-    status, low = decide_status(
-        standard,
-        income.basis,
-        income.value,
-        line,
-        survey.area_type,
-        count,
-        survey.livelihood_agriculture,
-    )
-    return Classification(
-        status=status,
-        indicators=tuple(outcomes),
-        deprivation_count=count,
-        income_basis=income.basis,
-        income_value=income.value,
-        income_line=line,
-        low_income_worker_household=low,
-        area_type=survey.area_type,
-        standard_id=standard.id,
-        rule_hash=standard.rule_hash,
-        engine_version=ENGINE_VERSION,
-    )
+    """Bit ``i`` set when the household is deprived on ``standard.indicators[i]`` (in the
+    survey's review year). Raises ``NotClassifiable`` as ``classify`` does."""
+    year = survey.review_round.year
+    return facts_classifier(standard, year)(facts_of(survey))[1]
 
 
 def _money(value: int, basis: IncomeBasis) -> str:
