@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any, Final, NamedTuple
@@ -169,6 +170,7 @@ _SCHOOL, _QUAL, _MAT, _WATER = map(
     _index, (SCHOOL_LEVELS, QUALIFICATIONS, MATERIALS, WATER_SOURCES)
 )
 _LATRINE, _WASTE = _index(LATRINES), _index(WASTES)
+_tnew = tuple.__new__
 _ASSET_BIT = {a: 1 << n for n, a in enumerate(ASSETS)}
 
 
@@ -219,48 +221,85 @@ def member_code(
     return work << B_BITS | school
 
 
+_ANSWERS = operator.itemgetter(
+    "age",
+    "sex",
+    "work_capacity",
+    "employment",
+    "wants_work",
+    "wage_worker",
+    "has_labour_contract",
+    "has_disability",
+    "attending_school",
+    "highest_qualification",
+    "has_health_insurance",
+    "stunted",
+    "underweight",
+)
+_CODES: dict[tuple[Any, ...], int] = {}
+"""Memo of member codes by the member's answers: members repeat (a 40-year-old insured
+employed man is common), and a dictionary hit costs a fraction of the arithmetic. Bounded."""
+_CODES_MAX = 1 << 17
+
+
+def _code_of(answers: tuple[Any, ...]) -> int:
+    if len(_CODES) >= _CODES_MAX:
+        _CODES.clear()
+    code = _CODES[answers] = member_code(*answers[:11], bool(answers[11] or answers[12]))
+    return code
+
+
+_DICT = operator.attrgetter("__dict__")
+_HOUSING = operator.itemgetter("pillars", "walls", "roof")
+_HOUSING_CODES = {
+    answers: (_MAT[answers[0]] * _NM + _MAT[answers[1]]) * _NM + _MAT[answers[2]]
+    for answers in itertools.product(MATERIALS, repeat=3)
+}
+_SERVICES = operator.itemgetter(
+    "water_source", "latrine", "waste_handling", "uses_telecom", "uses_internet"
+)
+_SERVICES_CODES = {
+    (water, latrine, waste, telecom, internet): (
+        ((_WATER[water] * _NL + _LATRINE[latrine]) * _NX + _WASTE[waste]) * 2 + telecom
+    )
+    * 2
+    + internet
+    for water, latrine, waste, telecom, internet in itertools.product(
+        WATER_SOURCES, LATRINES, WASTES, (False, True), (False, True)
+    )
+}
+
+
 def facts_of(survey: SurveyPayload) -> HouseholdFacts:
     """Extract the facts of one survey (done once per survey, at ingestion)."""
     sd = survey.__dict__
     h = sd["housing"].__dict__
-    members = tuple(
-        member_code(
-            d["age"],
-            d["sex"],
-            d["work_capacity"],
-            d["employment"],
-            d["wants_work"],
-            d["wage_worker"],
-            d["has_labour_contract"],
-            d["has_disability"],
-            d["attending_school"],
-            d["highest_qualification"],
-            d["has_health_insurance"],
-            bool(d["stunted"] or d["underweight"]),
+    # Member codes looked up by answers, in C (map over C callables); a miss computes.
+    members = tuple(map(_CODES.get, map(_ANSWERS, map(_DICT, sd["members"]))))
+    if None in members:
+        members = tuple(
+            _code_of(a) if c is None else c
+            for a, c in zip(map(_ANSWERS, map(_DICT, sd["members"])), members, strict=True)
         )
-        for d in (m.__dict__ for m in sd["members"])
-    )
     assets = 0
     for a in sd["assets"]:
         assets |= _ASSET_BIT[a]
-    income = sd["income"]
-    return HouseholdFacts(
-        area=_AREA[sd["area_type"]],
-        basis=_BASIS[income.basis],
-        income=income.value,
-        agriculture=int(sd["livelihood_agriculture"]),
-        housing=(_MAT[h["pillars"]] * _NM + _MAT[h["walls"]]) * _NM + _MAT[h["roof"]],
-        floor_area=float(h["floor_area_m2"]),
-        services=(
-            ((_WATER[sd["water_source"]] * _NL + _LATRINE[sd["latrine"]]) * _NX)
-            + _WASTE[sd["waste_handling"]]
-        )
-        * 4
-        + sd["uses_telecom"] * 2
-        + sd["uses_internet"],
-        assets=assets,
-        members=members,
+    income = sd["income"].__dict__
+    facts: HouseholdFacts = _tnew(
+        HouseholdFacts,
+        (
+            _AREA[sd["area_type"]],
+            _BASIS[income["basis"]],
+            income["value"],
+            1 if sd["livelihood_agriculture"] else 0,
+            _HOUSING_CODES[_HOUSING(h)],
+            float(h["floor_area_m2"]),
+            _SERVICES_CODES[_SERVICES(sd)],
+            assets,
+            members,
+        ),
     )
+    return facts
 
 
 # --------------------------------------------------------------------------- stored form
@@ -269,7 +308,6 @@ FactsList = list[int | float]
 """The JSON form: ``[FACTS_VERSION, area, basis, income, agriculture, housing, floor_area,
 services, assets, member codes...]``."""
 
-_tnew = tuple.__new__
 # The C scanner: json.loads minus its Python-level wrappers (about half the cost per row).
 _scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
@@ -500,6 +538,30 @@ _SETUP = {
 }
 
 
+class Lanes(NamedTuple):
+    """Where the compiled classifier counts each member-level indicator, so that an
+    explanation can name the members the tables flag without re-running the tests."""
+
+    work: list[int]
+    school: list[int]
+    shifts: tuple[int | None, ...]
+    """Per indicator: the bit offset of its lane, or ``None`` for household-level rules."""
+
+
+def member_lanes(standard: Standard, year: int) -> Lanes:
+    """The member lanes of ``facts_classifier(standard, year)`` (compiled with it)."""
+    found: Lanes | None = standard.compiled.get(("lanes", year))
+    if found is None:
+        facts_classifier(standard, year)
+        found = standard.compiled[("lanes", year)]
+    return found
+
+
+def lane_value(lanes: Lanes, code: int) -> int:
+    """The lane contributions of one member code (test ``>> shift & 127``)."""
+    return lanes.work[code >> B_BITS] + lanes.school[code & _B_MASK]
+
+
 def facts_classifier(standard: Standard, year: int) -> FactsClassifier:
     """The facts classifier of ``standard`` for a review held in ``year`` (the year sets the
     working-age bound). Compiled on first use, not at load (tabulating takes a fraction of a
@@ -523,9 +585,11 @@ def compile_facts_classifier(standard: Standard, year: int) -> FactsClassifier:
     areas: list[tuple[Callable[..., bool], Any, int]] = []
     household: dict[str, list[tuple[Callable[..., bool], Any, int]]] = {k: [] for k in _SETUP}
     lanes = 0
+    shifts: list[int | None] = []
     for n, spec in enumerate(standard.indicators):
         bit, rule, params = 1 << n, spec.declaration, spec.params
         level, reads = rule.level, rule.reads
+        shifts.append(lanes * _LANE if level in (Level.MEMBER, Level.SHARE) else None)
         if level in (Level.MEMBER, Level.SHARE) and reads in ("work", "school"):
             unit = 1 << (lanes * _LANE)
             (work if reads == "work" else school).append((rule.test, params, unit))
@@ -569,6 +633,7 @@ def compile_facts_classifier(standard: Standard, year: int) -> FactsClassifier:
             _household_table(size, household[k], setup) for k, (size, setup) in _SETUP.items()
         )
     housing_t, services_t, assets_t = household_t
+    memo[("lanes", year)] = Lanes(work_t, school_t, tuple(shifts))
 
     # Any-member lanes: adding 63 to each lane sets its top bit iff the lane is non-zero.
     lane_add = sum(63 << (k * _LANE) for k, _b in any_bits)

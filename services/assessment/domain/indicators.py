@@ -15,8 +15,9 @@ the indicator of Decree 07/2021/NĐ-CP (Art. 3 and Appendix) it implements.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final, Generic, NamedTuple, TypeVar
 
@@ -270,14 +271,20 @@ def explain_deprived(rule: Rule[Any], survey: SurveyPayload, p: Any, year: int) 
     """The reason of a household the rule deprives (call only when it does)."""
     level = rule.level
     if level is Level.MEMBER:
-        test, explain = rule.test, rule.explain
-        return _members_phrase([explain(m, p, year) for m in survey.members if test(m, p, year)])
+        test = rule.test
+        return explain_members(rule, [m for m in survey.members if test(m, p, year)], p, year)
     if level is Level.SHARE:
         count = sum(1 for m in survey.members if rule.test(m, p, year))
         return rule.explain(count, len(survey.members), p)
     if level is Level.AREA:
         return rule.explain(survey.housing.floor_area_m2, len(survey.members), p)
     return rule.explain(survey, p)
+
+
+def explain_members(rule: Rule[Any], members: Iterable[Member], p: Any, year: int) -> str:
+    """The reason of a member-level deprivation, naming the ``members`` it applies to."""
+    explain = rule.explain
+    return _members_phrase([explain(m, p, year) for m in members])
 
 
 def evaluate(rule: Rule[Any], survey: SurveyPayload, p: Any, year: int) -> Finding:
@@ -303,6 +310,10 @@ class RetirementAge:
     female_months: int
 
 
+def _row_year(row: RetirementAge) -> int:
+    return row.year
+
+
 @dataclass(frozen=True, slots=True)
 class EmploymentParams:
     working_age_min: int
@@ -312,13 +323,15 @@ class EmploymentParams:
     able_capacities: frozenset[WorkCapacity]
     wage_without_contract: bool
     ok: Finding
+    by_year: dict[int, RetirementAge] = field(default_factory=dict, compare=False, repr=False)
+    """Memo of the row in force by review year."""
 
     def upper_bound_months(self, sex: Sex, year: int) -> int:
         """The working-age upper bound (the retirement age) of a review held in ``year``."""
-        row = self.retirement[0]
-        for r in self.retirement:
-            if r.year <= year:
-                row = r
+        row = self.by_year.get(year)
+        if row is None:
+            rows = self.retirement
+            row = self.by_year[year] = rows[max(0, bisect_right(rows, year, key=_row_year) - 1)]
         return row.male_months if sex is _MALE else row.female_months
 
     def is_working_age(self, age: int, sex: Sex, year: int) -> bool:
