@@ -29,7 +29,7 @@ from services.assessment.domain.indicators import (
     Level,
     Rule,
     explain_deprived,
-    explain_members,
+    members_phrase,
 )
 from services.assessment.domain.labels import (
     AREA_LABELS,
@@ -188,10 +188,13 @@ def classify(
                 if kind == 1:
                     reason = explain(sum(values) >> shift & 127, len(values), params)
                 else:
-                    chosen = [
-                        m for m, v in zip(sd["members"], values, strict=True) if v >> shift & 127
-                    ]
-                    reason = explain_members(rule, chosen, params, year)
+                    reason = members_phrase(
+                        [
+                            explain(m, params, year)
+                            for m, v in zip(sd["members"], values, strict=True)
+                            if v >> shift & 127
+                        ]
+                    )
             outcomes[n] = _tnew(IndicatorOutcome, (code, dim, True, reason, legal))
         results = tuple(outcomes)
     else:

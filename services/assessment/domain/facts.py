@@ -245,7 +245,10 @@ _CODES_MAX = 1 << 17
 def _code_of(answers: tuple[Any, ...]) -> int:
     if len(_CODES) >= _CODES_MAX:
         _CODES.clear()
-    code = _CODES[answers] = member_code(*answers[:11], bool(answers[11] or answers[12]))
+    a = answers
+    code = _CODES[answers] = member_code(
+        a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], bool(a[11] or a[12])
+    )
     return code
 
 

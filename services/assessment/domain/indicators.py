@@ -193,7 +193,8 @@ def _names(values: Iterable[StrEnum]) -> str:
     return ", ".join(sorted(map(str, values)))
 
 
-def _members_phrase(items: list[str]) -> str:
+def members_phrase(items: list[str]) -> str:
+    """The reason of a member-level deprivation from each deprived member's phrase."""
     return ("member " if len(items) == 1 else "members ") + "; ".join(items)
 
 
@@ -284,7 +285,7 @@ def explain_deprived(rule: Rule[Any], survey: SurveyPayload, p: Any, year: int) 
 def explain_members(rule: Rule[Any], members: Iterable[Member], p: Any, year: int) -> str:
     """The reason of a member-level deprivation, naming the ``members`` it applies to."""
     explain = rule.explain
-    return _members_phrase([explain(m, p, year) for m in members])
+    return members_phrase([explain(m, p, year) for m in members])
 
 
 def evaluate(rule: Rule[Any], survey: SurveyPayload, p: Any, year: int) -> Finding:
@@ -656,7 +657,9 @@ def child_schooling_explain(m: Member, p: ChildSchoolingParams, year: int) -> st
     if level is _SCHOOL_NONE:
         return f"{m.member_no} (age {m.age}) does not attend school"
     allowed = p.levels[m.age - p.age_from]
-    return f"{m.member_no} (age {m.age}) attends {level}, not {' or '.join(sorted(map(str, allowed)))}"
+    return (
+        f"{m.member_no} (age {m.age}) attends {level}, not {' or '.join(sorted(map(str, allowed)))}"
+    )
 
 
 # --------------------------------------------------------------------------- housing quality

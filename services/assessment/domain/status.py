@@ -67,8 +67,10 @@ def income_line_for(standard: Standard, basis: IncomeBasis, area: AreaType) -> i
 
     Raises ``NotClassifiable`` for a score-A figure under a standard without score lines.
     """
-    source = standard.income_line if basis is IncomeBasis.VND_PER_CAPITA_MONTH else (
-        standard.score_a_line
+    source = (
+        standard.income_line
+        if basis is IncomeBasis.VND_PER_CAPITA_MONTH
+        else (standard.score_a_line)
     )
     line = source.for_area(area)
     if line is None:

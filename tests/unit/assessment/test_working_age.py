@@ -122,11 +122,13 @@ def test_results_carry_the_labour_code_and_decree_when_employment_is_deprived(
     for standard in standards.values():
         c = classify(household(2026, 30, M), standard)
         employment = c.indicators[0]
-        assert employment.code == "employment" and employment.deprived
+        assert employment.code == "employment"
+        assert employment.deprived
         assert "Labour Code 2019, Art. 169(2)" in employment.legal_basis
         assert "Decree 135/2020/NĐ-CP" in employment.legal_basis
         basis = employment_params(standard).retirement_legal_basis
-        assert "Art. 169(2)" in basis and "Decree 135/2020/NĐ-CP" in basis
+        assert "Art. 169(2)" in basis
+        assert "Decree 135/2020/NĐ-CP" in basis
 
 
 def test_fixed_bounds_still_load_when_a_standard_sets_whole_year_maxima() -> None:
@@ -136,8 +138,10 @@ def test_fixed_bounds_still_load_when_a_standard_sets_whole_year_maxima() -> Non
     params.update(working_age_max_male=60, working_age_max_female=55)
     fixed = employment_params(Standard.from_mapping(raw))
     for year in (2021, 2030):
-        assert fixed.is_working_age(60, M, year) and not fixed.is_working_age(61, M, year)
-        assert fixed.is_working_age(55, F, year) and not fixed.is_working_age(56, F, year)
+        assert fixed.is_working_age(60, M, year)
+        assert not fixed.is_working_age(61, M, year)
+        assert fixed.is_working_age(55, F, year)
+        assert not fixed.is_working_age(56, F, year)
 
 
 def _schedule(raw: dict[str, Any]) -> dict[str, Any]:
