@@ -90,8 +90,9 @@ class Classification(NamedTuple):
 
 
 Step = tuple[int, Rule[Any], Callable[..., str], Any, str, str, str, int]
-"""(kind: 0 member, 1 share, 2 household; rule; its explain; params; code; dimension;
-legal basis; lane offset of a member-level rule) of one indicator, for rendering reasons."""
+"""(kind; rule; its explain; params; code; dimension; legal basis; lane offset of a
+member-level rule, or the position in ``HouseholdFacts`` of a household rule's answers)
+of one indicator, for rendering reasons. Kinds: 0 member, 1 share, 2 household, 3 area."""
 
 
 class _Engine(NamedTuple):
@@ -105,9 +106,16 @@ class _Engine(NamedTuple):
     """The outcomes of a household deprived on nothing, shared."""
     answer_dependent_ok: tuple[int, ...]
     """Indicators whose not-deprived reason depends on the answers (``Rule.explain_ok``)."""
+    outcomes: dict[tuple[Any, ...], IndicatorOutcome]
+    """Memo of deprived outcomes whose reason is a function of coded answers: a share rule's
+    (count, members), a household rule's answer code (``Rule.explain`` reads only the answers
+    of its ``reads`` group, as its test does), the floor area and members. Bounded."""
 
 
-_KIND = {Level.MEMBER: 0, Level.SHARE: 1, Level.AREA: 2, Level.HOUSEHOLD: 2}
+_KIND = {Level.MEMBER: 0, Level.SHARE: 1, Level.HOUSEHOLD: 2, Level.AREA: 3}
+_SLOT = {"housing": 4, "services": 6, "assets": 7}
+"""Position in ``HouseholdFacts`` of each household answer group."""
+_OUTCOMES_MAX = 1 << 16
 
 
 def _engine(standard: Standard, year: int) -> _Engine:
@@ -125,7 +133,7 @@ def _engine(standard: Standard, year: int) -> _Engine:
                 s.code,
                 s.dimension,
                 s.legal_basis,
-                shift or 0,
+                _SLOT.get(s.declaration.reads, 0) if shift is None else shift,
             )
             for s, shift in zip(standard.indicators, lanes.shifts, strict=True)
         )
@@ -141,6 +149,7 @@ def _engine(standard: Standard, year: int) -> _Engine:
             answer_dependent_ok=tuple(
                 n for n, s in enumerate(standard.indicators) if s.declaration.explain_ok
             ),
+            outcomes={},
         )
     return found
 
@@ -172,30 +181,46 @@ def classify(
                 if finding is not params.ok:
                     outcomes[n] = _tnew(IndicatorOutcome, (code, dim, False, finding[1], legal))
         values: list[int] | None = None
+        memo = engine[6]
         rest = mask
         while rest:
             low = rest & -rest
             n = low.bit_length() - 1
             rest ^= low
             kind, rule, explain, params, code, dim, legal, shift = steps[n]
-            if kind == 2:
-                reason = explain_deprived(rule, survey, params, year)
-            else:
+            if kind == 0:
                 # The members the compiled tables flag: no rule test runs again.
                 if values is None:
                     work, school = engine[1], engine[2]
                     values = [work[c >> _B_BITS] + school[c & _B_MASK] for c in facts[8]]
+                reason = members_phrase(
+                    [
+                        explain(m, params, year)
+                        for m, v in zip(sd["members"], values, strict=True)
+                        if v >> shift & 127
+                    ]
+                )
+                outcomes[n] = _tnew(IndicatorOutcome, (code, dim, True, reason, legal))
+                continue
+            if kind == 1:
+                if values is None:
+                    work, school = engine[1], engine[2]
+                    values = [work[c >> _B_BITS] + school[c & _B_MASK] for c in facts[8]]
+                key: tuple[Any, ...] = (n, sum(values) >> shift & 127, len(values))
+            elif kind == 2:
+                key = (n, facts[shift])
+            else:
+                key = (n, facts[5], len(facts[8]))
+            outcome = memo.get(key)
+            if outcome is None:
+                if len(memo) >= _OUTCOMES_MAX:
+                    memo.clear()
                 if kind == 1:
-                    reason = explain(sum(values) >> shift & 127, len(values), params)
+                    reason = explain(key[1], key[2], params)
                 else:
-                    reason = members_phrase(
-                        [
-                            explain(m, params, year)
-                            for m, v in zip(sd["members"], values, strict=True)
-                            if v >> shift & 127
-                        ]
-                    )
-            outcomes[n] = _tnew(IndicatorOutcome, (code, dim, True, reason, legal))
+                    reason = explain_deprived(rule, survey, params, year)
+                outcome = memo[key] = _tnew(IndicatorOutcome, (code, dim, True, reason, legal))
+            outcomes[n] = outcome
         results = tuple(outcomes)
     else:
         results = engine[4]

@@ -239,7 +239,9 @@ class Rule(Generic[P]):
     rules; ``floor_area``; or one of ``housing``, ``services``, ``assets``."""
     test: Callable[..., bool]
     explain: Callable[..., str]
-    """Why the household is deprived; called only when it is."""
+    """Why the household is deprived; called only when it is. Like ``test``, it reads only
+    the answers of the ``reads`` group (and a member's line number): the engine keeps a
+    reason per coded answers."""
     share: Callable[[int, int, P], bool] | None = None
     explain_ok: Callable[[SurveyPayload, P], Finding] | None = None
     """For a rule whose not-deprived finding depends on the answers (a missing answer
