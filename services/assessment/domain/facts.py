@@ -1,5 +1,6 @@
-"""Household facts: a compact, standard-independent form of a survey, and the fast classifier
-compiled per standard that reads it.
+"""Household facts: a compact, standard-independent form of a survey, and the classifier
+compiled per standard and review year that reads it: the one engine behind every path (the
+explained ``classifier.classify`` renders reasons on top of it; bulk runs call it alone).
 
 Why: reading a pydantic attribute costs 55-100 ns, so classifying straight from a
 ``SurveyPayload`` tops out near 60,000 households/s on one core, and a what-if over a

@@ -113,19 +113,3 @@ def status_rule(standard: Standard) -> StatusRule:
         return result
 
     return decide
-
-
-def decide_status(
-    standard: Standard,
-    basis: IncomeBasis,
-    value: int,
-    area: AreaType,
-    deprivations: int,
-    agriculture: bool,
-) -> FactsResult:
-    """The status decision for one household's figures (a convenience over
-    :func:`status_rule`; ``deprived`` of the result is a mask of ``deprivations`` bits)."""
-    decide = status_rule(standard)
-    return decide(
-        AREAS.index(area), BASES.index(basis), value, int(agriculture), (1 << deprivations) - 1
-    )
