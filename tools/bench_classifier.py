@@ -1,7 +1,9 @@
 """Benchmarks of the classification engine on synthetic surveys (``tools.synthetic``).
 
 Run ``python -m tools.bench_classifier --n 200000 --whatif-n 1000000`` to
-print figures (one core; classifier figures are the median of ``--repeats`` runs).
+print figures (one core; classifier figures are the median of ``--repeats`` runs, in CPU
+time of this single-threaded process, so that other load on the machine does not inflate
+them; a shared core still slows them somewhat, so report the load average with them).
 """
 
 from __future__ import annotations
