@@ -1,29 +1,36 @@
 """Classifies a surveyed household under a poverty standard and explains the result.
 
-Rule (Decree 07/2021/NĐ-CP Art. 3(2)-(4); Decree 351/2025/NĐ-CP for 2027-2030; score form per
-Circular 07/2021/TT-BLĐTBXH as amended by Circular 02/2022):
-- income (or score A) at or below the area's line and deprived in >= 3 indicators: poor;
-- at or below the line and deprived in fewer: near-poor;
-- above the line, within the average-living-standard band and living from agriculture,
-  forestry, fishery or salt making: average living standard;
-- otherwise: not poor.
-Low-income-worker households (Decree 30/2025/NĐ-CP): neither poor nor near-poor, income in VND
-at or below the area's low-income band.
+One engine: the status and the deprivation mask come from the standard's compiled facts
+classifier (``facts``, tabulated from the rule declarations of ``indicators``; the status
+rule is ``status``), and a reason is rendered, from the same declaration, only for each
+indicator the household is deprived on; the others share their prebuilt not-deprived
+outcome. The tests hold a reference classifier, evaluating every rule straight from the
+legal text, as the specification the engine must match.
 
-Built for throughput: the standard carries a precomputed plan, indicator rules return shared
-constants when not deprived, and results are tuples and a slotted dataclass built without
-per-field ``object.__setattr__`` calls.
+Indicators that depend on the review year (the working-age bound) use the survey's review
+year (``review_round.year``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from services.assessment.domain.errors import NotClassifiable
-from services.assessment.domain.facts import FactsResult, HouseholdFacts
-from services.assessment.domain.indicators import IndicatorOutcome
+from services.assessment.domain.facts import (
+    B_BITS,
+    FactsClassifier,
+    HouseholdFacts,
+    facts_classifier,
+    facts_of,
+    member_lanes,
+)
+from services.assessment.domain.indicators import (
+    IndicatorOutcome,
+    Level,
+    Rule,
+    explain_deprived,
+    members_phrase,
+)
 from services.assessment.domain.labels import (
     AREA_LABELS,
     DIMENSION_LABELS,
@@ -33,23 +40,37 @@ from services.assessment.domain.labels import (
     label,
 )
 from services.assessment.domain.standard import Standard
+from services.assessment.domain.status import FactsResult, income_line_for
 from shared.contracts.codes import AreaType, IncomeBasis, PovertyStatus
 from shared.contracts.surveys import SurveyPayload
 
-ENGINE_VERSION = "assessment-engine/1.0.0"
-"""Version of the classification rules' code; bump when a rule function's logic changes."""
+__all__ = [
+    "ENGINE_VERSION",
+    "Classification",
+    "FactsResult",
+    "classify",
+    "classify_facts",
+    "deprivation_mask",
+    "explain",
+    "income_line_for",
+]
 
-_POOR = PovertyStatus.POOR
-_NEAR_POOR = PovertyStatus.NEAR_POOR
-_AVERAGE = PovertyStatus.AVERAGE
-_NOT_POOR = PovertyStatus.NOT_POOR
+ENGINE_VERSION = "assessment-engine/1.1.0"
+"""Version of the classification rules' code; bump when a rule function's logic changes
+(1.1.0: the working-age bound follows the review year)."""
+
 _VND = IncomeBasis.VND_PER_CAPITA_MONTH
-_URBAN = AreaType.URBAN
+_B_BITS = B_BITS
+_B_MASK = (1 << B_BITS) - 1
+_tnew = tuple.__new__
 
 
-@dataclass(frozen=True, slots=True)
-class Classification:
-    """A household's status under a standard, with every indicator and the figures used."""
+class Classification(NamedTuple):
+    """A household's status under a standard, with every indicator and the figures used.
+
+    A named tuple (immutable, compared by value): one is built per household per standard
+    on the hot path of a province's review, and a tuple is several times cheaper to build
+    than a frozen dataclass."""
 
     status: PovertyStatus
     indicators: tuple[IndicatorOutcome, ...]
@@ -68,187 +89,179 @@ class Classification:
         return tuple(i.code for i in self.indicators if i.deprived)
 
 
-# Slot setters of Classification: building the frozen value through them is about twice as
-# fast as the generated __init__ (which calls object.__setattr__ per field); classify() is
-# the hot path of a province's whole review and of what-if runs over a million households.
-_new = object.__new__
+Step = tuple[int, Rule[Any], Callable[..., str], Any, str, str, str, int]
+"""(kind; rule; its explain; params; code; dimension; legal basis; lane offset of a
+member-level rule, or the position in ``HouseholdFacts`` of a household rule's answers)
+of one indicator, for rendering reasons. Kinds: 0 member, 1 share, 2 household, 3 area."""
 
 
-def _slot_setter(name: str) -> Callable[[Classification, Any], None]:
-    setter: Callable[[Classification, Any], None] = vars(Classification)[name].__set__
-    return setter
+class _Engine(NamedTuple):
+    """What ``classify`` needs of a standard in one review year, compiled once."""
+
+    run: FactsClassifier
+    work: list[int]
+    school: list[int]
+    steps: tuple[Step, ...]
+    all_ok: tuple[IndicatorOutcome, ...]
+    """The outcomes of a household deprived on nothing, shared."""
+    answer_dependent_ok: tuple[int, ...]
+    """Indicators whose not-deprived reason depends on the answers (``Rule.explain_ok``)."""
+    outcomes: dict[tuple[Any, ...], IndicatorOutcome]
+    """Memo of deprived outcomes whose reason is a function of coded answers: a share rule's
+    (count, members), a household rule's answer code (``Rule.explain`` reads only the answers
+    of its ``reads`` group, as its test does), the floor area and members. Bounded."""
 
 
-_set_status = _slot_setter("status")
-_set_indicators = _slot_setter("indicators")
-_set_count = _slot_setter("deprivation_count")
-_set_basis = _slot_setter("income_basis")
-_set_value = _slot_setter("income_value")
-_set_line = _slot_setter("income_line")
-_set_low = _slot_setter("low_income_worker_household")
-_set_area = _slot_setter("area_type")
-_set_sid = _slot_setter("standard_id")
-_set_hash = _slot_setter("rule_hash")
-_set_engine = _slot_setter("engine_version")
+_KIND = {Level.MEMBER: 0, Level.SHARE: 1, Level.HOUSEHOLD: 2, Level.AREA: 3}
+_SLOT = {"housing": 4, "services": 6, "assets": 7}
+"""Position in ``HouseholdFacts`` of each household answer group."""
+_OUTCOMES_MAX = 1 << 16
 
 
-def income_line_for(standard: Standard, basis: IncomeBasis, area: AreaType) -> int:
-    """The line an income figure is compared with: VND line, or score-A line by area.
+def _engine(standard: Standard, year: int) -> _Engine:
+    """The engine of ``standard`` for ``year``, kept in the standard's memo under the year."""
+    found: _Engine | None = standard.compiled.get(year)
+    if found is None:
+        run = facts_classifier(standard, year)
+        lanes = member_lanes(standard, year)
+        steps = tuple(
+            (
+                _KIND[s.declaration.level],
+                s.declaration,
+                s.declaration.explain,
+                s.params,
+                s.code,
+                s.dimension,
+                s.legal_basis,
+                _SLOT.get(s.declaration.reads, 0) if shift is None else shift,
+            )
+            for s, shift in zip(standard.indicators, lanes.shifts, strict=True)
+        )
+        found = standard.compiled[year] = _Engine(
+            run=run,
+            work=lanes.work,
+            school=lanes.school,
+            steps=steps,
+            all_ok=tuple(
+                IndicatorOutcome(s.code, s.dimension, False, s.params.ok.reason, s.legal_basis)
+                for s in standard.indicators
+            ),
+            answer_dependent_ok=tuple(
+                n for n, s in enumerate(standard.indicators) if s.declaration.explain_ok
+            ),
+            outcomes={},
+        )
+    return found
 
+
+def classify(
+    survey: SurveyPayload, standard: Standard, facts: HouseholdFacts | None = None
+) -> Classification:
+    """Classify one surveyed household under ``standard``. Deterministic and pure.
+
+    ``facts``: the survey's ``facts_of(survey)`` when the caller already holds them (it
+    stores them, or classifies under several standards): extraction is then not repeated.
     Raises ``NotClassifiable`` for a score-A figure under a standard without score lines.
     """
-    if basis is _VND:
-        line = standard.income_line.urban if area is _URBAN else standard.income_line.rural
-    else:
-        line = standard.score_a_line.urban if area is _URBAN else standard.score_a_line.rural
-    if line is None:
-        msg = (
-            f"standard {standard.id} has no score-A line for {area.value} areas; "
-            "record an income estimate in VND or set the line in the standard's data"
-        )
-        raise NotClassifiable(msg)
-    return line
-
-
-def decide_status(
-    standard: Standard,
-    basis: IncomeBasis,
-    value: int,
-    line: int,
-    area: AreaType,
-    deprivations: int,
-    agriculture: bool,
-) -> tuple[PovertyStatus, bool]:
-    """Status and low-income-worker flag from the income comparison and the deprivation count.
-
-    Decree 07/2021 Art. 3(2)-(4), Decree 30/2025 (low-income workers). Score-A figures are
-    compared with the score lines only: the average band and the low-income band are in VND,
-    so a score-A household above its line is ``not_poor`` and never flagged as a low-income
-    worker household (no point equivalent of those bands is published).
-    """
-    if value <= line:
-        status = _POOR if deprivations >= standard.poor_min_deprivations else _NEAR_POOR
-        return status, False
-    if basis is not _VND:
-        return _NOT_POOR, False
-    urban = area is _URBAN
-    status = _NOT_POOR
-    if agriculture:
-        band = standard.average_band.urban if urban else standard.average_band.rural
-        if band is not None and band.above < value <= band.up_to:
-            status = _AVERAGE
-    low = standard.low_income_worker.urban if urban else standard.low_income_worker.rural
-    return status, low is not None and value <= low
-
-
-def classify(survey: SurveyPayload, standard: Standard) -> Classification:
-    """Classify one surveyed household under ``standard``. Deterministic and pure."""
-    flags = standard.screen(survey)
-    count = 0
-    if flags:
-        outcomes: list[IndicatorOutcome] = []
-        append = outcomes.append
-        bit = 1
-        for evaluate, params, ok, ok_outcome, code, dimension, legal in standard.plan:
-            if flags & bit:
-                finding = evaluate(survey, params)
-                if finding is ok:
-                    append(ok_outcome)
-                else:
-                    deprived = finding[0]
-                    append(IndicatorOutcome(code, dimension, deprived, finding[1], legal))
-                    if deprived:
-                        count += 1
+    sd = survey.__dict__
+    year = sd["review_round"].__dict__["year"]
+    engine: _Engine = standard.compiled.get(year) or _engine(standard, year)
+    if facts is None:
+        facts = facts_of(survey)
+    found = engine[0](facts)
+    mask = found[1]
+    dynamic = engine[5]
+    if mask or dynamic:
+        outcomes = list(engine[4])
+        steps = engine[3]
+        for n in dynamic:
+            if not mask >> n & 1:
+                _k, rule, _e, params, code, dim, legal, _s = steps[n]
+                finding = rule.explain_ok(survey, params)  # type: ignore[misc]
+                if finding is not params.ok:
+                    outcomes[n] = _tnew(IndicatorOutcome, (code, dim, False, finding[1], legal))
+        values: list[int] | None = None
+        memo = engine[6]
+        rest = mask
+        while rest:
+            low = rest & -rest
+            n = low.bit_length() - 1
+            rest ^= low
+            kind, rule, explain, params, code, dim, legal, shift = steps[n]
+            if kind == 0:
+                # The members the compiled tables flag: no rule test runs again.
+                if values is None:
+                    work, school = engine[1], engine[2]
+                    values = [work[c >> _B_BITS] + school[c & _B_MASK] for c in facts[8]]
+                reason = members_phrase(
+                    [
+                        explain(m, params, year)
+                        for m, v in zip(sd["members"], values, strict=True)
+                        if v >> shift & 127
+                    ]
+                )
+                outcomes[n] = _tnew(IndicatorOutcome, (code, dim, True, reason, legal))
+                continue
+            if kind == 1:
+                if values is None:
+                    work, school = engine[1], engine[2]
+                    values = [work[c >> _B_BITS] + school[c & _B_MASK] for c in facts[8]]
+                key: tuple[Any, ...] = (n, sum(values) >> shift & 127, len(values))
+            elif kind == 2:
+                key = (n, facts[shift])
             else:
-                append(ok_outcome)
-            bit <<= 1
+                key = (n, facts[5], len(facts[8]))
+            outcome = memo.get(key)
+            if outcome is None:
+                if len(memo) >= _OUTCOMES_MAX:
+                    memo.clear()
+                if kind == 1:
+                    reason = explain(key[1], key[2], params)
+                else:
+                    reason = explain_deprived(rule, survey, params, year)
+                outcome = memo[key] = _tnew(IndicatorOutcome, (code, dim, True, reason, legal))
+            outcomes[n] = outcome
         results = tuple(outcomes)
     else:
-        results = standard.all_ok
-    income = survey.income
-    basis = income.basis
-    value = income.value
-    area = survey.area_type
-    line = income_line_for(standard, basis, area)
-    status, low = decide_status(
-        standard, basis, value, line, area, count, survey.livelihood_agriculture
+        results = engine[4]
+    income = sd["income"].__dict__
+    c: Classification = _tnew(
+        Classification,
+        (
+            found[0],
+            results,
+            found[2],
+            income["basis"],
+            income["value"],
+            found[3],
+            found[4],
+            sd["area_type"],
+            standard.id,
+            standard.rule_hash,
+            ENGINE_VERSION,
+        ),
     )
-    c: Classification = _new(Classification)
-    _set_status(c, status)
-    _set_indicators(c, results)
-    _set_count(c, count)
-    _set_basis(c, basis)
-    _set_value(c, value)
-    _set_line(c, line)
-    _set_low(c, low)
-    _set_area(c, area)
-    _set_sid(c, standard.id)
-    _set_hash(c, standard.rule_hash)
-    _set_engine(c, ENGINE_VERSION)
     return c
 
 
-def classify_facts(facts: HouseholdFacts, standard: Standard) -> FactsResult:
-    """Classify one household from its stored facts under ``standard``: status, deprivation
-    bit mask (bit ``i`` = ``standard.indicators[i]``) and count, line and low-income flag,
-    identical to ``classify`` but without reasons. For bulk runs, call
-    ``standard.facts_classifier`` directly. Raises ``NotClassifiable`` as ``classify`` does.
+def classify_facts(facts: HouseholdFacts, standard: Standard, year: int) -> FactsResult:
+    """Classify one household from its stored facts under ``standard`` in review year
+    ``year``: status, deprivation bit mask (bit ``i`` = ``standard.indicators[i]``) and
+    count, line and low-income flag, identical to ``classify`` but without reasons. For
+    bulk runs, call ``facts.facts_classifier(standard, year)`` once and then the function it
+    returns. Raises ``NotClassifiable`` as ``classify`` does.
     """
-    cache = standard.facts_cache  # the property's memo, read without a Python-level call
-    return (cache[0] if cache else standard.facts_classifier)(facts)
+    run: FactsClassifier | None = standard.compiled.get(("facts", year))
+    if run is None:
+        run = facts_classifier(standard, year)
+    return run(facts)
 
 
 def deprivation_mask(survey: SurveyPayload, standard: Standard) -> int:
-    """Bit ``i`` set when the household is deprived on ``standard.indicators[i]``.
-
-    The cheap path for bulk what-if runs: no result objects are built.
-    """
-    flags = standard.screen(survey)
-    mask = 0
-    bit = 1
-    for evaluate, params, ok, _o, _c, _d, _l in standard.plan:
-        if flags & bit:
-            finding = evaluate(survey, params)
-            if finding is not ok and finding[0]:
-                mask |= bit
-        bit <<= 1
-    return mask
-
-
-def classify_reference(survey: SurveyPayload, standard: Standard) -> Classification:
-    """Classification evaluating every rule function, without the screen: the reference the
-    fast path is tested against. Not for bulk use."""
-    outcomes = []
-    for spec in standard.indicators:
-        deprived, reason = spec.evaluate(survey)
-        outcomes.append(
-            IndicatorOutcome(spec.code, spec.dimension, deprived, reason, spec.legal_basis)
-        )
-    count = sum(1 for o in outcomes if o.deprived)
-    income = survey.income
-    line = income_line_for(standard, income.basis, survey.area_type)
-    status, low = decide_status(
-        standard,
-        income.basis,
-        income.value,
-        line,
-        survey.area_type,
-        count,
-        survey.livelihood_agriculture,
-    )
-    return Classification(
-        status=status,
-        indicators=tuple(outcomes),
-        deprivation_count=count,
-        income_basis=income.basis,
-        income_value=income.value,
-        income_line=line,
-        low_income_worker_household=low,
-        area_type=survey.area_type,
-        standard_id=standard.id,
-        rule_hash=standard.rule_hash,
-        engine_version=ENGINE_VERSION,
-    )
+    """Bit ``i`` set when the household is deprived on ``standard.indicators[i]`` (in the
+    survey's review year). Raises ``NotClassifiable`` as ``classify`` does."""
+    year = survey.review_round.year
+    return facts_classifier(standard, year)(facts_of(survey))[1]
 
 
 def _money(value: int, basis: IncomeBasis) -> str:

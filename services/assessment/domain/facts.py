@@ -1,5 +1,6 @@
-"""Household facts: a compact, standard-independent form of a survey, and the fast classifier
-compiled per standard that reads it.
+"""Household facts: a compact, standard-independent form of a survey, and the classifier
+compiled per standard and review year that reads it: the one engine behind every path (the
+explained ``classifier.classify`` renders reasons on top of it; bulk runs call it alone).
 
 Why: reading a pydantic attribute costs 55-100 ns, so classifying straight from a
 ``SurveyPayload`` tops out near 60,000 households/s on one core, and a what-if over a
@@ -8,11 +9,13 @@ ingestion, to :class:`HouseholdFacts` (small ints, one bit mask, one float); the
 it per survey (``facts_to_json``) and bulk runs read it back (``facts_from_json``).
 
 Nothing standard-specific is decided at extraction: every answer a rule reads is kept, coded
-as its position in the code tables below. Each standard compiles (once, on first use) lookup
-tables indexed by those codes. The tables are *tabulated from the rule functions of*
-``indicators`` themselves, called on one-member stand-ins over every combination of the answers
-they read, so the fast path implements no rule of its own; the unit tests check that
-``classify_facts`` and ``classify`` agree on status, deprivations, line and low-income flag.
+as its position in the code tables below. Each standard compiles (once per review year, on
+first use) lookup tables indexed by those codes. The tables are *tabulated from the rule
+declarations of* ``indicators`` themselves, their tests called on one-member stand-ins over
+every combination of the answers they read; a share rule's threshold per household size is
+tabulated from its ``share`` test, the floor-area rule's test is called as declared, and the
+status comes from ``status.status_rule``. So the fast path implements no rule of its own; the
+unit tests check it against the reference classifier they hold as the specification.
 
 Member codes: ``work << B_BITS | school`` where ``work`` indexes (age, sex, work capacity,
 employment, wants work, wage worker, labour contract, disability) and ``school`` indexes
@@ -28,20 +31,24 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 from collections.abc import Callable, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
-from services.assessment.domain.errors import NotClassifiable, StandardDataError
-from services.assessment.domain.indicators import RULES, is_dependant
+from services.assessment.domain.errors import StandardDataError
+from services.assessment.domain.indicators import (
+    HOUSEHOLD_ANSWERS,
+    RULES,
+    Level,
+)
+from services.assessment.domain.standard import Standard
+from services.assessment.domain.status import AREAS, BASES, FactsResult, status_rule
 from shared.contracts.codes import (
-    AreaType,
     Asset,
     Employment,
-    IncomeBasis,
     Latrine,
     Material,
-    PovertyStatus,
     Qualification,
     SchoolLevel,
     Sex,
@@ -51,17 +58,13 @@ from shared.contracts.codes import (
 )
 from shared.contracts.surveys import MAX_AGE, MAX_MEMBERS, SurveyPayload
 
-if TYPE_CHECKING:
-    from services.assessment.domain.standard import Standard
-
 FACTS_VERSION: Final = 1
 """Version of the stored facts format (first element of the JSON form)."""
 
 # --------------------------------------------------------------------------- code tables
 # Position in a table = stored code. Append only; a change bumps FACTS_VERSION.
 
-AREAS: Final = (AreaType.RURAL, AreaType.URBAN)
-BASES: Final = (IncomeBasis.VND_PER_CAPITA_MONTH, IncomeBasis.SCORE_A)
+# AREAS and BASES are in ``status`` (the status rule reads those codes).
 SEXES: Final = (Sex.FEMALE, Sex.MALE)
 CAPACITIES: Final = (WorkCapacity.FULL, WorkCapacity.PARTIAL, WorkCapacity.NONE)
 EMPLOYMENTS: Final = (Employment.EMPLOYED, Employment.UNEMPLOYED, Employment.NOT_IN_LABOUR_FORCE)
@@ -168,6 +171,7 @@ _SCHOOL, _QUAL, _MAT, _WATER = map(
     _index, (SCHOOL_LEVELS, QUALIFICATIONS, MATERIALS, WATER_SOURCES)
 )
 _LATRINE, _WASTE = _index(LATRINES), _index(WASTES)
+_tnew = tuple.__new__
 _ASSET_BIT = {a: 1 << n for n, a in enumerate(ASSETS)}
 
 
@@ -194,17 +198,6 @@ class HouseholdFacts(NamedTuple):
     """One code per member (see the module docstring)."""
 
 
-class FactsResult(NamedTuple):
-    """A household's class under a standard, without explanations."""
-
-    status: PovertyStatus
-    deprived: int
-    """Bit ``i`` set = deprived on ``standard.indicators[i]``."""
-    deprivation_count: int
-    income_line: int
-    low_income_worker_household: bool
-
-
 def member_code(
     age: int,
     sex: Sex,
@@ -229,48 +222,88 @@ def member_code(
     return work << B_BITS | school
 
 
+_ANSWERS = operator.itemgetter(
+    "age",
+    "sex",
+    "work_capacity",
+    "employment",
+    "wants_work",
+    "wage_worker",
+    "has_labour_contract",
+    "has_disability",
+    "attending_school",
+    "highest_qualification",
+    "has_health_insurance",
+    "stunted",
+    "underweight",
+)
+_CODES: dict[tuple[Any, ...], int] = {}
+"""Memo of member codes by the member's answers: members repeat (a 40-year-old insured
+employed man is common), and a dictionary hit costs a fraction of the arithmetic. Bounded."""
+_CODES_MAX = 1 << 17
+
+
+def _code_of(answers: tuple[Any, ...]) -> int:
+    if len(_CODES) >= _CODES_MAX:
+        _CODES.clear()
+    a = answers
+    code = _CODES[answers] = member_code(
+        a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], bool(a[11] or a[12])
+    )
+    return code
+
+
+_DICT = operator.attrgetter("__dict__")
+_HOUSING = operator.itemgetter("pillars", "walls", "roof")
+_HOUSING_CODES = {
+    answers: (_MAT[answers[0]] * _NM + _MAT[answers[1]]) * _NM + _MAT[answers[2]]
+    for answers in itertools.product(MATERIALS, repeat=3)
+}
+_SERVICES = operator.itemgetter(
+    "water_source", "latrine", "waste_handling", "uses_telecom", "uses_internet"
+)
+_SERVICES_CODES = {
+    (water, latrine, waste, telecom, internet): (
+        ((_WATER[water] * _NL + _LATRINE[latrine]) * _NX + _WASTE[waste]) * 2 + telecom
+    )
+    * 2
+    + internet
+    for water, latrine, waste, telecom, internet in itertools.product(
+        WATER_SOURCES, LATRINES, WASTES, (False, True), (False, True)
+    )
+}
+
+
 def facts_of(survey: SurveyPayload) -> HouseholdFacts:
     """Extract the facts of one survey (done once per survey, at ingestion)."""
     sd = survey.__dict__
     h = sd["housing"].__dict__
-    members = tuple(
-        member_code(
-            d["age"],
-            d["sex"],
-            d["work_capacity"],
-            d["employment"],
-            d["wants_work"],
-            d["wage_worker"],
-            d["has_labour_contract"],
-            d["has_disability"],
-            d["attending_school"],
-            d["highest_qualification"],
-            d["has_health_insurance"],
-            bool(d["stunted"] or d["underweight"]),
+    # Member codes looked up by answers, in C (map over C callables); a miss computes.
+    members = tuple(map(_CODES.get, map(_ANSWERS, map(_DICT, sd["members"]))))
+    if None in members:
+        members = tuple(
+            _code_of(a) if c is None else c
+            for a, c in zip(map(_ANSWERS, map(_DICT, sd["members"])), members, strict=True)
         )
-        for d in (m.__dict__ for m in sd["members"])
-    )
     assets = 0
     for a in sd["assets"]:
         assets |= _ASSET_BIT[a]
-    income = sd["income"]
-    return HouseholdFacts(
-        area=_AREA[sd["area_type"]],
-        basis=_BASIS[income.basis],
-        income=income.value,
-        agriculture=int(sd["livelihood_agriculture"]),
-        housing=(_MAT[h["pillars"]] * _NM + _MAT[h["walls"]]) * _NM + _MAT[h["roof"]],
-        floor_area=float(h["floor_area_m2"]),
-        services=(
-            ((_WATER[sd["water_source"]] * _NL + _LATRINE[sd["latrine"]]) * _NX)
-            + _WASTE[sd["waste_handling"]]
-        )
-        * 4
-        + sd["uses_telecom"] * 2
-        + sd["uses_internet"],
-        assets=assets,
-        members=members,
+    income = sd["income"].__dict__
+    facts: HouseholdFacts = _tnew(
+        HouseholdFacts,
+        (
+            _AREA[sd["area_type"]],
+            _BASIS[income["basis"]],
+            income["value"],
+            1 if sd["livelihood_agriculture"] else 0,
+            _HOUSING_CODES[_HOUSING(h)],
+            float(h["floor_area_m2"]),
+            _SERVICES_CODES[_SERVICES(sd)],
+            assets,
+            members,
+        ),
     )
+    return facts
 
 
 # --------------------------------------------------------------------------- stored form
@@ -279,7 +312,6 @@ FactsList = list[int | float]
 """The JSON form: ``[FACTS_VERSION, area, basis, income, agriculture, housing, floor_area,
 services, assets, member codes...]``."""
 
-_tnew = tuple.__new__
 # The C scanner: json.loads minus its Python-level wrappers (about half the cost per row).
 _scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
@@ -322,47 +354,33 @@ FactsClassifier = Callable[[HouseholdFacts], FactsResult]
 
 _LANE = 7  # bits per lane: a lane counts members (<= 60), plus 63 must not carry out
 _LANE_MASK = (1 << _LANE) - 1
-_MEMBER_RULES = frozenset(
-    {"employment", "nutrition", "health_insurance", "adult_education", "child_schooling"}
+_MAX_ANY_LANES = 14
+SUPPORTED_RULES: Final = frozenset(
+    name
+    for name, rule in RULES.items()
+    if (rule.level in (Level.MEMBER, Level.SHARE) and rule.reads in ("work", "school"))
+    or (rule.level is Level.AREA)
+    or (rule.level is Level.HOUSEHOLD and rule.reads in HOUSEHOLD_ANSWERS)
 )
-_HOUSEHOLD_RULES = frozenset(
-    {
-        "housing_quality",
-        "water_source",
-        "latrine",
-        "telecom",
-        "digital_services",
-        "waste_handling",
-        "information_assets",
-    }
-)
-SUPPORTED_RULES: Final = _MEMBER_RULES | _HOUSEHOLD_RULES | {"dependants", "housing_area"}
-"""Rules the facts classifier can tabulate; a rule outside this set fails compilation."""
-_MAX_BOOL_LANES = 14
+"""Rules the facts classifier can tabulate (every declared rule; a test checks it)."""
 
 
-class _Member:
-    """A one-member stand-in carrying just the answers the member rules read."""
+class _WorkMember:
+    """A one-member stand-in carrying just the answers coded in a member's ``work`` part: a
+    ``work`` rule reading anything else fails at compilation."""
 
     __slots__ = (
         "age",
-        "attending_school",
         "employment",
         "has_disability",
-        "has_health_insurance",
         "has_labour_contract",
-        "highest_qualification",
-        "member_no",
         "sex",
-        "stunted",
-        "underweight",
         "wage_worker",
         "wants_work",
         "work_capacity",
     )
 
     def __init__(self) -> None:
-        self.member_no = 1
         self.age = 0
         self.sex = Sex.FEMALE
         self.work_capacity = WorkCapacity.FULL
@@ -371,6 +389,23 @@ class _Member:
         self.wage_worker = False
         self.has_labour_contract = False
         self.has_disability = False
+
+
+class _SchoolMember:
+    """A one-member stand-in carrying just the answers coded in a member's ``school`` part
+    (``stunted`` carries "stunted or underweight")."""
+
+    __slots__ = (
+        "age",
+        "attending_school",
+        "has_health_insurance",
+        "highest_qualification",
+        "stunted",
+        "underweight",
+    )
+
+    def __init__(self) -> None:
+        self.age = 0
         self.has_health_insurance = True
         self.attending_school = SchoolLevel.NONE
         self.highest_qualification = Qualification.NONE
@@ -387,21 +422,19 @@ class _Housing:
 
 
 class _Survey:
-    """A stand-in survey: one member, or one household answer at a time."""
+    """A stand-in survey carrying one household answer group at a time."""
 
     __slots__ = (
         "assets",
         "housing",
         "latrine",
-        "members",
         "uses_internet",
         "uses_telecom",
         "waste_handling",
         "water_source",
     )
 
-    def __init__(self, member: _Member) -> None:
-        self.members = [member]
+    def __init__(self) -> None:
         self.housing = _Housing(MATERIALS[0], MATERIALS[0], MATERIALS[0])
         self.water_source = WATER_SOURCES[0]
         self.latrine = LATRINES[0]
@@ -412,43 +445,36 @@ class _Survey:
 
 
 _BOOLS = (False, True)
+_BY_YEAR = frozenset(rule.test for rule in RULES.values() if rule.by_year)
+MemberTest = tuple[Callable[..., bool], Any, int]
+"""(declared member test, params, lane unit)."""
 
 
-def _deprived(rule: str, survey: _Survey, params: Any) -> bool:
-    deprived: bool = RULES[rule].evaluate(survey, params)[0]  # type: ignore[arg-type]
-    return deprived
-
-
-def _school_table(lanes: Sequence[tuple[str, Any, int]]) -> list[int]:
-    """Lane contributions by ``school`` code, for the member rules reading schooling and
-    health answers (nutrition, health insurance, adult education, child schooling)."""
-    m = _Member()
-    s = _Survey(m)
+def _school_table(tests: Sequence[MemberTest], year: int) -> list[int]:
+    """Lane contributions by ``school`` code (rules reading ``SCHOOL_ANSWERS``)."""
     table = [0] * SCHOOL_SIZE
-    if not lanes:
+    if not tests:
         return table
+    m = _SchoolMember()
     for n, (age, school, qual, insured, mal) in enumerate(
-        itertools.product(range(_AGES), SCHOOL_LEVELS, QUALIFICATIONS, (False, True), (False, True))
+        itertools.product(range(_AGES), SCHOOL_LEVELS, QUALIFICATIONS, _BOOLS, _BOOLS)
     ):
         m.age, m.attending_school, m.highest_qualification = age, school, qual
         m.has_health_insurance, m.stunted = insured, mal
         value = 0
-        for rule, params, unit in lanes:
-            if _deprived(rule, s, params):
+        for test, params, unit in tests:
+            if test(m, params, year):
                 value += unit
         table[n] = value
     return table
 
 
-def _work_table(
-    lanes: Sequence[tuple[str, Any, int]], dependants: Sequence[tuple[Any, int]]
-) -> list[int]:
-    """Lane contributions by ``work`` code: employment, and the dependant counts."""
-    m = _Member()
-    s = _Survey(m)
+def _work_table(tests: Sequence[MemberTest], year: int) -> list[int]:
+    """Lane contributions by ``work`` code (rules reading ``WORK_ANSWERS``)."""
     table = [0] * WORK_SIZE
-    if not lanes and not dependants:
+    if not tests:
         return table
+    m = _WorkMember()
     for n, (age, sex, cap, emp, wants, wage, contract, disab) in enumerate(
         itertools.product(
             range(_AGES), SEXES, CAPACITIES, EMPLOYMENTS, _BOOLS, _BOOLS, _BOOLS, _BOOLS
@@ -462,11 +488,8 @@ def _work_table(
             disab,
         )
         value = 0
-        for rule, params, unit in lanes:
-            if _deprived(rule, s, params):
-                value += unit
-        for params, unit in dependants:
-            if is_dependant(m, params):  # type: ignore[arg-type]
+        for test, params, unit in tests:
+            if test(m, params, year):
                 value += unit
         table[n] = value
     return table
@@ -474,17 +497,17 @@ def _work_table(
 
 def _household_table(
     size: int,
-    checks: Sequence[tuple[str, Any, int]],
+    checks: Sequence[tuple[Callable[..., bool], Any, int]],
     setup: Callable[[_Survey, int], None],
 ) -> list[int]:
-    s = _Survey(_Member())
+    s = _Survey()
     table = [0] * size
     if not checks:
         return table
     for code in range(size):
         setup(s, code)
-        for rule, params, bit in checks:
-            if _deprived(rule, s, params):
+        for test, params, bit in checks:
+            if test(s, params):
                 table[code] |= bit
     return table
 
@@ -512,76 +535,129 @@ def _set_assets(s: _Survey, code: int) -> None:
     s.assets = [a for n, a in enumerate(ASSETS) if code >> n & 1]
 
 
-def compile_facts_classifier(standard: Standard) -> FactsClassifier:
-    """Compile the facts classifier of a standard (about a second of tabulation; the
-    standard does it once, on first use)."""
-    bool_lanes: list[tuple[str, Any, int]] = []  # (rule, params, unit) member rules
-    lane_bits: list[int] = []
-    dependants: list[tuple[Any, int, int]] = []  # (params, unit, indicator bit)
-    areas: list[tuple[float, int]] = []
-    housing: list[tuple[str, Any, int]] = []
-    services: list[tuple[str, Any, int]] = []
-    assets: list[tuple[str, Any, int]] = []
-    lane = 0
+_SETUP = {
+    "housing": (HOUSING_SIZE, _set_housing),
+    "services": (SERVICES_SIZE, _set_services),
+    "assets": (ASSETS_SIZE, _set_assets),
+}
+
+
+class Lanes(NamedTuple):
+    """Where the compiled classifier counts each member-level indicator, so that an
+    explanation can name the members the tables flag without re-running the tests."""
+
+    work: list[int]
+    school: list[int]
+    shifts: tuple[int | None, ...]
+    """Per indicator: the bit offset of its lane, or ``None`` for household-level rules."""
+
+
+def member_lanes(standard: Standard, year: int) -> Lanes:
+    """The member lanes of ``facts_classifier(standard, year)`` (compiled with it)."""
+    found: Lanes | None = standard.compiled.get(("lanes", year))
+    if found is None:
+        facts_classifier(standard, year)
+        found = standard.compiled[("lanes", year)]
+    return found
+
+
+def lane_value(lanes: Lanes, code: int) -> int:
+    """The lane contributions of one member code (test ``>> shift & 127``)."""
+    return lanes.work[code >> B_BITS] + lanes.school[code & _B_MASK]
+
+
+def facts_classifier(standard: Standard, year: int) -> FactsClassifier:
+    """The facts classifier of ``standard`` for a review held in ``year`` (the year sets the
+    working-age bound). Compiled on first use, not at load (tabulating takes a fraction of a
+    second, which single-household services need not pay), then kept in the standard's
+    memo: calling it again returns the same function."""
+    memo = standard.compiled
+    key = ("facts", year)
+    found: FactsClassifier | None = memo.get(key)
+    if found is None:
+        found = memo[key] = compile_facts_classifier(standard, year)
+    return found
+
+
+def compile_facts_classifier(standard: Standard, year: int) -> FactsClassifier:
+    """Compile the facts classifier of a standard for a review year from the declarations of
+    its indicators' rules."""
+    work: list[MemberTest] = []
+    school: list[MemberTest] = []
+    any_bits: list[tuple[int, int]] = []  # (lane, indicator bit) of any-member rules
+    shares: list[tuple[int, int, tuple[int, ...]]] = []  # (lane shift, bit, max count by size)
+    areas: list[tuple[Callable[..., bool], Any, int]] = []
+    household: dict[str, list[tuple[Callable[..., bool], Any, int]]] = {k: [] for k in _SETUP}
+    lanes = 0
+    shifts: list[int | None] = []
     for n, spec in enumerate(standard.indicators):
-        bit, rule, params = 1 << n, spec.rule, spec.params
-        if rule in _MEMBER_RULES:
-            bool_lanes.append((rule, params, 1 << (lane * _LANE)))
-            lane_bits.append(bit)
-            lane += 1
-        elif rule == "dependants":
-            dependants.append((params, bit, 0))
-        elif rule == "housing_area":
-            areas.append((params.min_m2_per_person, bit))
-        elif rule == "housing_quality":
-            housing.append((rule, params, bit))
-        elif rule == "information_assets":
-            assets.append((rule, params, bit))
-        elif rule in _HOUSEHOLD_RULES:
-            services.append((rule, params, bit))
+        bit, rule, params = 1 << n, spec.declaration, spec.params
+        level, reads = rule.level, rule.reads
+        shifts.append(lanes * _LANE if level in (Level.MEMBER, Level.SHARE) else None)
+        if level in (Level.MEMBER, Level.SHARE) and reads in ("work", "school"):
+            unit = 1 << (lanes * _LANE)
+            (work if reads == "work" else school).append((rule.test, params, unit))
+            if level is Level.MEMBER:
+                any_bits.append((lanes, bit))
+            else:
+                share = rule.share
+                if share is None:
+                    msg = f"standard {standard.id}: share rule '{spec.rule}' has no share test"
+                    raise StandardDataError(msg)
+                # The largest count that does not deprive, by household size.
+                top = tuple(
+                    next((c - 1 for c in range(size + 1) if share(c, size, params)), size)
+                    for size in range(MAX_MEMBERS + 1)
+                )
+                shares.append((lanes * _LANE, bit, top))
+            lanes += 1
+        elif level is Level.AREA:
+            areas.append((rule.test, params, bit))
+        elif level is Level.HOUSEHOLD and reads in household:
+            household[reads].append((rule.test, params, bit))
         else:
-            msg = f"standard {standard.id}: rule '{rule}' has no facts tabulation"
+            msg = f"standard {standard.id}: rule '{spec.rule}' has no facts tabulation"
             raise StandardDataError(msg)
-    if len(bool_lanes) > _MAX_BOOL_LANES:
+    if len(any_bits) > _MAX_ANY_LANES:
         msg = f"standard {standard.id}: too many member-level indicators for the facts engine"
         raise StandardDataError(msg)
-    n_bool = len(bool_lanes)
-    dep_lanes = [(p, 1 << ((n_bool + k) * _LANE), bit) for k, (p, bit, _u) in enumerate(dependants)]
-    school_lanes = [x for x in bool_lanes if x[0] != "employment"]
-    work_lanes = [x for x in bool_lanes if x[0] == "employment"]
-    school = _school_table(school_lanes)
-    work = _work_table(work_lanes, [(p, unit) for p, unit, _b in dep_lanes])
-
-    lane_add = sum(63 << (k * _LANE) for k in range(n_bool))
-    lane_high = sum(64 << (k * _LANE) for k in range(n_bool))
-    lane_masks: dict[int, int] = {}
-    for combo in range(1 << n_bool):
-        key = mask = 0
-        for k in range(n_bool):
-            if combo >> k & 1:
-                key |= 64 << (k * _LANE)
-                mask |= lane_bits[k]
-        lane_masks[key] = mask
-
-    dep_checks = tuple(
-        (
-            (n_bool + k) * _LANE,
-            bit,
-            tuple(p.max_share_percent * n // 100 for n in range(MAX_MEMBERS + 1)),
+    memo = standard.compiled
+    # Tables whose rules do not depend on the review year are shared by every year.
+    work_key = ("facts-work", year if any(t[0] in _BY_YEAR for t in work) else None)
+    work_t = memo.get(work_key)
+    if work_t is None:
+        work_t = memo[work_key] = _shared(_work_table(work, year))
+    school_key = ("facts-school", year if any(t[0] in _BY_YEAR for t in school) else None)
+    school_t = memo.get(school_key)
+    if school_t is None:
+        school_t = memo[school_key] = _shared(_school_table(school, year))
+    household_t = memo.get("facts-household")
+    if household_t is None:
+        household_t = memo["facts-household"] = tuple(
+            _household_table(size, household[k], setup) for k, (size, setup) in _SETUP.items()
         )
-        for k, (p, _unit, bit) in enumerate(dep_lanes)
-    )
-    housing_t = _household_table(HOUSING_SIZE, housing, _set_housing)
-    services_t = _household_table(SERVICES_SIZE, services, _set_services)
-    assets_t = _household_table(ASSETS_SIZE, assets, _set_assets)
+    housing_t, services_t, assets_t = household_t
+    memo[("lanes", year)] = Lanes(work_t, school_t, tuple(shifts))
+
+    # Any-member lanes: adding 63 to each lane sets its top bit iff the lane is non-zero.
+    lane_add = sum(63 << (k * _LANE) for k, _b in any_bits)
+    lane_high = sum(64 << (k * _LANE) for k, _b in any_bits)
+    lane_masks: dict[int, int] = {}
+    for combo in range(1 << len(any_bits)):
+        key = mask = 0
+        for j, (k, bit) in enumerate(any_bits):
+            if combo >> j & 1:
+                key |= 64 << (k * _LANE)
+                mask |= bit
+        lane_masks[key] = mask
     return _classifier(
-        standard,
-        _shared(work),
-        _shared(school),
+        status_rule(standard),
+        work_t,
+        school_t,
         lane_add,
         lane_high,
         lane_masks,
-        dep_checks,
+        tuple(shares),
         tuple(areas),
         housing_t,
         services_t,
@@ -596,47 +672,26 @@ def _shared(table: list[int]) -> list[int]:
     return [seen.setdefault(v, v) for v in table]
 
 
-_POOR = PovertyStatus.POOR
-_NEAR_POOR = PovertyStatus.NEAR_POOR
-_AVERAGE = PovertyStatus.AVERAGE
-_NOT_POOR = PovertyStatus.NOT_POOR
-
-
 def _classifier(
-    standard: Standard,
+    decide: Callable[[int, int, int, int, int], FactsResult],
     work: list[int],
     school: list[int],
     lane_add: int,
     lane_high: int,
     lane_masks: dict[int, int],
-    dep_checks: tuple[tuple[int, int, tuple[int, ...]], ...],
-    areas: tuple[tuple[float, int], ...],
+    shares: tuple[tuple[int, int, tuple[int, ...]], ...],
+    areas: tuple[tuple[Callable[..., bool], Any, int], ...],
     housing_t: list[int],
     services_t: list[int],
     assets_t: list[int],
 ) -> FactsClassifier:
-    """The hot function: one household's facts to a ``FactsResult`` (see ``classifier``'s
-    ``decide_status`` for the income rule it mirrors; the tests check they agree)."""
+    """The hot function: one household's facts to a ``FactsResult``."""
     b_bits, b_mask = B_BITS, _B_MASK
-    # First dependants and floor-area indicator inline; any further ones in a loop.
-    dep_shift, dep_bit, dep_max = dep_checks[0] if dep_checks else (0, 0, ())
-    more_deps = dep_checks[1:]
-    area_min, area_bit = areas[0] if areas else (0.0, 0)
+    # The first share and floor-area indicators inline; any further ones in a loop.
+    share_shift, share_bit, share_top = shares[0] if shares else (0, 0, ())
+    more_shares = shares[1:]
+    area_test, area_params, area_bit = areas[0] if areas else (None, None, 0)
     more_areas = areas[1:]
-    poor_min = standard.poor_min_deprivations
-    il, sl = standard.income_line, standard.score_a_line
-    # Index basis * 2 + area (AREAS: rural, urban; BASES: VND, score A).
-    lines = (il.rural, il.urban, sl.rural, sl.urban)
-    unset = tuple(
-        f"standard {standard.id} has no score-A line for {area.value} areas; "
-        "record an income estimate in VND or set the line in the standard's data"
-        for area in AREAS
-    )
-    ab = standard.average_band
-    # An unset band is (0, 0]: contains nothing.
-    bands = tuple((b.above, b.up_to) if b else (0, 0) for b in (ab.rural, ab.urban))
-    lw = standard.low_income_worker
-    lows = tuple(-1 if v is None else v for v in (lw.rural, lw.urban))
 
     def classify_facts(f: HouseholdFacts) -> FactsResult:
         area, basis, value, agriculture, house, floor, serv, owned, members = f
@@ -650,33 +705,19 @@ def _classifier(
             | services_t[serv]
             | assets_t[owned]
         )
-        if dep_bit and (acc >> dep_shift) & _LANE_MASK > dep_max[n]:
-            mask |= dep_bit
-        if area_bit and floor < area_min * n:
+        if share_bit and (acc >> share_shift) & _LANE_MASK > share_top[n]:
+            mask |= share_bit
+        if area_bit and area_test(floor, n, area_params):  # type: ignore[misc]
             mask |= area_bit
-        if more_deps:
-            for shift, bit, top in more_deps:
+        if more_shares:
+            for shift, bit, top in more_shares:
                 if (acc >> shift) & _LANE_MASK > top[n]:
                     mask |= bit
         if more_areas:
-            for minimum, bit in more_areas:
-                if floor < minimum * n:
+            for test, params, bit in more_areas:
+                if test(floor, n, params):
                     mask |= bit
-        count = mask.bit_count()
-        line = lines[basis * 2 + area]
-        if line is None:
-            raise NotClassifiable(unset[area])
-        if value <= line:
-            status = _POOR if count >= poor_min else _NEAR_POOR
-            result: FactsResult = _tnew(FactsResult, (status, mask, count, line, False))
-            return result
-        if basis:
-            result = _tnew(FactsResult, (_NOT_POOR, mask, count, line, False))
-            return result
-        above, up_to = bands[area]
-        status = _AVERAGE if agriculture and above < value <= up_to else _NOT_POOR
-        result = _tnew(FactsResult, (status, mask, count, line, value <= lows[area]))
-        return result
+        return decide(area, basis, value, agriculture, mask)
 
     return classify_facts
 

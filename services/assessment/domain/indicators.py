@@ -1,11 +1,13 @@
-"""Deprivation indicator rules: one pure function per indicator, deriving the household-level
-indicator from the member and household answers of a survey.
+"""Deprivation indicator rules, each declared once (:class:`Rule`): the test that decides it,
+at member level (any member deprived, or a share of members) or at household level, and the
+text that explains a deprivation.
 
 Every threshold (ages, shares, materials, sources, asset lists) is a parameter parsed from the
 standard's data file into a frozen ``*Params`` value; the functions contain no legal numbers.
-Each function returns a :class:`Finding` (deprived, English reason naming the answer that caused
-it). A function returns its params' ``ok`` finding, a shared constant, when the household is not
-deprived, so that the classifier can reuse a prebuilt result instead of allocating one.
+Every path derives from the declarations: the explained classification and the compiled facts
+classifier (``facts``, which tabulates the tests), the member profiles, and the reference
+classifier the tests hold as the specification. A not-deprived household gets its params'
+``ok`` finding, a shared constant; a reason is rendered only for a deprivation.
 
 The legal article of each rule is in the standard's data (``legal_basis``); the docstrings name
 the indicator of Decree 07/2021/NĐ-CP (Art. 3 and Appendix) it implements.
@@ -13,10 +15,11 @@ the indicator of Decree 07/2021/NĐ-CP (Art. 3 and Appendix) it implements.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Final, Generic, NamedTuple, TypeVar
 
 from services.assessment.domain.errors import StandardDataError
 from shared.contracts.codes import (
@@ -172,33 +175,248 @@ class ParamReader:
             msg = f"indicator '{self._code}': unknown params {unknown}"
             raise StandardDataError(msg)
 
+    def has(self, key: str) -> bool:
+        return key in self._raw
+
+    def table(self, key: str) -> Mapping[str, Any]:
+        value = self._get(key)
+        if not isinstance(value, Mapping):
+            msg = f"indicator '{self._code}': params.{key} must be a table"
+            raise StandardDataError(msg)
+        return value
+
+    def fail(self, message: str) -> StandardDataError:
+        return StandardDataError(f"indicator '{self._code}': {message}")
+
 
 def _names(values: Iterable[StrEnum]) -> str:
     return ", ".join(sorted(map(str, values)))
 
 
-def _members_phrase(items: list[str]) -> str:
+def members_phrase(items: list[str]) -> str:
+    """The reason of a member-level deprivation from each deprived member's phrase."""
     return ("member " if len(items) == 1 else "members ") + "; ".join(items)
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+class Level(StrEnum):
+    """Where a rule looks, which fixes the shape of its ``test``:
+
+    * ``member``: ``test(member, params, year) -> bool``; the household is deprived when at
+      least one member is (``explain(member, params, year)`` says why, for each such member);
+    * ``share``: ``test(member, params, year) -> bool`` says who counts, and
+      ``share(count, members, params) -> bool`` whether the count deprives the household;
+    * ``area``: ``test(floor_area_m2, members, params) -> bool`` over the dwelling's floor
+      area and the number of members;
+    * ``household``: ``test(survey, params) -> bool`` over household-level answers only.
+    """
+
+    MEMBER = "member"
+    SHARE = "share"
+    AREA = "area"
+    HOUSEHOLD = "household"
+
+
+HOUSEHOLD_ANSWERS: Final = frozenset({"housing", "services", "assets"})
+
+
+@dataclass(frozen=True, slots=True)
+class Rule(Generic[P]):
+    """One indicator rule, declared once: how to parse its params, the test that decides it
+    and the text that explains a deprivation. Every path derives from this: the explained
+    classification, the compiled facts classifier (which tabulates ``test``) and the
+    member profiles.
+    """
+
+    parse: Callable[[ParamReader], P]
+    level: Level
+    reads: str
+    """Which answers the test reads: ``work`` (a member's age, sex, work capacity,
+    employment, wanting work, wage work, labour contract, disability) or ``school`` (age,
+    school attended, qualification, health insurance, stunted or underweight) for member
+    rules; ``floor_area``; or one of ``housing``, ``services``, ``assets``."""
+    test: Callable[..., bool]
+    explain: Callable[..., str]
+    """Why the household is deprived; called only when it is. Like ``test``, it reads only
+    the answers of the ``reads`` group (and a member's line number): the engine keeps a
+    reason per coded answers."""
+    share: Callable[[int, int, P], bool] | None = None
+    explain_ok: Callable[[SurveyPayload, P], Finding] | None = None
+    """For a rule whose not-deprived finding depends on the answers (a missing answer
+    counted as not deprived says so); otherwise the params' shared ``ok`` finding."""
+    by_year: bool = False
+    """The test depends on the review year (the working-age bound rises each year)."""
+
+
+def _year_of(survey: SurveyPayload) -> int:
+    year: int = survey.review_round.year
+    return year
+
+
+def is_deprived(rule: Rule[Any], survey: SurveyPayload, p: Any, year: int) -> bool:
+    """The rule's decision for one household, evaluated straight from its declaration."""
+    level = rule.level
+    if level is Level.MEMBER:
+        test = rule.test
+        return any(test(m, p, year) for m in survey.members)
+    if level is Level.SHARE:
+        count = sum(1 for m in survey.members if rule.test(m, p, year))
+        share: Callable[[int, int, Any], bool] = rule.share  # type: ignore[assignment]
+        return share(count, len(survey.members), p)
+    if level is Level.AREA:
+        return rule.test(survey.housing.floor_area_m2, len(survey.members), p)
+    return rule.test(survey, p)
+
+
+def explain_deprived(rule: Rule[Any], survey: SurveyPayload, p: Any, year: int) -> str:
+    """The reason of a household the rule deprives (call only when it does)."""
+    level = rule.level
+    if level is Level.MEMBER:
+        test = rule.test
+        return explain_members(rule, [m for m in survey.members if test(m, p, year)], p, year)
+    if level is Level.SHARE:
+        count = sum(1 for m in survey.members if rule.test(m, p, year))
+        return rule.explain(count, len(survey.members), p)
+    if level is Level.AREA:
+        return rule.explain(survey.housing.floor_area_m2, len(survey.members), p)
+    return rule.explain(survey, p)
+
+
+def explain_members(rule: Rule[Any], members: Iterable[Member], p: Any, year: int) -> str:
+    """The reason of a member-level deprivation, naming the ``members`` it applies to."""
+    explain = rule.explain
+    return members_phrase([explain(m, p, year) for m in members])
+
+
+def evaluate(rule: Rule[Any], survey: SurveyPayload, p: Any, year: int) -> Finding:
+    """The rule's finding (decision and reason) for one household."""
+    if is_deprived(rule, survey, p, year):
+        return Finding(True, explain_deprived(rule, survey, p, year))
+    if rule.explain_ok is not None:
+        return rule.explain_ok(survey, p)
+    ok: Finding = p.ok
+    return ok
 
 
 # --------------------------------------------------------------------------- employment
 
 
 @dataclass(frozen=True, slots=True)
+class RetirementAge:
+    """The retirement age in normal working conditions from ``year`` on (until the next row),
+    in months of age."""
+
+    year: int
+    male_months: int
+    female_months: int
+
+
+def _row_year(row: RetirementAge) -> int:
+    return row.year
+
+
+@dataclass(frozen=True, slots=True)
 class EmploymentParams:
     working_age_min: int
-    working_age_max_male: int
-    working_age_max_female: int
+    retirement: tuple[RetirementAge, ...]
+    """By year, ascending; the first row also covers earlier years, the last later ones."""
+    retirement_legal_basis: str
     able_capacities: frozenset[WorkCapacity]
     wage_without_contract: bool
     ok: Finding
+    by_year: dict[int, RetirementAge] = field(default_factory=dict, compare=False, repr=False)
+    """Memo of the row in force by review year."""
+
+    def upper_bound_months(self, sex: Sex, year: int) -> int:
+        """The working-age upper bound (the retirement age) of a review held in ``year``."""
+        row = self.by_year.get(year)
+        if row is None:
+            rows = self.retirement
+            row = self.by_year[year] = rows[max(0, bisect_right(rows, year, key=_row_year) - 1)]
+        return row.male_months if sex is _MALE else row.female_months
+
+    def is_working_age(self, age: int, sex: Sex, year: int) -> bool:
+        """Working age in a review held in ``year``, from the age in completed years.
+
+        Labour Code 2019 (Law 45/2019/QH14) Art. 169(2) and Decree 135/2020/NĐ-CP Art. 4
+        and Appendix I: the retirement age in normal working conditions is 60 years 3 months
+        (men) and 55 years 4 months (women) in 2021, rising by 3 months a year for men
+        until 62 (2028) and by 4 months a year for women until 60 (2035); a review uses the
+        bound of its own year. The lower bound is ``working_age_min`` (15, Labour Code Art.
+        3(1)).
+
+        The survey records age in completed years (``Member.age``): a member aged ``a`` is
+        between ``a`` years and ``a`` years 11 months. The member is of working age when
+        ``a`` is below the bound, i.e. ``12 * a < bound in months``: one whose completed
+        years equal the bound's whole years counts while the bound has months (he or she
+        may not have reached it, e.g. a man of 60 in 2021 against 60 years 3 months) and
+        not once the bound is whole years (a man of 62 in 2028 has reached 62). So the
+        oldest working age in completed years is the bound rounded up to whole years, minus
+        one: men 60 in 2021-2024 and 61 from 2025; women 55 in 2021-2023, 56 in 2024-2026,
+        57 in 2027-2029, 58 in 2030-2032 and 59 from 2033. A member counted here who has in
+        fact just passed the bound is one the village meeting may correct; one left out who
+        has not is a deprivation missed, which the indicator exists to find.
+        """
+        return age >= self.working_age_min and age * 12 < self.upper_bound_months(sex, year)
+
+
+def _retirement_schedule(r: ParamReader) -> tuple[tuple[RetirementAge, ...], str]:
+    """The retirement-age schedule: a table ``retirement_age`` with ``legal_basis`` and rows
+    ``schedule = [{year, male = [years, months], female = [years, months]}, ...]``; or, for
+    a standard that fixes the bounds, ``working_age_max_male``/``_female`` in completed years
+    (inclusive), which is the one-row schedule of those ages plus one year."""
+    fixed = r.has("working_age_max_male") or r.has("working_age_max_female")
+    if fixed and r.has("retirement_age"):
+        msg = "set either retirement_age or working_age_max_male/_female, not both"
+        raise r.fail(msg)
+    if fixed:
+        male = r.int_("working_age_max_male", maximum=120)
+        female = r.int_("working_age_max_female", maximum=120)
+        return (RetirementAge(0, (male + 1) * 12, (female + 1) * 12),), ""
+    table = r.table("retirement_age")
+    unknown = sorted(set(table) - {"legal_basis", "note", "pending_confirmation", "schedule"})
+    if unknown:
+        raise r.fail(f"params.retirement_age has unknown keys {unknown}")
+    basis = table.get("legal_basis")
+    if not isinstance(basis, str) or not basis.strip():
+        raise r.fail("params.retirement_age.legal_basis must be a non-empty string")
+    rows = table.get("schedule")
+    if not isinstance(rows, list) or not rows:
+        raise r.fail("params.retirement_age.schedule must be a non-empty array of tables")
+
+    def months(row: Mapping[str, Any], key: str) -> int:
+        value = row.get(key)
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            or not (0 <= value[0] <= 120 and 0 <= value[1] <= 11)
+        ):
+            msg = f"params.retirement_age.schedule: {key} must be [years, months (0-11)]"
+            raise r.fail(msg)
+        return int(value[0]) * 12 + int(value[1])
+
+    out: list[RetirementAge] = []
+    for row in rows:
+        if not isinstance(row, Mapping) or set(row) != {"year", "male", "female"}:
+            raise r.fail("each params.retirement_age.schedule row needs year, male and female")
+        year = row["year"]
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise r.fail("params.retirement_age.schedule: year must be an integer")
+        if out and year <= out[-1].year:
+            raise r.fail("params.retirement_age.schedule: years must be ascending")
+        out.append(RetirementAge(year, months(row, "male"), months(row, "female")))
+    return tuple(out), basis
 
 
 def parse_employment(r: ParamReader) -> EmploymentParams:
+    retirement, basis = _retirement_schedule(r)
     p = EmploymentParams(
         working_age_min=r.int_("working_age_min", maximum=120),
-        working_age_max_male=r.int_("working_age_max_male", maximum=120),
-        working_age_max_female=r.int_("working_age_max_female", maximum=120),
+        retirement=retirement,
+        retirement_legal_basis=basis,
         able_capacities=r.enums("able_capacities", WorkCapacity),
         wage_without_contract=r.bool_("wage_without_contract_is_deprived"),
         ok=Finding(
@@ -207,8 +425,9 @@ def parse_employment(r: ParamReader) -> EmploymentParams:
             + " or works for wages without a labour contract",
         ),
     )
-    if p.working_age_min > min(p.working_age_max_male, p.working_age_max_female):
-        msg = "indicator 'employment': working_age_min is above a working_age_max"
+    lowest = min(min(x.male_months, x.female_months) for x in retirement)
+    if p.working_age_min * 12 >= lowest:
+        msg = "indicator 'employment': working_age_min is not below the retirement age"
         raise StandardDataError(msg)
     return p
 
@@ -218,37 +437,26 @@ _EMPLOYED = Employment.EMPLOYED
 _MALE = Sex.MALE
 
 
-def _employment_problem(m: Member, p: EmploymentParams) -> str | None:
-    age = m.age
-    top = p.working_age_max_male if m.sex is _MALE else p.working_age_max_female
-    if age < p.working_age_min or age > top or m.work_capacity not in p.able_capacities:
-        return None
+def employment_test(m: Member, p: EmploymentParams, year: int) -> bool:
+    """Employment (việc làm), Decree 07/2021 Art. 3(1) and Appendix: a member of working age
+    (see ``EmploymentParams.is_working_age``), able and wanting to work, is unemployed, or
+    works for wages without a labour contract."""
+    if not p.is_working_age(m.age, m.sex, year) or m.work_capacity not in p.able_capacities:
+        return False
     if m.employment is _UNEMPLOYED and m.wants_work:
-        return f"{m.member_no} (age {age}) is unemployed and wants work"
-    if (
+        return True
+    return bool(
         p.wage_without_contract
         and m.employment is _EMPLOYED
         and m.wage_worker
         and not m.has_labour_contract
-    ):
-        return f"{m.member_no} (age {age}) works for wages without a labour contract"
-    return None
+    )
 
 
-def employment(survey: SurveyPayload, p: EmploymentParams) -> Finding:
-    """Employment (việc làm), Decree 07/2021 Art. 3(1) and Appendix: at least one member of
-    working age who is able and wants to work is unemployed, or works for wages without a
-    labour contract."""
-    lo = p.working_age_min
-    for m in survey.members:
-        if m.age >= lo and (m.employment is _UNEMPLOYED or m.wage_worker):
-            break
-    else:
-        return p.ok
-    problems = [x for x in (_employment_problem(m, p) for m in survey.members) if x]
-    if not problems:
-        return p.ok
-    return Finding(True, _members_phrase(problems))
+def employment_explain(m: Member, p: EmploymentParams, year: int) -> str:
+    if m.employment is _UNEMPLOYED and m.wants_work:
+        return f"{m.member_no} (age {m.age}) is unemployed and wants work"
+    return f"{m.member_no} (age {m.age}) works for wages without a labour contract"
 
 
 # --------------------------------------------------------------------------- dependants
@@ -279,7 +487,7 @@ def parse_dependants(r: ParamReader) -> DependantsParams:
 _NO_CAPACITY = WorkCapacity.NONE
 
 
-def is_dependant(m: Member, p: DependantsParams) -> bool:
+def is_dependant(m: Member, p: DependantsParams, year: int = 0) -> bool:
     """A member counts as a dependant: a child, an elderly person, a person with a disability
     or without work capacity (as the standard's parameters say)."""
     age = m.age
@@ -291,29 +499,16 @@ def is_dependant(m: Member, p: DependantsParams) -> bool:
     )
 
 
-def dependants(survey: SurveyPayload, p: DependantsParams) -> Finding:
+def dependants_share(count: int, total: int, p: DependantsParams) -> bool:
     """Dependants (người phụ thuộc), Decree 07/2021 Art. 3(1) and Appendix: dependants are
-    more than the allowed share (50%) of the household's members."""
-    members = survey.members
-    under, elderly = p.child_age_under, p.elderly_age_from
-    disab, nocap = p.disability_counts, p.no_work_capacity_counts
-    count = 0
-    for m in members:
-        age = m.age
-        if (
-            age < under
-            or age >= elderly
-            or (disab and m.has_disability)
-            or (nocap and m.work_capacity is _NO_CAPACITY)
-        ):
-            count += 1
-    total = len(members)
-    if count * 100 <= p.max_share_percent * total:
-        return p.ok
-    return Finding(
-        True,
+    more than the allowed share (50%) of the household's members (compared in integers)."""
+    return count * 100 > p.max_share_percent * total
+
+
+def dependants_explain(count: int, total: int, p: DependantsParams) -> str:
+    return (
         f"{count} of {total} members are dependants ({count * 100 / total:.0f}%), "
-        f"more than {p.max_share_percent}%",
+        f"more than {p.max_share_percent}%"
     )
 
 
@@ -334,21 +529,18 @@ def parse_nutrition(r: ParamReader) -> NutritionParams:
     )
 
 
-def nutrition(survey: SurveyPayload, p: NutritionParams) -> Finding:
-    """Nutrition (dinh dưỡng), Decree 07/2021 Art. 3(1) and Appendix: at least one child under
-    16 is stunted (height-for-age) or underweight (weight-for-age). A child whose nutrition
-    was not recorded (``None``) is not counted as deprived."""
-    under = p.child_age_under
-    problems: list[str] = []
-    for m in survey.members:
-        if m.age < under and (m.stunted or m.underweight):
-            what = " and ".join(
-                w for w, flag in (("stunted", m.stunted), ("underweight", m.underweight)) if flag
-            )
-            problems.append(f"{m.member_no} (age {m.age}) is {what}")
-    if not problems:
-        return p.ok
-    return Finding(True, _members_phrase(problems))
+def nutrition_test(m: Member, p: NutritionParams, year: int) -> bool:
+    """Nutrition (dinh dưỡng), Decree 07/2021 Art. 3(1) and Appendix: a child under 16 is
+    stunted (height-for-age) or underweight (weight-for-age). A child whose nutrition was not
+    recorded (``None``) is not counted as deprived."""
+    return m.age < p.child_age_under and bool(m.stunted or m.underweight)
+
+
+def nutrition_explain(m: Member, p: NutritionParams, year: int) -> str:
+    what = " and ".join(
+        w for w, flag in (("stunted", m.stunted), ("underweight", m.underweight)) if flag
+    )
+    return f"{m.member_no} (age {m.age}) is {what}"
 
 
 # --------------------------------------------------------------------------- health insurance
@@ -367,18 +559,14 @@ def parse_health_insurance(r: ParamReader) -> HealthInsuranceParams:
     )
 
 
-def health_insurance(survey: SurveyPayload, p: HealthInsuranceParams) -> Finding:
-    """Health insurance (bảo hiểm y tế), Decree 07/2021 Art. 3(1) and Appendix: at least one
-    member aged 6 or over has no health insurance."""
-    problems: list[str] | None = None
-    for m in survey.members:
-        if not m.has_health_insurance and m.age >= p.min_age:
-            if problems is None:
-                problems = []
-            problems.append(f"{m.member_no} (age {m.age}) has no health insurance")
-    if problems is None:
-        return p.ok
-    return Finding(True, _members_phrase(problems))
+def health_insurance_test(m: Member, p: HealthInsuranceParams, year: int) -> bool:
+    """Health insurance (bảo hiểm y tế), Decree 07/2021 Art. 3(1) and Appendix: a member aged
+    6 or over has no health insurance."""
+    return not m.has_health_insurance and m.age >= p.min_age
+
+
+def health_insurance_explain(m: Member, p: HealthInsuranceParams, year: int) -> str:
+    return f"{m.member_no} (age {m.age}) has no health insurance"
 
 
 # --------------------------------------------------------------------------- adult education
@@ -413,27 +601,25 @@ def parse_adult_education(r: ParamReader) -> AdultEducationParams:
 _SCHOOL_NONE = SchoolLevel.NONE
 
 
-def adult_education(survey: SurveyPayload, p: AdultEducationParams) -> Finding:
+def adult_education_test(m: Member, p: AdultEducationParams, year: int) -> bool:
     """Adult education (trình độ giáo dục của người lớn), Decree 07/2021 Art. 3(1) and
-    Appendix: at least one member aged 16-30 is not in school or training and lacks the
-    qualification due for the age (16 to under 18: lower secondary; 18-30: upper secondary or
-    a vocational certificate)."""
-    lo, hi = p.age_from, p.age_to
-    problems: list[str] | None = None
-    for m in survey.members:
-        age = m.age
-        if lo <= age <= hi and m.attending_school is _SCHOOL_NONE:
-            allowed = p.required[age - lo]
-            if m.highest_qualification not in allowed:
-                if problems is None:
-                    problems = []
-                problems.append(
-                    f"{m.member_no} (age {age}) is not in school or training and holds "
-                    f"{m.highest_qualification}, not one of: {_names(allowed)}"
-                )
-    if problems is None:
-        return p.ok
-    return Finding(True, _members_phrase(problems))
+    Appendix: a member aged 16-30 is not in school or training and lacks the qualification
+    due for the age (16 to under 18: lower secondary; 18-30: upper secondary or a vocational
+    certificate)."""
+    age = m.age
+    return (
+        p.age_from <= age <= p.age_to
+        and m.attending_school is _SCHOOL_NONE
+        and m.highest_qualification not in p.required[age - p.age_from]
+    )
+
+
+def adult_education_explain(m: Member, p: AdultEducationParams, year: int) -> str:
+    allowed = p.required[m.age - p.age_from]
+    return (
+        f"{m.member_no} (age {m.age}) is not in school or training and holds "
+        f"{m.highest_qualification}, not one of: {_names(allowed)}"
+    )
 
 
 # --------------------------------------------------------------------------- child schooling
@@ -461,29 +647,21 @@ def parse_child_schooling(r: ParamReader) -> ChildSchoolingParams:
     )
 
 
-def child_schooling(survey: SurveyPayload, p: ChildSchoolingParams) -> Finding:
+def child_schooling_test(m: Member, p: ChildSchoolingParams, year: int) -> bool:
     """Child schooling (tình trạng đi học của trẻ em), Decree 07/2021 Art. 3(1) and Appendix:
-    at least one child aged 3 to under 16 does not attend the level fitting the age."""
-    lo, hi = p.age_from, p.age_to
-    problems: list[str] | None = None
-    for m in survey.members:
-        age = m.age
-        if lo <= age <= hi:
-            level = m.attending_school
-            allowed = p.levels[age - lo]
-            if level not in allowed:
-                if problems is None:
-                    problems = []
-                if level is _SCHOOL_NONE:
-                    problems.append(f"{m.member_no} (age {age}) does not attend school")
-                else:
-                    problems.append(
-                        f"{m.member_no} (age {age}) attends {level}, "
-                        f"not {' or '.join(sorted(map(str, allowed)))}"
-                    )
-    if problems is None:
-        return p.ok
-    return Finding(True, _members_phrase(problems))
+    a child aged 3 to under 16 does not attend the level fitting the age."""
+    age = m.age
+    return p.age_from <= age <= p.age_to and m.attending_school not in p.levels[age - p.age_from]
+
+
+def child_schooling_explain(m: Member, p: ChildSchoolingParams, year: int) -> str:
+    level = m.attending_school
+    if level is _SCHOOL_NONE:
+        return f"{m.member_no} (age {m.age}) does not attend school"
+    allowed = p.levels[m.age - p.age_from]
+    return (
+        f"{m.member_no} (age {m.age}) attends {level}, not {' or '.join(sorted(map(str, allowed)))}"
+    )
 
 
 # --------------------------------------------------------------------------- housing quality
@@ -509,10 +687,7 @@ def parse_housing_quality(r: ParamReader) -> HousingQualityParams:
     )
 
 
-def housing_quality(survey: SurveyPayload, p: HousingQualityParams) -> Finding:
-    """Housing quality (chất lượng nhà ở), Decree 07/2021 Art. 3(1) and Appendix: the home is
-    non-durable, i.e. at least two of its three main components (pillars, walls, roof) are of
-    non-durable materials."""
+def _non_durable(survey: SurveyPayload, p: HousingQualityParams) -> list[str]:
     h = survey.housing
     bad: list[str] = []
     if h.pillars not in p.durable_pillars:
@@ -521,9 +696,19 @@ def housing_quality(survey: SurveyPayload, p: HousingQualityParams) -> Finding:
         bad.append(f"walls ({h.walls})")
     if h.roof not in p.durable_roof:
         bad.append(f"roof ({h.roof})")
-    if len(bad) < p.min_non_durable:
-        return p.ok
-    return Finding(True, f"{len(bad)} of 3 main components are non-durable: {', '.join(bad)}")
+    return bad
+
+
+def housing_quality_test(survey: SurveyPayload, p: HousingQualityParams) -> bool:
+    """Housing quality (chất lượng nhà ở), Decree 07/2021 Art. 3(1) and Appendix: the home is
+    non-durable, i.e. at least two of its three main components (pillars, walls, roof) are of
+    non-durable materials."""
+    return len(_non_durable(survey, p)) >= p.min_non_durable
+
+
+def housing_quality_explain(survey: SurveyPayload, p: HousingQualityParams) -> str:
+    bad = _non_durable(survey, p)
+    return f"{len(bad)} of 3 main components are non-durable: {', '.join(bad)}"
 
 
 # --------------------------------------------------------------------------- housing area
@@ -542,18 +727,17 @@ def parse_housing_area(r: ParamReader) -> HousingAreaParams:
     )
 
 
-def housing_area(survey: SurveyPayload, p: HousingAreaParams) -> Finding:
+def housing_area_test(floor_area_m2: float, members: int, p: HousingAreaParams) -> bool:
     """Floor area per person (diện tích nhà ở bình quân đầu người), Decree 07/2021 Art. 3(1)
-    and Appendix: usable floor area per member is under 8 m²."""
-    area = survey.housing.floor_area_m2
-    n = len(survey.members)
-    # Compare area with threshold x members: no division, so "exactly 8 m²" is exact.
-    if area >= p.min_m2_per_person * n:
-        return p.ok
-    return Finding(
-        True,
-        f"floor area {area:g} m² for {n} members is {area / n:.2f} m² per person, "
-        f"under {p.min_m2_per_person:g} m²",
+    and Appendix: usable floor area per member is under 8 m². Compared as area against
+    threshold x members: no division, so "exactly 8 m²" is exact."""
+    return floor_area_m2 < p.min_m2_per_person * members
+
+
+def housing_area_explain(floor_area_m2: float, members: int, p: HousingAreaParams) -> str:
+    return (
+        f"floor area {floor_area_m2:g} m² for {members} members is "
+        f"{floor_area_m2 / members:.2f} m² per person, under {p.min_m2_per_person:g} m²"
     )
 
 
@@ -573,13 +757,14 @@ def parse_water_source(r: ParamReader) -> WaterSourceParams:
     )
 
 
-def water_source(survey: SurveyPayload, p: WaterSourceParams) -> Finding:
+def water_source_test(survey: SurveyPayload, p: WaterSourceParams) -> bool:
     """Domestic water source (nguồn nước sinh hoạt), Decree 07/2021 Art. 3(1) and Appendix:
     the household has no access to a clean (hygienic) domestic water source."""
-    src = survey.water_source
-    if src in p.clean_sources:
-        return p.ok
-    return Finding(True, f"main water source is {src}, not a clean source")
+    return survey.water_source not in p.clean_sources
+
+
+def water_source_explain(survey: SurveyPayload, p: WaterSourceParams) -> str:
+    return f"main water source is {survey.water_source}, not a clean source"
 
 
 @dataclass(frozen=True, slots=True)
@@ -594,15 +779,17 @@ def parse_latrine(r: ParamReader) -> LatrineParams:
     )
 
 
-def latrine(survey: SurveyPayload, p: LatrineParams) -> Finding:
+def latrine_test(survey: SurveyPayload, p: LatrineParams) -> bool:
     """Hygienic latrine (nhà tiêu hợp vệ sinh), Decree 07/2021 Art. 3(1) and Appendix: the
     household has no hygienic latrine."""
+    return survey.latrine not in p.hygienic
+
+
+def latrine_explain(survey: SurveyPayload, p: LatrineParams) -> str:
     kind = survey.latrine
-    if kind in p.hygienic:
-        return p.ok
     if kind is Latrine.NONE:
-        return Finding(True, "household has no latrine")
-    return Finding(True, f"latrine is {kind}, not hygienic")
+        return "household has no latrine"
+    return f"latrine is {kind}, not hygienic"
 
 
 # --------------------------------------------------------------------------- information
@@ -613,18 +800,18 @@ class NoParams:
     ok: Finding
 
 
-_TELECOM_OK = Finding(False, "a member uses telephone or internet services")
-_TELECOM_BAD = Finding(True, "no member uses telephone or internet services")
-
-
 def parse_telecom(r: ParamReader) -> NoParams:
-    return NoParams(ok=_TELECOM_OK)
+    return NoParams(ok=Finding(False, "a member uses telephone or internet services"))
 
 
-def telecom(survey: SurveyPayload, p: NoParams) -> Finding:
+def telecom_test(survey: SurveyPayload, p: NoParams) -> bool:
     """Telecommunication services (sử dụng dịch vụ viễn thông), Decree 07/2021 Art. 3(1) and
     Appendix: no member uses telephone or internet services."""
-    return p.ok if survey.uses_telecom else _TELECOM_BAD
+    return not survey.uses_telecom
+
+
+def telecom_explain(survey: SurveyPayload, p: NoParams) -> str:
+    return "no member uses telephone or internet services"
 
 
 @dataclass(frozen=True, slots=True)
@@ -653,30 +840,31 @@ def parse_information_assets(r: ParamReader) -> InformationAssetsParams:
     )
 
 
-def information_assets(survey: SurveyPayload, p: InformationAssetsParams) -> Finding:
+def information_assets_test(survey: SurveyPayload, p: InformationAssetsParams) -> bool:
     """Means of access to information (phương tiện phục vụ tiếp cận thông tin), Decree 07/2021
     Art. 3(1) and Appendix: the household owns no information device (TV, radio, computer,
     phone, tablet) and none of the listed assets (motorbike, car, ...)."""
     devices, assets = p.devices, p.assets
-    for a in survey.assets:
-        if a in devices or a in assets:
-            return p.ok
-    return p.bad
+    return not any(a in devices or a in assets for a in survey.assets)
 
 
-_DIGITAL_OK = Finding(False, "a member uses internet or digital public services")
-_DIGITAL_BAD = Finding(True, "no member uses internet or digital public services")
+def information_assets_explain(survey: SurveyPayload, p: InformationAssetsParams) -> str:
+    return p.bad.reason
 
 
 def parse_digital_services(r: ParamReader) -> NoParams:
-    return NoParams(ok=_DIGITAL_OK)
+    return NoParams(ok=Finding(False, "a member uses internet or digital public services"))
 
 
-def digital_services(survey: SurveyPayload, p: NoParams) -> Finding:
+def digital_services_test(survey: SurveyPayload, p: NoParams) -> bool:
     """Use of digital services / internet, Decree 351/2025/NĐ-CP (added for 2027-2030;
     threshold wording from the draft, pending confirmation): no member uses internet or
     digital public services."""
-    return p.ok if survey.uses_internet else _DIGITAL_BAD
+    return not survey.uses_internet
+
+
+def digital_services_explain(survey: SurveyPayload, p: NoParams) -> str:
+    return "no member uses internet or digital public services"
 
 
 @dataclass(frozen=True, slots=True)
@@ -701,43 +889,77 @@ def parse_waste_handling(r: ParamReader) -> WasteHandlingParams:
     )
 
 
-def waste_handling(survey: SurveyPayload, p: WasteHandlingParams) -> Finding:
+def waste_handling_test(survey: SurveyPayload, p: WasteHandlingParams) -> bool:
     """Household waste handling, Decree 351/2025/NĐ-CP (added to the water, sanitation and
     environment dimension for 2027-2030; pending confirmation): waste is not collected or
-    treated (burned in the open, dumped, ...)."""
+    treated (burned in the open, dumped, ...); a missing answer counts as the standard's
+    data says."""
     w = survey.waste_handling
     if w is None:
-        return p.missing
-    if w in p.acceptable:
-        return p.ok
-    return Finding(True, f"household waste is {w}, not collected or treated")
+        return p.missing_is_deprived
+    return w not in p.acceptable
+
+
+def waste_handling_explain(survey: SurveyPayload, p: WasteHandlingParams) -> str:
+    w = survey.waste_handling
+    if w is None:
+        return p.missing.reason
+    return f"household waste is {w}, not collected or treated"
+
+
+def waste_handling_ok(survey: SurveyPayload, p: WasteHandlingParams) -> Finding:
+    return p.missing if survey.waste_handling is None else p.ok
 
 
 # --------------------------------------------------------------------------- registry
 
-
-@dataclass(frozen=True, slots=True)
-class Rule(Generic[P]):
-    """An indicator rule: how to parse its params and how to evaluate it."""
-
-    parse: Callable[[ParamReader], P]
-    evaluate: Callable[[SurveyPayload, P], Finding]
-
+_M, _S, _A, _H = Level.MEMBER, Level.SHARE, Level.AREA, Level.HOUSEHOLD
 
 RULES: Mapping[str, Rule[Any]] = {
-    "employment": Rule(parse_employment, employment),
-    "dependants": Rule(parse_dependants, dependants),
-    "nutrition": Rule(parse_nutrition, nutrition),
-    "health_insurance": Rule(parse_health_insurance, health_insurance),
-    "adult_education": Rule(parse_adult_education, adult_education),
-    "child_schooling": Rule(parse_child_schooling, child_schooling),
-    "housing_quality": Rule(parse_housing_quality, housing_quality),
-    "housing_area": Rule(parse_housing_area, housing_area),
-    "water_source": Rule(parse_water_source, water_source),
-    "latrine": Rule(parse_latrine, latrine),
-    "telecom": Rule(parse_telecom, telecom),
-    "information_assets": Rule(parse_information_assets, information_assets),
-    "digital_services": Rule(parse_digital_services, digital_services),
-    "waste_handling": Rule(parse_waste_handling, waste_handling),
+    "employment": Rule(
+        parse_employment, _M, "work", employment_test, employment_explain, by_year=True
+    ),
+    "dependants": Rule(
+        parse_dependants, _S, "work", is_dependant, dependants_explain, dependants_share
+    ),
+    "nutrition": Rule(parse_nutrition, _M, "school", nutrition_test, nutrition_explain),
+    "health_insurance": Rule(
+        parse_health_insurance, _M, "school", health_insurance_test, health_insurance_explain
+    ),
+    "adult_education": Rule(
+        parse_adult_education, _M, "school", adult_education_test, adult_education_explain
+    ),
+    "child_schooling": Rule(
+        parse_child_schooling, _M, "school", child_schooling_test, child_schooling_explain
+    ),
+    "housing_quality": Rule(
+        parse_housing_quality, _H, "housing", housing_quality_test, housing_quality_explain
+    ),
+    "housing_area": Rule(
+        parse_housing_area, _A, "floor_area", housing_area_test, housing_area_explain
+    ),
+    "water_source": Rule(
+        parse_water_source, _H, "services", water_source_test, water_source_explain
+    ),
+    "latrine": Rule(parse_latrine, _H, "services", latrine_test, latrine_explain),
+    "telecom": Rule(parse_telecom, _H, "services", telecom_test, telecom_explain),
+    "information_assets": Rule(
+        parse_information_assets,
+        _H,
+        "assets",
+        information_assets_test,
+        information_assets_explain,
+    ),
+    "digital_services": Rule(
+        parse_digital_services, _H, "services", digital_services_test, digital_services_explain
+    ),
+    "waste_handling": Rule(
+        parse_waste_handling,
+        _H,
+        "services",
+        waste_handling_test,
+        waste_handling_explain,
+        explain_ok=waste_handling_ok,
+    ),
 }
 """Indicator rules by the ``rule`` name used in the data files (defaults to the code)."""

@@ -7,26 +7,25 @@ from typing import Any
 
 from services.assessment.domain.indicators import EmploymentParams
 from services.assessment.domain.standard import Standard
-from shared.contracts.codes import SchoolLevel, Sex
+from shared.contracts.codes import SchoolLevel
 from shared.contracts.surveys import Member, SurveyPayload
 
 
-def _working_age(m: Member, p: EmploymentParams | None) -> bool:
-    if p is None:
-        return False
-    top = p.working_age_max_male if m.sex is Sex.MALE else p.working_age_max_female
-    return p.working_age_min <= m.age <= top
+def _working_age(m: Member, p: EmploymentParams | None, year: int) -> bool:
+    return p is not None and p.is_working_age(m.age, m.sex, year)
 
 
 def member_profiles(survey: SurveyPayload, standard: Standard) -> list[dict[str, Any]]:
-    """One profile per member, with working age as the standard's employment rule bounds it."""
+    """One profile per member, with working age as the standard's employment rule bounds it
+    in the survey's review year (``EmploymentParams.is_working_age``)."""
+    year = survey.review_round.year
     try:
         params: EmploymentParams | None = standard.indicator("employment").params
     except KeyError:
         params = None
     out = []
     for m in survey.members:
-        working = _working_age(m, params)
+        working = _working_age(m, params, year)
         able = working and (params is not None and m.work_capacity in params.able_capacities)
         malnourished = (
             None

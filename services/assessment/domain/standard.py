@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.assessment.domain.errors import StandardDataError
-from services.assessment.domain.facts import FactsClassifier, compile_facts_classifier
 from services.assessment.domain.indicators import (
     RULES,
+    EmploymentParams,
     Finding,
-    IndicatorOutcome,
     ParamReader,
+    Rule,
+    evaluate,
 )
-from services.assessment.domain.screen import Screen, build_screen
 from shared.contracts.codes import AreaType
 
 SCHEMA_VERSION = 1
@@ -225,10 +225,16 @@ class IndicatorSpec:
     params: Any = field(repr=False)
     """The rule's frozen ``*Params`` value (see ``indicators``)."""
 
-    def evaluate(self, survey: Any) -> Finding:
-        """Evaluate this indicator for one survey (a ``SurveyPayload``)."""
-        result: Finding = RULES[self.rule].evaluate(survey, self.params)
-        return result
+    @property
+    def declaration(self) -> Rule[Any]:
+        """The rule this indicator applies (see ``indicators.RULES``)."""
+        return RULES[self.rule]
+
+    def evaluate(self, survey: Any, year: int | None = None) -> Finding:
+        """Evaluate this indicator for one survey (a ``SurveyPayload``) straight from the
+        rule's declaration, in the survey's review year unless ``year`` is given."""
+        when: int = survey.review_round.year if year is None else year
+        return evaluate(RULES[self.rule], survey, self.params, when)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], where: str) -> IndicatorSpec:
@@ -257,11 +263,6 @@ class IndicatorSpec:
         )
 
 
-PlanStep = tuple[Any, Any, Finding, IndicatorOutcome, str, str, str]
-"""(evaluate, params, ok finding, ok outcome, code, dimension, legal basis): what the
-classifier's loop unpacks per indicator."""
-
-
 @dataclass(frozen=True, slots=True)
 class Standard:
     """A poverty standard (national, or national merged with a province override)."""
@@ -285,27 +286,10 @@ class Standard:
     note: str
     canonical_json: str = field(repr=False)
     rule_hash: str
-    plan: tuple[PlanStep, ...] = field(repr=False, compare=False)
-    """Precomputed per-indicator tuples for the classifier's hot path."""
-    screen: Screen = field(repr=False, compare=False)
-    """One-pass member screen (see ``screen``): which indicators may be deprived."""
-    all_ok: tuple[IndicatorOutcome, ...] = field(repr=False, compare=False)
-    """The outcomes of a household deprived on nothing, shared."""
-    facts_cache: list[FactsClassifier] = field(default_factory=list, repr=False, compare=False)
-    """Holds the compiled facts classifier once built (see ``facts_classifier``)."""
-
-    @property
-    def facts_classifier(self) -> FactsClassifier:
-        """This standard's classifier of ``HouseholdFacts`` (see ``facts``).
-
-        Compiled on first use, not at load: tabulating the rules takes a fraction of a
-        second, which single-household services need not pay. A memo of a pure function of
-        this standard's data: building it twice (e.g. from two threads) gives equal tables.
-        """
-        cache = self.facts_cache
-        if not cache:
-            cache.append(compile_facts_classifier(self))
-        return cache[0]
+    compiled: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Memo of what the engine compiles from this standard's data on first use (see
+    ``facts.facts_classifier``): pure functions of the data, so building one twice (e.g.
+    from two threads) gives equal results."""
 
     @property
     def pending_confirmation(self) -> tuple[str, ...]:
@@ -420,22 +404,15 @@ class Standard:
         if threshold > len(indicators):
             raise _fail(f"{where}poor_min_deprivations exceeds the number of indicators")
 
+        for spec in indicators:
+            p = spec.params
+            if isinstance(p, EmploymentParams) and p.retirement[0].year > first:
+                raise _fail(
+                    f"{where}indicator '{spec.code}': the retirement-age schedule starts in "
+                    f"{p.retirement[0].year}, after the first review year {first}"
+                )
+
         canonical = canonical_json(raw)
-        plan = tuple(
-            (
-                RULES[s.rule].evaluate,
-                s.params,
-                s.params.ok,
-                IndicatorOutcome(s.code, s.dimension, False, s.params.ok.reason, s.legal_basis),
-                s.code,
-                s.dimension,
-                s.legal_basis,
-            )
-            for s in indicators
-        )
-        screen, _covered = build_screen(
-            [s.rule for s in indicators], [s.params for s in indicators]
-        )
         base = raw.get("base")
         province = raw.get("province_code")
         return cls(
@@ -458,9 +435,6 @@ class Standard:
             note=_str(raw, "note", where, required=False),
             canonical_json=canonical,
             rule_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
-            plan=plan,
-            screen=screen,
-            all_ok=tuple(step[3] for step in plan),
         )
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from services.assessment.domain.errors import NotClassifiable
-from services.assessment.domain.facts import AREAS, FactsResult, HouseholdFacts, facts_of
+from services.assessment.domain.facts import HouseholdFacts, facts_classifier, facts_of
 from services.assessment.domain.standard import Standard
+from services.assessment.domain.status import AREAS, FactsResult
 from shared.contracts.codes import PovertyStatus
 from shared.contracts.surveys import SurveyPayload
 
@@ -120,17 +122,24 @@ def _causes(
 
 
 def _compare(
-    rows: Iterable[tuple[str | None, str, str, HouseholdFacts]],
+    rows: Iterable[tuple[str | None, str, str, HouseholdFacts, int]],
     baseline: Standard,
     alternative: Standard,
 ) -> WhatIfReport:
-    run_a, run_b = baseline.facts_classifier, alternative.facts_classifier
+    compiled: dict[int, tuple[Any, Any]] = {}
     sides = _Sides(baseline, alternative)
     statuses = tuple(PovertyStatus)
     matrix = {(x, y): 0 for x in statuses for y in statuses}
     changes: list[StatusChange] = []
     skipped: list[NotClassified] = []
-    for survey_id, household, commune, facts in rows:
+    for survey_id, household, commune, facts, year in rows:
+        pair = compiled.get(year)
+        if pair is None:
+            pair = compiled[year] = (
+                facts_classifier(baseline, year),
+                facts_classifier(alternative, year),
+            )
+        run_a, run_b = pair
         try:
             a = run_a(facts)
         except NotClassifiable as exc:
@@ -167,22 +176,44 @@ def _compare(
 
 
 def whatif_facts(
-    rows: Iterable[FactsRow], baseline: Standard, alternative: Standard
+    rows: Iterable[FactsRow],
+    baseline: Standard,
+    alternative: Standard,
+    review_year: int | None = None,
 ) -> WhatIfReport:
     """Classify every household's stored facts under ``baseline`` and ``alternative`` and
-    report the changes (``survey_id`` of changes is ``None``: rows carry no survey id)."""
+    report the changes (``survey_id`` of changes is ``None``: rows carry no survey id).
 
-    def with_ids() -> Iterator[tuple[None, str, str, HouseholdFacts]]:
+    Both standards are applied as in a review held in ``review_year`` (it sets the
+    working-age bound); stored facts do not record their survey's year, so by default it is
+    the baseline's last review year, the year whose review sets the next period's baseline.
+    """
+    year = baseline.last_year if review_year is None else review_year
+
+    def with_ids() -> Iterator[tuple[None, str, str, HouseholdFacts, int]]:
         for household, commune, facts in rows:
-            yield None, household, commune, facts
+            yield None, household, commune, facts, year
 
     return _compare(with_ids(), baseline, alternative)
 
 
 def whatif(
-    surveys: Iterable[SurveyPayload], baseline: Standard, alternative: Standard
+    surveys: Iterable[SurveyPayload],
+    baseline: Standard,
+    alternative: Standard,
+    review_year: int | None = None,
 ) -> WhatIfReport:
     """Classify every survey under ``baseline`` and ``alternative`` and report the changes
-    (extracts each survey's facts, then as ``whatif_facts``)."""
-    rows = ((s.survey_id, s.household_code, s.commune_code, facts_of(s)) for s in surveys)
+    (extracts each survey's facts, then as ``whatif_facts``), each in its own survey's
+    review year unless ``review_year`` is given."""
+    rows = (
+        (
+            s.survey_id,
+            s.household_code,
+            s.commune_code,
+            facts_of(s),
+            s.review_round.year if review_year is None else review_year,
+        )
+        for s in surveys
+    )
     return _compare(rows, baseline, alternative)

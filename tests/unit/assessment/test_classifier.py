@@ -9,12 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.assessment.domain.classifier import (
-    ENGINE_VERSION,
-    classify,
-    classify_reference,
-    explain,
-)
+from services.assessment.domain.classifier import ENGINE_VERSION, classify, explain
 from services.assessment.domain.errors import NotClassifiable
 from services.assessment.domain.standard import Standard
 from shared.contracts.codes import (
@@ -27,6 +22,7 @@ from shared.contracts.codes import (
 )
 from shared.contracts.surveys import SurveyPayload
 from tests.factories import survey
+from tests.unit.assessment.reference import classify_reference
 from tools.synthetic import synthetic_surveys
 
 pytestmark = pytest.mark.unit

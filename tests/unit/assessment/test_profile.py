@@ -23,7 +23,7 @@ from tests.factories import member, survey
         (40, Sex.FEMALE, WorkCapacity.NONE, True, False),
     ],
 )
-def test_working_age_follows_the_standard_employment_bounds(
+def test_working_age_follows_the_standard_employment_bounds_of_the_review_year(
     std22: Standard,
     age: int,
     sex: Sex,
@@ -32,10 +32,11 @@ def test_working_age_follows_the_standard_employment_bounds(
     able: bool,
 ) -> None:
     s = survey(
+        review_round={"year": 2022, "kind": "periodic"},  # bounds 60y6m men, 55y8m women
         members=[
             member(),
             member(member_no=2, relation=Relation.SPOUSE, age=age, sex=sex, work_capacity=capacity),
-        ]
+        ],
     )
     (_, second) = member_profiles(s, std22)
     assert (second["working_age"], second["able_to_work"]) == (working, able)
