@@ -7,7 +7,8 @@ Queries only; each opens its own connection and writes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +32,39 @@ def household_areas(engine: Engine, household_codes: Collection[str]) -> dict[st
             )
             found.update({code: Area(commune=c) for code, c in conn.execute(q)})
     return found
+
+
+def commune_has_households(engine: Engine, commune_code: str) -> bool:
+    """Some surveyed household's review state is in the commune."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.select(states.c.household_code).where(states.c.commune_code == commune_code).limit(1)
+        ).first()
+    return found is not None
+
+
+def meetings_on_latest_surveys(
+    engine: Engine, *, household_codes: Sequence[str] = (), commune_code: str | None = None
+) -> dict[str, date]:
+    """The day of each household's latest village meeting on its latest survey (households
+    with none absent): of ``household_codes``, or of every household in ``commune_code``."""
+    q = (
+        sa.select(meetings.c.household_code, sa.func.max(meetings.c.held_on))
+        .join(
+            states,
+            sa.and_(
+                states.c.household_code == meetings.c.household_code,
+                states.c.latest_survey_id == meetings.c.survey_id,
+            ),
+        )
+        .group_by(meetings.c.household_code)
+    )
+    if commune_code is not None:
+        q = q.where(states.c.commune_code == commune_code)
+    else:
+        q = q.where(meetings.c.household_code.in_(list(household_codes)))
+    with engine.connect() as conn:
+        return {code: held for code, held in conn.execute(q) if held}
 
 
 def household_view(engine: Engine, household_code: str) -> dict[str, Any] | None:

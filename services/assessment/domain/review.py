@@ -13,7 +13,7 @@ passed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -22,7 +22,7 @@ from typing import Final, TypeVar
 from services.assessment.domain.transitions import RecognisedStatus, TransitionResult, transition
 from shared.contracts.codes import PovertyStatus
 from shared.contracts.registry import LifeEventKind
-from shared.errors import DomainError, ErrorKind
+from shared.errors import DomainError, ErrorKind, Problem
 
 T = TypeVar("T")
 
@@ -411,3 +411,53 @@ def recognise(
         left_list_on=change.left_list_on,
     )
     return after, change
+
+
+# dates and communes of a review step ------------------------------------------------------------
+
+
+def not_in_future(field: str, day: date, today: date) -> None:
+    """A village meeting or a commune decision cannot be dated after today (Vietnam time): a
+    date in 2030 is a typing error, and it would order every later step wrongly."""
+    if day > today:
+        raise DomainError(
+            field,
+            f"Ngày {day:%d/%m/%Y} ở tương lai (hôm nay là {today:%d/%m/%Y}).",
+            f"The date {day.isoformat()} is in the future (today is {today.isoformat()}).",
+            code="date_in_future",
+        )
+
+
+def not_before_meetings(decided_on: date, meetings_held_on: Mapping[str, date]) -> None:
+    """A recognition cannot be dated before the village meeting it rests on (Decision
+    24/2021/QĐ-TTg: the commune recognises the list the village meeting agreed).
+    ``meetings_held_on``: each household's latest meeting day on its latest survey; the first
+    twenty late households are named."""
+    late = sorted((c, held) for c, held in meetings_held_on.items() if held > decided_on)
+    if late:
+        raise DomainError.of(
+            [
+                Problem(
+                    "decided_on",
+                    f"Hộ {code}: ngày quyết định {decided_on:%d/%m/%Y} trước ngày họp thôn "
+                    f"{held:%d/%m/%Y}.",
+                    f"Household {code}: the decision date {decided_on.isoformat()} is before "
+                    f"its village meeting on {held.isoformat()}.",
+                    "decided_before_meeting",
+                )
+                for code, held in late[:20]
+            ]
+        )
+
+
+def commune_known(commune_code: str, *, has_households: bool) -> None:
+    """A recognition for a commune with no surveyed household names an unknown commune: 404,
+    not a silent ``recognised: 0``."""
+    if not has_households:
+        raise DomainError(
+            "commune_code",
+            f"Không có hộ nào đã rà soát thuộc xã {commune_code}: mã xã không đúng?",
+            f"No surveyed household belongs to commune {commune_code}: is the code right?",
+            ErrorKind.NOT_FOUND,
+            code="unknown_commune",
+        )

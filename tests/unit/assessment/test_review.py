@@ -21,8 +21,11 @@ from services.assessment.domain.review import (
     after_life_events,
     all_surveyed,
     commune_cover,
+    commune_known,
     meeting_outcome,
     newest_per_household,
+    not_before_meetings,
+    not_in_future,
     prevails,
     propose,
     recognisable,
@@ -31,7 +34,7 @@ from services.assessment.domain.review import (
 )
 from shared.contracts.codes import PovertyStatus, Transition
 from shared.contracts.registry import LifeEventKind
-from shared.errors import ErrorKind
+from shared.errors import DomainError, ErrorKind
 
 pytestmark = pytest.mark.unit
 
@@ -342,3 +345,55 @@ def test_recognition_is_refused_as_invalid_when_dated_before_the_last_recognitio
             s, N, standard_id="vn-2022-2025", decided_on=date(2026, 12, 1), newly_escaped_months=36
         )
     assert (refused.value.kind, refused.value.field) == (ErrorKind.INVALID, "decided_on")
+
+
+# dates and communes of a review step -----------------------------------------------------------
+
+TODAY = date(2026, 11, 29)
+
+
+@pytest.mark.parametrize(
+    ("day", "refused"),
+    [(TODAY, False), (date(2026, 11, 28), False), (date(2026, 11, 30), True)],
+)
+def test_date_is_refused_when_it_is_after_today(day: date, refused: bool) -> None:
+    if not refused:
+        not_in_future("held_on", day, TODAY)
+        return
+    with pytest.raises(DomainError) as error:
+        not_in_future("held_on", day, TODAY)
+    assert (error.value.field, error.value.problems[0].code) == ("held_on", "date_in_future")
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "late"),
+    [
+        (date(2026, 12, 10), []),
+        (date(2026, 11, 20), []),  # on the meeting day
+        (date(2026, 11, 19), ["HH-1"]),
+        (date(2026, 11, 1), ["HH-1", "HH-2"]),
+    ],
+)
+def test_recognition_is_refused_for_each_household_when_dated_before_its_meeting(
+    decided_on: date, late: list[str]
+) -> None:
+    held = {"HH-2": date(2026, 11, 5), "HH-1": date(2026, 11, 20)}
+    if not late:
+        not_before_meetings(decided_on, held)
+        return
+    with pytest.raises(DomainError) as error:
+        not_before_meetings(decided_on, held)
+    assert [p.code for p in error.value.problems] == ["decided_before_meeting"] * len(late)
+    assert [p.message_en.split(":")[0] for p in error.value.problems] == [
+        f"Household {c}" for c in late
+    ]
+
+
+def test_commune_is_unknown_when_no_household_of_it_was_surveyed() -> None:
+    commune_known("04570", has_households=True)
+    with pytest.raises(DomainError) as error:
+        commune_known("99999", has_households=False)
+    assert (error.value.kind, error.value.problems[0].code) == (
+        ErrorKind.NOT_FOUND,
+        "unknown_commune",
+    )
