@@ -5,7 +5,10 @@ Run ``python -m tools.bench_assessment`` (``--n``, ``--batch``, ``--database-url
 ``--rounds``); it prints JSON with surveys per second, CPU microseconds per survey, SQL
 statements per batch (counted on the engine) and the load average. Round 1 inserts every
 household; later rounds re-survey the same households (a year later), so their states are
-read and replaced: both paths of the latest-wins upsert are measured.
+read and replaced: both paths of the latest-wins upsert are measured. The surveys of a round
+are built before it is timed and frozen out of the cyclic collector, which is tuned as a
+service process tunes it (``giamngheo serve``): a service holds one batch at a time, not a
+round.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import sqlalchemy as sa
 from services.assessment.adapters.standards_repo import load_with_overrides
 from services.assessment.adapters.tables import metadata
 from services.assessment.service import AssessmentUnitOfWork, Rules, assess_surveys
+from services.cli import tune_gc
 from shared.contracts.surveys import HouseholdSurveyed
 from shared.db import create_db_engine
 from tools.synthetic import synthetic_surveys
@@ -51,6 +55,7 @@ def run(database_url: str, n: int, batch: int, rounds: int) -> dict[str, Any]:
     for r in range(rounds):
         surveys = synthetic_surveys(n, seed=2026 + r, year=2025 + r)
         events = [HouseholdSurveyed.create(s, producer="bench") for s in surveys]
+        tune_gc()
         statements.clear()
         wall, cpu = time.perf_counter(), time.process_time()
         for i in range(0, n, batch):
