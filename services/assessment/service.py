@@ -200,6 +200,39 @@ def _classify_baseline(
     return out
 
 
+def _last_recognised(state: ReviewState | None) -> RecognisedStatus:
+    """The household's last recognised status (status None: never recognised)."""
+    return state.previous if state is not None else RecognisedStatus(status=None)
+
+
+def _proposed(
+    survey: SurveyPayload,
+    last: RecognisedStatus,
+    governing: Standard,
+    main: Classification,
+    baseline: Sequence[Standard],
+    order_key: str,
+) -> list[ClassificationPayload]:
+    """The payloads proposed under the governing standard (its result ``main``) and the next
+    period's standard, each with its transition from ``last`` (ValueError: the survey was
+    interviewed before the household's last recognition)."""
+    decided_on = survey.surveyed_at.date()
+    return [
+        to_payload(
+            survey,
+            result,
+            transition(
+                last, result.status, decided_on, newly_escaped_months=std.newly_escaped_months
+            ),
+            stage=ReviewStage.PROPOSED,
+            governing=std is governing,
+            standard=std,
+            order_key=order_key,
+        )
+        for std, result in [(governing, main), *_classify_baseline(survey, baseline)]
+    ]
+
+
 @dataclass(frozen=True)
 class AssessOutcome:
     classified: list[HouseholdClassified]
@@ -225,9 +258,9 @@ def assess_surveys(
     """Classify the newest survey of each household in the batch (unless a later one is
     already applied); keep every snapshot; dead-letter surveys no standard can classify.
 
-    A batch costs the same statements whatever its size: one read of the states, one of the
-    life events waiting for new households, one write each of snapshots, states, results,
-    processed ids and outbox (none per survey)."""
+    A batch costs the same statements whatever its size (up to 500 surveys): one read each of
+    the processed ids, the states and the life events waiting for new households, one write
+    each of snapshots, states, results, processed ids and outbox (none per survey)."""
     with uow:
         fresh: list[HouseholdSurveyed] = [
             e for e in uow.unseen(events) if isinstance(e, HouseholdSurveyed)
@@ -256,26 +289,9 @@ def assess_surveys(
             except (LookupError, NotClassifiable) as exc:
                 rejected.append((e.to_json(), f"not classifiable: {exc}"))
                 continue
-            decided_on = survey.surveyed_at.date()
-            previous = state.previous if state else RecognisedStatus(status=None)
             try:
-                payloads = [
-                    to_payload(
-                        survey,
-                        result,
-                        transition(
-                            previous,
-                            result.status,
-                            decided_on,
-                            newly_escaped_months=std.newly_escaped_months,
-                        ),
-                        stage=ReviewStage.PROPOSED,
-                        governing=std is governing,
-                        standard=std,
-                        order_key=order_key,
-                    )
-                    for std, result in [(governing, main), *_classify_baseline(survey, baseline)]
-                ]
+                last = _last_recognised(state)
+                payloads = _proposed(survey, last, governing, main, baseline, order_key)
             except ValueError as exc:  # e.g. interviewed before the household's last recognition
                 rejected.append((e.to_json(), f"not classifiable: {exc}"))
                 continue
@@ -295,7 +311,7 @@ def assess_surveys(
                         commune_code=survey.commune_code,
                         survey_id=survey.survey_id,
                         order_key=order_key,
-                        surveyed_on=decided_on,
+                        surveyed_on=survey.surveyed_at.date(),
                         status=main.status,
                         standard_id=main.standard_id,
                     ),
