@@ -12,18 +12,16 @@ from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 
 from services.assessment import review_dates
+from services.assessment.adapters.views import household_areas, household_view, review_season
 from services.assessment.metrics import AssessmentMetrics
 from services.assessment.service import (
     AssessmentUnitOfWork,
     MeetingEntry,
     Rules,
-    household_areas,
-    household_view,
     recognise,
     recognise_commune,
     record_meeting,
     record_meetings,
-    review_season,
     what_if,
     what_if_summary,
 )

@@ -13,6 +13,7 @@ from services.assessment.adapters.tables import metadata, plumbing, snapshots
 from services.assessment.domain.classifier import classify
 from services.assessment.service import (
     AssessmentUnitOfWork,
+    MeetingEntry,
     ReviewError,
     Rules,
     apply_duplicate_findings,
@@ -20,7 +21,9 @@ from services.assessment.service import (
     assess_surveys,
     household_view,
     recognise,
+    recognise_commune,
     record_meeting,
+    record_meetings,
 )
 from shared.contracts import dead_letter_stream
 from shared.contracts.classifications import HouseholdClassified
@@ -265,3 +268,92 @@ def test_a_waiting_split_older_than_the_first_survey_changes_nothing(engine: sa.
     apply_life_events(AssessmentUnitOfWork(engine), [early], NOW)
     assess_surveys(AssessmentUnitOfWork(engine), [poor_household()], RULES, NOW)
     assert _meeting(engine) == "agreed"
+
+
+def test_commune_decision_covers_agreed_households_not_held_flagged_or_recognised_already(
+    engine: sa.Engine,
+) -> None:
+    """HH-1 agreed; HH-2 agreed then split; HH-3 agreed and flagged; HH-4 never met; HH-5
+    sent back; HH-6 agreed and recognised on its own already."""
+    assess_surveys(
+        AssessmentUnitOfWork(engine), [poor_household(n) for n in range(1, 7)], RULES, NOW
+    )
+    votes = {1: 20, 2: 20, 3: 20, 5: 5, 6: 20}
+    record_meetings(
+        AssessmentUnitOfWork(engine),
+        [MeetingEntry(f"HH-{n:07d}", date(2026, 11, 20), 30, a) for n, a in votes.items()],
+        NOW,
+    )
+    split = _changed("split", date(2026, 10, 15), related_household_code="HH-NEW", members=1)
+    split = HouseholdChanged.create(
+        split.payload.model_copy(update={"household_code": "HH-0000002"}), producer="t"
+    )
+    apply_life_events(AssessmentUnitOfWork(engine), [split], NOW)
+    finding = DuplicatePersonFlagged.create(
+        DuplicatePersonPayload(
+            duplicate_id="DUP-3",
+            household_codes=["HH-0000003", "HH-9999999"],
+            commune_codes=["04570", "04570"],
+            active=True,
+        ),
+        producer="intake",
+    )
+    apply_duplicate_findings(AssessmentUnitOfWork(engine), [finding], NOW)
+    decided_on = date(2026, 12, 10)
+    recognise(
+        AssessmentUnitOfWork(engine),
+        "HH-0000006",
+        decision_no="12/QĐ-UBND",
+        decided_on=decided_on,
+        rules=RULES,
+        now=NOW,
+    )
+
+    outcome = recognise_commune(
+        AssessmentUnitOfWork(engine),
+        "04570",
+        decision_no="12/QĐ-UBND",
+        decided_on=decided_on,
+        rules=RULES,
+        now=NOW,
+    )
+
+    assert [e.payload.household_code for e in outcome.recognised] == ["HH-0000001"]
+    assert outcome.awaiting_meeting == 2  # HH-4 and HH-5
+
+
+def test_a_new_survey_needs_a_new_meeting_and_carries_the_recognised_status_forward(
+    engine: sa.Engine,
+) -> None:
+    assess_surveys(AssessmentUnitOfWork(engine), [poor_household()], RULES, NOW)
+    _meeting(engine)
+    recognise(
+        AssessmentUnitOfWork(engine),
+        "HH-0000001",
+        decision_no="12/QĐ-UBND",
+        decided_on=date(2026, 12, 10),
+        rules=RULES,
+        now=NOW,
+    )
+    again = surveyed_event(
+        1,
+        surveyed_at=datetime(2027, 10, 1, tzinfo=UTC),
+        review_round={"year": 2027, "kind": "periodic"},
+        revision=1,
+    )
+    (proposed, *_) = assess_surveys(AssessmentUnitOfWork(engine), [again], RULES, NOW).classified
+    view = household_view(engine, "HH-0000001")
+    assert view is not None
+    assert (view["state"]["meeting_outcome"], view["state"]["recognised_status"]) == (None, "poor")
+    assert proposed.payload.previous_status is not None
+    assert proposed.payload.previous_status.value == "poor"
+    with pytest.raises(ReviewError) as refused:
+        recognise(
+            AssessmentUnitOfWork(engine),
+            "HH-0000001",
+            decision_no="3/QĐ-UBND",
+            decided_on=date(2027, 12, 10),
+            rules=RULES,
+            now=NOW,
+        )
+    assert "họp thôn" in refused.value.message_vi
