@@ -34,7 +34,7 @@ from services.assessment.adapters.views import (
 from services.assessment.domain import review
 from services.assessment.domain.classifier import Classification, classify
 from services.assessment.domain.errors import NotClassifiable
-from services.assessment.domain.facts import facts_of, facts_to_json
+from services.assessment.domain.facts import HouseholdFacts, facts_of, facts_to_json
 from services.assessment.domain.profile import member_profiles
 from services.assessment.domain.review import (
     HOLD_EN,
@@ -189,12 +189,12 @@ def to_payload(
 
 
 def _classify_baseline(
-    survey: SurveyPayload, baseline: Sequence[Standard]
+    survey: SurveyPayload, baseline: Sequence[Standard], facts: HouseholdFacts
 ) -> list[tuple[Standard, Classification]]:
     out = []
     for std in baseline:
         try:
-            out.append((std, classify(survey, std)))
+            out.append((std, classify(survey, std, facts)))
         except NotClassifiable:
             continue  # e.g. a score-A survey under a standard without score lines yet
     return out
@@ -212,6 +212,7 @@ def _proposed(
     main: Classification,
     baseline: Sequence[Standard],
     order_key: str,
+    facts: HouseholdFacts,
 ) -> list[ClassificationPayload]:
     """The payloads proposed under the governing standard (its result ``main``) and the next
     period's standard, each with its transition from ``last`` (ValueError: the survey was
@@ -229,7 +230,7 @@ def _proposed(
             standard=std,
             order_key=order_key,
         )
-        for std, result in [(governing, main), *_classify_baseline(survey, baseline)]
+        for std, result in [(governing, main), *_classify_baseline(survey, baseline, facts)]
     ]
 
 
@@ -240,7 +241,7 @@ class AssessOutcome:
     rejected: int
 
 
-def _snapshot(e: HouseholdSurveyed, order_key: str) -> Snapshot:
+def _snapshot(e: HouseholdSurveyed, order_key: str, facts: HouseholdFacts) -> Snapshot:
     s = e.payload
     return Snapshot(
         survey_id=s.survey_id,
@@ -248,7 +249,7 @@ def _snapshot(e: HouseholdSurveyed, order_key: str) -> Snapshot:
         commune_code=s.commune_code,
         order_key=order_key,
         payload=e.to_json(),
-        facts=facts_to_json(facts_of(s)),
+        facts=facts_to_json(facts),
     )
 
 
@@ -266,7 +267,8 @@ def assess_surveys(
             e for e in uow.unseen(events) if isinstance(e, HouseholdSurveyed)
         ]
         keyed = [(e, e.payload.order_key) for e in fresh]  # a computed property: once each
-        uow.snapshots.add([_snapshot(e, key) for e, key in keyed])
+        facts = {id(e): facts_of(e.payload) for e in fresh}  # stored, and used to classify
+        uow.snapshots.add([_snapshot(e, key, facts[id(e)]) for e, key in keyed])
         newest = review.newest_per_household(
             keyed, lambda ek: ek[0].payload.household_code, lambda ek: ek[1]
         )
@@ -285,13 +287,15 @@ def assess_surveys(
                 continue
             try:
                 governing, baseline = rules.for_survey(survey)
-                main = classify(survey, governing)
+                main = classify(survey, governing, facts[id(e)])
             except (LookupError, NotClassifiable) as exc:
                 rejected.append((e.to_json(), f"not classifiable: {exc}"))
                 continue
             try:
                 last = _last_recognised(state)
-                payloads = _proposed(survey, last, governing, main, baseline, order_key)
+                payloads = _proposed(
+                    survey, last, governing, main, baseline, order_key, facts[id(e)]
+                )
             except ValueError as exc:  # e.g. interviewed before the household's last recognition
                 rejected.append((e.to_json(), f"not classifiable: {exc}"))
                 continue
