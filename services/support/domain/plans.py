@@ -179,9 +179,10 @@ def check_room(
 ) -> bool:
     """Whether a disbursement of ``amount`` fits what is left of an allocation (``allocated``
     less ``used`` so far). Above it: 422, unless an officer allowed to override gives a reason
-    (then ``True``: recorded as an override of the plan)."""
+    (then ``True``: recorded as an override of the plan). Nothing spent (a card the state pays
+    nothing for) never exceeds a plan, even one already overspent."""
     left = allocated - used
-    if amount <= left:
+    if amount <= 0 or amount <= left:
         return False
     if override_reason and may_override:
         return True

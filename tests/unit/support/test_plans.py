@@ -102,6 +102,13 @@ def test_a_disbursement_within_the_room_left_passes_and_one_above_needs_an_overr
     assert check_room("KH", "P", C, 100, 60, 41, override_reason="lũ", may_override=True)
 
 
+def test_nothing_spent_passes_when_the_allocation_is_already_overspent() -> None:
+    # a card the state pays nothing for, under a line an override already took past its plan
+    assert check_room("KH", "P", C, 100, 130, 0, override_reason=None, may_override=False) is False
+    with pytest.raises(DomainError):
+        check_room("KH", "P", C, 100, 130, 1, override_reason=None, may_override=False)
+
+
 def test_a_revision_shows_the_lines_it_added_removed_and_resized() -> None:
     before = {("P3", C): 100, ("P4", C): 50, ("P5", L): 10}
     after = {("P3", C): 120, ("P5", L): 10, ("P6", L): 0}
