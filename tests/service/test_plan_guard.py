@@ -228,7 +228,8 @@ def test_support_above_the_remaining_allocation_is_refused_when_not_overridden(
         kind.record(ledger, "R-1", hh, {})
     problem = refused.value.problems[0]
     assert (refused.value.kind, problem.code) == (ErrorKind.INVALID, "above_plan")
-    assert "KH-XA-2024" in problem.message_vi and "Above plan KH-XA-2024" in problem.message_en
+    assert "KH-XA-2024" in problem.message_vi
+    assert "Above plan KH-XA-2024" in problem.message_en
     assert _ledger_ids(ledger) == []  # nothing of the request was written
     # an officer without the right to override is refused even with a reason
     with pytest.raises(DomainError):
