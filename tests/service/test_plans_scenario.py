@@ -18,6 +18,7 @@ from services.support.domain.areas import AreaMap
 from services.support.usecases import capacity, commitments, needs, plans, projects, records
 from shared.access.model import Actor
 from shared.contracts import plans as contract
+from shared.contracts.codes import SupportKind
 from shared.contracts.plans import NeedStatus, PlanLevel, PlanSource, TargetKind
 from shared.errors import DomainError
 from tests.support_ledger import Ledger
@@ -453,3 +454,58 @@ def test_obstacles_are_tracked_to_a_decision_and_officials_assigned(
     assert e.value.problems[0].code == "household_outside_area"
     (event,) = ledger.events(contract.OfficialAssigned)
     assert "Nguyễn" not in event.to_json().decode()
+
+
+def test_a_household_target_counts_each_household_once_when_supported_several_times(
+    ledger: Ledger, areas: AreaMap
+) -> None:
+    """A household given a cow (P3.1) and seedlings (P3.2) counts once toward the district's
+    "households supported under P3" target, once toward the cows target; a household that
+    moved between two communes of the district and was supported in each counts once."""
+    ledger.do(
+        plans.adopt_plan,
+        areas,
+        plans.PlanRequest(
+            plan_id="KH-TY-2024",
+            level=PlanLevel.FORMER_DISTRICT,
+            area_code=DISTRICT,
+            year=2024,
+            adopted_on=date(2024, 1, 10),
+            targets=[
+                plans.TargetIn(component="NTP2021.P3", kind=TargetKind.HOUSEHOLDS, quantity=3),
+                plans.TargetIn(
+                    component="NTP2021.P3",
+                    kind=TargetKind.HOUSEHOLDS,
+                    support_kind="production",
+                    quantity=3,
+                ),
+            ],
+        ),
+    )
+    both, cow_only = households(ledger, COMMUNE, 2)
+    ledger.do(records.record_support, cow("R-1", both))
+    ledger.do(
+        records.record_support,
+        records.SupportRequest(
+            disbursement_id="R-2",
+            household_code=both,
+            kind="other",
+            programme_code="NTP2021.P3.2",
+            funding_source="central_budget",
+            amount_vnd=2_000_000,
+            item="cây giống quế",
+            disbursed_on=date(2024, 6, 2),
+        ),
+    )
+    ledger.do(records.record_support, cow("R-3", cow_only))
+    ledger.household(cow_only, on=date(2024, 7, 1), commune=OTHER, village=f"{OTHER}-01")
+    ledger.do(
+        records.record_support,
+        cow("R-4", cow_only).model_copy(update={"disbursed_on": date(2024, 8, 1)}),
+    )
+
+    table = plans.plan_vs_actual(ledger.uow(), areas, PlanLevel.FORMER_DISTRICT, DISTRICT, 2024)
+    got = {t.support_kind: t.actual for t in table.areas[0].targets}
+    assert got == {None: 2, SupportKind.PRODUCTION: 2}
+    by_commune = {a.area_code: a for a in table.areas[1:]}
+    assert by_commune[OTHER].disbursed_vnd == COW  # the money stays where it was given

@@ -119,6 +119,40 @@ def execution(
     ]
 
 
+Reach = Mapping[tuple[str, str], int]
+"""(programme code, support kind) → households supported with that kind under that programme
+in an area and year (each household once per programme and kind)."""
+
+Repeat = tuple[str, str, str]
+"""(household code, programme code, support kind) of a household found under more than one
+(programme, kind) — or in more than one commune — in a year: the only ones a sum of
+:data:`Reach` can count twice."""
+
+
+def households_reached(
+    component: str, support_kind: str | None, reach: Reach, repeats: Iterable[Repeat]
+) -> int:
+    """What a plan's household target "households to support under ``component`` with
+    ``support_kind``" counts: the **distinct** households of the area supported that year with
+    that kind under the component or any of its sub-programmes (``support_kind`` ``None``: with
+    any kind). A household supported twice, under two sub-programmes of the component, or in two
+    communes of the area (it moved) counts once; a household given cows and seedlings under the
+    same component counts once for a kind-less target and once for each kind's own target.
+
+    ``reach`` counts each household once per (programme, kind); ``repeats`` lists the rows of
+    every household found more than once, so that their extra rows are taken off."""
+
+    def matches(code: str, kind: str) -> bool:
+        return covers(component, code) and (support_kind is None or kind == support_kind)
+
+    total = sum(n for (code, kind), n in reach.items() if matches(code, kind))
+    seen: dict[str, int] = {}
+    for household, code, kind in repeats:
+        if matches(code, kind):
+            seen[household] = seen.get(household, 0) + 1
+    return total - sum(n - 1 for n in seen.values())
+
+
 @dataclass(frozen=True, slots=True)
 class Totals:
     allocated_vnd: int

@@ -26,6 +26,7 @@ from services.support.domain.plans import (
     component_of,
     covers,
     execution,
+    households_reached,
     pct,
     totals,
 )
@@ -75,7 +76,9 @@ class TargetIn(Request):
     component: Code = Field(description="Programme component (catalogue code).")
     kind: TargetKind = Field(description="Households to support, or workers to train.")
     support_kind: SupportKind | None = Field(
-        default=None, description="Kind of support (required for household targets)."
+        default=None,
+        description="Kind of support of a household target (none: households supported "
+        "under the component with any kind, each counted once).",
     )
     quantity: int = Field(ge=0, le=MAX_QUANTITY, description="How many.")
 
@@ -115,11 +118,11 @@ def _checked(
         "targets",
     )
     for t in targets:
-        if (t.kind is TargetKind.HOUSEHOLDS) != (t.support_kind is not None):
+        if t.kind is not TargetKind.HOUSEHOLDS and t.support_kind is not None:
             raise DomainError(
                 "targets",
-                "Chỉ tiêu số hộ phải ghi loại hỗ trợ; các chỉ tiêu khác thì không.",
-                "A household target names its kind of support; other targets do not.",
+                "Chỉ chỉ tiêu số hộ mới ghi loại hỗ trợ.",
+                "Only a household target names a kind of support.",
             )
     return (
         [AllocationView(**a.model_dump()) for a in allocations],
@@ -379,17 +382,27 @@ def _area_execution(
     plan: PlanLines | None,
     money: Money,
     phys: dict[tuple[str, TargetKind, str], int],
+    repeats: Sequence[tuple[str, str, str]] = (),
 ) -> AreaExecution:
     lines = execution(plan.allocated if plan else {}, money)
     t = totals(lines)
     targets: list[TargetLine] = []
-    done: dict[tuple[TargetKind, str], list[tuple[str, int]]] = {}
+    done: dict[TargetKind, dict[tuple[str, str], int]] = {}
     if plan and plan.targets:
         for (prog, k, sk), n in phys.items():
-            done.setdefault((k, sk), []).append((prog, n))
+            done.setdefault(k, {})[(prog, sk)] = n
     for component, kind, support_kind, quantity in plan.targets if plan else ():
-        want = support_kind.value if support_kind else ""
-        actual = sum(n for prog, n in done.get((kind, want), ()) if covers(component, prog))
+        if kind is TargetKind.HOUSEHOLDS:
+            actual = households_reached(
+                component,
+                support_kind.value if support_kind else None,
+                done.get(kind, {}),
+                repeats,
+            )
+        else:
+            actual = sum(
+                n for (prog, _sk), n in done.get(kind, {}).items() if covers(component, prog)
+            )
         targets.append(
             TargetLine(
                 component=component,
@@ -454,6 +467,16 @@ def plan_vs_actual(
         if level is not PlanLevel.COMMUNE:
             shown.extend((PlanLevel.COMMUNE, c, (c,)) for c in communes)
         found = uow.plans.plan_lines_of_year(year, [(lv.value, c) for lv, c, _ in shown])
+        twice = uow.plans.repeated_reach(
+            scope,
+            year,
+            {
+                comp
+                for lines in found.values()
+                for comp, kind, _sk, _n in lines.targets
+                if kind is TargetKind.HOUSEHOLDS
+            },
+        )
         held = uow.plans.capacity_sums(year)
     by_commune = money
     phys_by: dict[str, dict[tuple[str, TargetKind, str], int]] = {}
@@ -477,6 +500,7 @@ def plan_vs_actual(
                     found.get((lv.value, c)),
                     by_commune.get(only, {}),
                     phys_by.get(only, {}),
+                    twice.get(only, ()),
                 )
             )
             continue
@@ -507,6 +531,7 @@ def plan_vs_actual(
                 found.get((lv.value, c)),
                 m,
                 ph,
+                [r for commune in members for r in twice.get(commune, ())],
             )
         )
     return PlanVsActual(level=level, area_code=code, year=year, areas=out)

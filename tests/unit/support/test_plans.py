@@ -16,6 +16,7 @@ from services.support.domain.plans import (
     component_of,
     escape_outcome,
     execution,
+    households_reached,
     pct,
     totals,
 )
@@ -205,3 +206,72 @@ def test_a_former_district_covers_its_communes_and_an_unknown_area_is_a_404() ->
         areas.communes_of(PlanLevel.COMMUNE, "9")
     assert e.value.kind.value == "not_found"
     assert e.value.problems[0].code == "unknown_area"
+
+
+P31, P32, P4 = "NTP2021.P3.1", "NTP2021.P3.2", "NTP2021.P4.1"
+
+
+@pytest.mark.parametrize(
+    ("case", "component", "kind", "reach", "repeats", "expected"),
+    [
+        ("one row per household", "NTP2021.P3", "production", {(P31, "production"): 3}, [], 3),
+        (
+            "a household under two sub-programmes counts once",
+            "NTP2021.P3",
+            "production",
+            {(P31, "production"): 2, (P32, "production"): 1},
+            [("H1", P31, "production"), ("H1", P32, "production")],
+            2,
+        ),
+        (
+            "under the sub-programme's own target it counts there",
+            P31,
+            "production",
+            {(P31, "production"): 2, (P32, "production"): 1},
+            [("H1", P31, "production"), ("H1", P32, "production")],
+            2,
+        ),
+        (
+            "two kinds count once for a target of any kind",
+            "NTP2021.P3",
+            None,
+            {(P31, "production"): 2, (P31, "cash"): 1},
+            [("H1", P31, "production"), ("H1", P31, "cash")],
+            2,
+        ),
+        (
+            "and once for each kind's own target",
+            "NTP2021.P3",
+            "cash",
+            {(P31, "production"): 2, (P31, "cash"): 1},
+            [("H1", P31, "production"), ("H1", P31, "cash")],
+            1,
+        ),
+        (
+            "a household that moved between two communes of the area counts once",
+            P31,
+            "production",
+            {(P31, "production"): 4},
+            [("H1", P31, "production"), ("H1", P31, "production")],
+            3,
+        ),
+        (
+            "support outside the component does not count",
+            "NTP2021.P3",
+            None,
+            {(P31, "production"): 1, (P4, "training"): 5},
+            [("H1", P31, "production"), ("H1", P4, "training")],
+            1,
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) and " " in v else "",
+)
+def test_household_targets_count_distinct_households(
+    case: str,
+    component: str,
+    kind: str | None,
+    reach: dict[tuple[str, str], int],
+    repeats: list[tuple[str, str, str]],
+    expected: int,
+) -> None:
+    assert households_reached(component, kind, reach, repeats) == expected, case
