@@ -32,6 +32,13 @@ ESCAPE_REWARDED_STREAM = "escape.rewarded"
 OFFICIAL_ASSIGNED_STREAM = "official.assigned"
 
 
+def covers(component: str, programme_code: str) -> bool:
+    """Whether a plan line for ``component`` counts support under ``programme_code``: the
+    component itself and every sub-programme below it (``NTP2021.P3`` covers ``NTP2021.P3.1``,
+    not ``NTP2021.P31``). What every reader of plans and support records means by a component."""
+    return programme_code == component or programme_code.startswith(component + ".")
+
+
 class PlanLevel(StrEnum):
     """Level of government that issues a plan (the former district is kept after the 2025
     reform so that plans issued before it can still be followed)."""
@@ -156,6 +163,10 @@ class NeedDecided(Envelope[NeedPayload]):
 
 class Budget(Contract):
     state_vnd: int = Field(ge=0, description="State budget, VND.")
+    state_source: PlanSource = Field(
+        default=PlanSource.CENTRAL,
+        description="Plan source the state budget is counted under (central or local budget).",
+    )
     household_vnd: int = Field(ge=0, description="Households' counterpart, VND.")
     enterprise_vnd: int = Field(ge=0, description="Enterprise contribution, VND.")
 
@@ -204,6 +215,9 @@ class CapacityPayload(Contract):
     held_on: date = Field(description="Date held.")
     attendees: int = Field(ge=0, description="Number of attendees.")
     cost_vnd: int = Field(ge=0, description="Cost, VND.")
+    source: PlanSource = Field(
+        default=PlanSource.CENTRAL, description="Plan source the cost is counted under."
+    )
 
 
 class CapacityRecorded(Envelope[CapacityPayload]):

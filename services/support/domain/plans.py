@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from shared.contracts.codes import FundingSource, SupportKind
-from shared.contracts.plans import NeedStatus, ObstacleStatus, PlanSource, TargetKind
+from shared.contracts.plans import NeedStatus, ObstacleStatus, PlanSource, TargetKind, covers
 from shared.errors import DomainError, ErrorKind
 
 SOURCE_OF: Mapping[FundingSource, PlanSource] = {
@@ -31,11 +31,6 @@ SOURCE_OF: Mapping[FundingSource, PlanSource] = {
 
 Key = tuple[str, PlanSource]
 """(component, source) of a plan line."""
-
-
-def covers(component: str, programme_code: str) -> bool:
-    """Whether an allocation to ``component`` pays for support under ``programme_code``."""
-    return programme_code == component or programme_code.startswith(component + ".")
 
 
 def component_of(components: Iterable[str], programme_code: str) -> str | None:

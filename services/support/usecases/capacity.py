@@ -114,6 +114,7 @@ def record_capacity(
             held_on=request.held_on,
             attendees=request.attendees,
             cost_vnd=request.cost_vnd,
+            source=request.source,
         )
         uow.stage([emit(contract.CapacityRecorded, payload, correlation_id, now)])
         audit(

@@ -24,7 +24,6 @@ from services.support.domain.plans import (
     check_room,
     check_unique,
     component_of,
-    covers,
     execution,
     households_reached,
     pct,
@@ -59,7 +58,7 @@ from services.support.views import Recorded
 from shared.access.model import Actor
 from shared.contracts import plans as contract
 from shared.contracts.codes import FundingSource, SupportKind
-from shared.contracts.plans import CapacityKind, PlanLevel, PlanSource, TargetKind
+from shared.contracts.plans import CapacityKind, PlanLevel, PlanSource, TargetKind, covers
 from shared.errors import DomainError, ErrorKind
 
 MAX_LINES = 500

@@ -149,6 +149,7 @@ def record_project(
             members=list(request.members),
             budget=contract.Budget(
                 state_vnd=request.state_vnd,
+                state_source=request.state_source,
                 household_vnd=request.household_vnd,
                 enterprise_vnd=request.enterprise_vnd,
             ),
