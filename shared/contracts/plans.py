@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from shared.contracts.codes import SupportKind
+from shared.contracts.codes import FundingSource, SupportKind
 from shared.contracts.envelope import Contract, Envelope
 
 PLAN_ADOPTED_STREAM = "plan.adopted"
@@ -57,6 +57,16 @@ class PlanSource(StrEnum):
     SOCIAL_MOBILISATION = "social_mobilisation"
     CREDIT = "credit"
     OTHER = "other"
+
+
+PLAN_SOURCE_OF: dict[FundingSource, PlanSource] = {
+    FundingSource.CENTRAL_BUDGET: PlanSource.CENTRAL,
+    FundingSource.LOCAL_BUDGET: PlanSource.LOCAL,
+    FundingSource.SOCIAL_MOBILISATION: PlanSource.SOCIAL_MOBILISATION,
+    FundingSource.POLICY_CREDIT: PlanSource.CREDIT,
+    FundingSource.HOUSEHOLD_CONTRIBUTION: PlanSource.OTHER,
+}
+"""The plan source a support record's funding source counts toward."""
 
 
 class TargetKind(StrEnum):

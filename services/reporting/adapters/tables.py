@@ -5,7 +5,8 @@ round, standard and stage; latest survey wins), ``report_cell`` (pre-aggregates 
 kept equal to the sum of the households' contributions), ``report_round`` and
 ``standard_indicator`` (which rounds and standards exist), ``event_tally``, ``support`` and
 ``training``, and the plan tables (``plan``, ``plan_spend``, ``plan_reach``, ``plan_project``,
-``plan_capacity``, ``plan_trained``: plans against what was spent and reached). Owned here and not rebuilt from the streams: ``area`` (a copy of intake's
+``plan_capacity``, ``plan_trained``: plans against what was spent and reached). Owned here
+and not rebuilt from the streams: ``area`` (a copy of intake's
 registry), ``target``, and the sign-off tables.
 """
 

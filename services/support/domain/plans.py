@@ -17,29 +17,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from shared.contracts.codes import FundingSource, SupportKind
-from shared.contracts.plans import NeedStatus, ObstacleStatus, PlanSource, TargetKind, covers
+from shared.contracts.plans import (
+    PLAN_SOURCE_OF,
+    NeedStatus,
+    ObstacleStatus,
+    PlanSource,
+    TargetKind,
+)
 from shared.errors import DomainError, ErrorKind
+from shared.plan_execution import component_of, pct
 
-SOURCE_OF: Mapping[FundingSource, PlanSource] = {
-    FundingSource.CENTRAL_BUDGET: PlanSource.CENTRAL,
-    FundingSource.LOCAL_BUDGET: PlanSource.LOCAL,
-    FundingSource.SOCIAL_MOBILISATION: PlanSource.SOCIAL_MOBILISATION,
-    FundingSource.POLICY_CREDIT: PlanSource.CREDIT,
-    FundingSource.HOUSEHOLD_CONTRIBUTION: PlanSource.OTHER,
-}
-"""The plan source a ledger entry's funding source counts toward."""
+SOURCE_OF: Mapping[FundingSource, PlanSource] = PLAN_SOURCE_OF
+"""The plan source a ledger entry's funding source counts toward (the contract's mapping)."""
 
 Key = tuple[str, PlanSource]
 """(component, source) of a plan line."""
-
-
-def component_of(components: Iterable[str], programme_code: str) -> str | None:
-    """The most specific of ``components`` covering ``programme_code`` (``None``: none)."""
-    best: str | None = None
-    for c in components:
-        if covers(c, programme_code) and (best is None or len(c) > len(best)):
-            best = c
-    return best
 
 
 @functools.lru_cache(maxsize=65536)
@@ -81,16 +73,6 @@ class Line:
         return self.disbursed_vnd > self.allocated_vnd
 
 
-def pct(done: int, planned: int) -> Decimal | None:
-    """``done`` as a percentage of ``planned`` to one decimal (``None`` when nothing planned)."""
-    if planned <= 0:
-        return None
-    tenths, rest = divmod(abs(done) * 1000, planned)
-    if 2 * rest >= planned:
-        tenths += 1
-    return Decimal(-tenths if done < 0 else tenths).scaleb(-1)
-
-
 def execution(
     allocated: Mapping[Key, int],
     actual: Mapping[tuple[str, PlanSource], Sequence[int]],
@@ -112,40 +94,6 @@ def execution(
         Line(comp, source, allocated.get((comp, source), 0), c, d)
         for (comp, source), (c, d) in sorted(sums.items())
     ]
-
-
-Reach = Mapping[tuple[str, str], int]
-"""(programme code, support kind) → households supported with that kind under that programme
-in an area and year (each household once per programme and kind)."""
-
-Repeat = tuple[str, str, str]
-"""(household code, programme code, support kind) of a household found under more than one
-(programme, kind) — or in more than one commune — in a year: the only ones a sum of
-:data:`Reach` can count twice."""
-
-
-def households_reached(
-    component: str, support_kind: str | None, reach: Reach, repeats: Iterable[Repeat]
-) -> int:
-    """What a plan's household target "households to support under ``component`` with
-    ``support_kind``" counts: the **distinct** households of the area supported that year with
-    that kind under the component or any of its sub-programmes (``support_kind`` ``None``: with
-    any kind). A household supported twice, under two sub-programmes of the component, or in two
-    communes of the area (it moved) counts once; a household given cows and seedlings under the
-    same component counts once for a kind-less target and once for each kind's own target.
-
-    ``reach`` counts each household once per (programme, kind); ``repeats`` lists the rows of
-    every household found more than once, so that their extra rows are taken off."""
-
-    def matches(code: str, kind: str) -> bool:
-        return covers(component, code) and (support_kind is None or kind == support_kind)
-
-    total = sum(n for (code, kind), n in reach.items() if matches(code, kind))
-    seen: dict[str, int] = {}
-    for household, code, kind in repeats:
-        if matches(code, kind):
-            seen[household] = seen.get(household, 0) + 1
-    return total - sum(n - 1 for n in seen.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,10 +23,7 @@ from services.support.domain.plans import (
     check_components,
     check_room,
     check_unique,
-    component_of,
     execution,
-    households_reached,
-    pct,
     totals,
 )
 from services.support.plan_views import (
@@ -60,6 +57,7 @@ from shared.contracts import plans as contract
 from shared.contracts.codes import FundingSource, SupportKind
 from shared.contracts.plans import CapacityKind, PlanLevel, PlanSource, TargetKind, covers
 from shared.errors import DomainError, ErrorKind
+from shared.plan_execution import component_of, households_reached, pct
 
 MAX_LINES = 500
 MAX_QUANTITY = 10_000_000

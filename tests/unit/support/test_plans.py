@@ -13,15 +13,13 @@ from services.support.domain.plans import (
     changes,
     check_components,
     check_room,
-    component_of,
     escape_outcome,
     execution,
-    households_reached,
-    pct,
     totals,
 )
 from shared.contracts.plans import NeedStatus, PlanLevel, PlanSource
 from shared.errors import DomainError
+from shared.plan_execution import component_of, households_reached, pct
 
 C, L = PlanSource.CENTRAL, PlanSource.LOCAL
 
