@@ -1002,9 +1002,11 @@ class PlanFigures:
 
     # reading
 
-    def plans_of_year(self, year: int, levels_codes: Iterable[tuple[str, str]]) -> list[StoredPlan]:
-        """The plans of ``year`` of these (level, area) pairs."""
-        wanted = set(levels_codes)
+    def plans_of_year(
+        self, year: int, levels_codes: Iterable[tuple[str, str]] | None
+    ) -> list[StoredPlan]:
+        """The plans of ``year`` of these (level, area) pairs (None: every one)."""
+        wanted = None if levels_codes is None else set(levels_codes)
         t = plan_heads
         q = sa.select(
             t.c.plan_id,
@@ -1018,7 +1020,7 @@ class PlanFigures:
         ).where(t.c.year == year)
         out = []
         for pid, level, area, y, version, department, money, aims in self.conn.execute(q):
-            if (level, area) not in wanted:
+            if wanted is not None and (level, area) not in wanted:
                 continue
             out.append(
                 StoredPlan(
