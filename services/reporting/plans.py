@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from services.reporting.adapters.repository import ReportingUnitOfWork, StoredPlan
 from services.reporting.domain import plans as pl
@@ -215,6 +215,13 @@ def _source(funding: str) -> PlanSource:
         return PLAN_SOURCE_OF.get(FundingSource(funding), PlanSource.OTHER)
     except ValueError:
         return PlanSource.OTHER
+
+
+def latest_plan_year(uow: ReportingUnitOfWork) -> int:
+    """The latest year with a plan (none yet: this year)."""
+    with uow:
+        years = uow.plans.years()
+    return max(years) if years else datetime.now(UTC).year
 
 
 def plan_table(

@@ -419,7 +419,7 @@ def test_needs_move_from_the_village_meeting_to_the_record_that_served_them(
 
 
 def test_a_project_budget_is_committed_and_its_outcome_recorded(
-    ledger: Ledger, areas: AreaMap
+    ledger: Ledger, areas: AreaMap, tmp_path: Path
 ) -> None:
     ledger.do(plans.adopt_plan, areas, commune_plan())
     members = households(ledger, COMMUNE, 3)
@@ -462,6 +462,7 @@ def test_a_project_budget_is_committed_and_its_outcome_recorded(
     assert money[(P31, PlanSource.CENTRAL)].disbursed_vnd == 0
     assert money[(P31, PlanSource.SOCIAL_MOBILISATION)].committed_vnd == 10_000_000
     assert money[(P31, PlanSource.OTHER)].committed_vnd == 15_000_000
+    same_table(table, plan_table(reported(ledger, tmp_path), year=2024, area=COMMUNE))
 
 
 def test_an_escape_commitment_is_judged_by_the_next_review(ledger: Ledger) -> None:
