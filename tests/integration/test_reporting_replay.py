@@ -15,17 +15,132 @@ from services.reporting.app import create_app
 from services.reporting.service import Rebuild, clear_projections
 from services.reporting.settings import ReportingSettings
 from shared.contracts import HOUSEHOLD_CLASSIFIED_STREAM
+from shared.contracts import plans as plan
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.codes import FundingSource, SupportKind
+from shared.contracts.envelope import Envelope
 from shared.contracts.support import (
     SUPPORT_DISBURSED_STREAM,
     DisbursementPayload,
     SupportDisbursed,
 )
+from shared.contracts.training import (
+    TRAINING_COMPLETED_STREAM,
+    TrainingCompleted,
+    TrainingCompletedPayload,
+)
 from tests.helpers import eventually
 from tests.unit.reporting.builders import event
 
-STREAMS = (HOUSEHOLD_CLASSIFIED_STREAM, SUPPORT_DISBURSED_STREAM)
+PLAN_STREAMS = (
+    plan.PLAN_ADOPTED_STREAM,
+    plan.PLAN_REVISED_STREAM,
+    plan.PROJECT_RECORDED_STREAM,
+    plan.CAPACITY_RECORDED_STREAM,
+    TRAINING_COMPLETED_STREAM,
+)
+STREAMS = (HOUSEHOLD_CLASSIFIED_STREAM, SUPPORT_DISBURSED_STREAM, *PLAN_STREAMS)
+P31 = "NTP-P3"
+
+
+def plan_events() -> list[tuple[str, Envelope[Any]]]:
+    """A district's plan and its revision (delivered in either order), a commune's, a
+    project, an officials' training and two completed courses."""
+
+    def payload(plan_id: str, level: plan.PlanLevel, area: str, version: int, amount: int) -> Any:
+        return plan.PlanPayload(
+            plan_id=plan_id,
+            level=level,
+            area_code=area,
+            year=2026,
+            version=version,
+            allocations=[
+                plan.Allocation(component=P31, source=plan.PlanSource.CENTRAL, amount_vnd=amount)
+            ],
+            targets=[
+                plan.Target(
+                    component=P31,
+                    kind=plan.TargetKind.HOUSEHOLDS,
+                    support_kind=SupportKind.PRODUCTION,
+                    quantity=5,
+                ),
+                plan.Target(component=P31, kind=plan.TargetKind.WORKERS_TRAINED, quantity=1),
+            ],
+        )
+
+    district = plan.PlanLevel.FORMER_DISTRICT
+    return [
+        (
+            plan.PLAN_REVISED_STREAM,
+            plan.PlanRevised.create(
+                payload("KH-H", district, "140", 2, 90_000_000), producer="support"
+            ),
+        ),
+        (
+            plan.PLAN_ADOPTED_STREAM,
+            plan.PlanAdopted.create(
+                payload("KH-H", district, "140", 1, 60_000_000), producer="support"
+            ),
+        ),
+        (
+            plan.PLAN_ADOPTED_STREAM,
+            plan.PlanAdopted.create(
+                payload("KH-X", plan.PlanLevel.COMMUNE, "04570", 1, 50_000_000),
+                producer="support",
+            ),
+        ),
+        (
+            plan.PROJECT_RECORDED_STREAM,
+            plan.ProjectRecorded.create(
+                plan.ProjectPayload(
+                    project_id="DA-1",
+                    component=P31,
+                    commune_code="04570",
+                    group_kind="cooperative",
+                    members=["HH-0000001"],
+                    budget=plan.Budget(state_vnd=7_000_000, household_vnd=1, enterprise_vnd=2),
+                    starts_on=date(2026, 2, 1),
+                ),
+                producer="support",
+            ),
+        ),
+        (
+            plan.CAPACITY_RECORDED_STREAM,
+            plan.CapacityRecorded.create(
+                plan.CapacityPayload(
+                    activity_id="TH-1",
+                    kind=plan.CapacityKind.COMMUNICATION,
+                    level=district,
+                    area_code="140",
+                    component=P31,
+                    held_on=date(2026, 3, 1),
+                    attendees=30,
+                    cost_vnd=3_000_000,
+                ),
+                producer="support",
+            ),
+        ),
+        *(
+            (
+                TRAINING_COMPLETED_STREAM,
+                TrainingCompleted.create(
+                    TrainingCompletedPayload(
+                        enrolment_id=f"E-{n}",
+                        household_code=f"HH-{n:07d}",
+                        commune_code="04570",
+                        village_code="04570-01",
+                        member_no=1,
+                        programme_code=P31,
+                        on=date(2026, 6, 1),
+                        certificate="so_cap",
+                        occupation="chăn nuôi",
+                    ),
+                    producer="support",
+                ),
+            )
+            for n in (1, 2)
+        ),
+    ]
 
 
 def events() -> tuple[list[HouseholdClassified], list[SupportDisbursed]]:
@@ -82,6 +197,10 @@ def snapshot(client: TestClient) -> dict[str, Any]:
         )
         assert outcomes.status_code == 200, outcomes.text
         out["outcomes"] = outcomes.json()
+    for area in ("15", "140", "04570"):
+        planned = client.get("/reports/plan-vs-actual", params={"year": 2026, "area": area})
+        assert planned.status_code == 200, planned.text
+        out[f"plans {area}"] = planned.json()
     return out
 
 
@@ -94,6 +213,10 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
         r.xadd(HOUSEHOLD_CLASSIFIED_STREAM, e.to_wire())
     for s in support:
         r.xadd(SUPPORT_DISBURSED_STREAM, s.to_wire())
+    planned = plan_events()
+    for stream, e in planned:
+        r.xadd(stream, e.to_wire())
+    plan_types = {e.event_type for _s, e in planned}
     settings = ReportingSettings(redis_url=redis_url, database_url=database_url, poll_ms=50)
 
     def caught_up(client: TestClient) -> bool:
@@ -101,6 +224,7 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
         return bool(
             got.get("HouseholdClassified", {}).get("vn-2022-2025") == len(classified)
             and sum(got.get("SupportDisbursed", {}).values()) == len(support)
+            and sum(sum(got.get(t, {}).values()) for t in plan_types) == len(planned)
         )
 
     app = create_app(settings)
@@ -109,6 +233,13 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
         first = snapshot(client)
     summary = first["book 2026"]["tables"][0]
     assert summary["rows"][0]["values"]["households"]["households"] == 40
+    district = first["plans 140"]["rows"][0]
+    assert (district["plan_id"], district["version"], district["allocated_vnd"]) == (
+        "KH-H",
+        2,
+        90_000_000,
+    )
+    assert [t["actual"] for t in district["targets"]] == [6, 2]
     assert first["outcomes"]["coverage"][0]["households"]  # poor households of 2025
     engine = app.state.runtime.engine
 
@@ -120,14 +251,16 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
         await eventually(lambda: caught_up(client))
         assert snapshot(client) == first
 
-    # 2. the bulk rebuild reads the classification stream itself; support replays as usual
+    # 2. the bulk rebuild reads the classification stream itself; support's and the plan
+    # streams replay through their consumers as usual
     clear_projections(ReportingUnitOfWork(engine))
     rebuild = Rebuild()
     for _id, fields in r.xrange(HOUSEHOLD_CLASSIFIED_STREAM, count=10_000):
         rebuild.add([HouseholdClassified.from_fields(fields)])
     rebuild.write(ReportingUnitOfWork(engine), datetime.now(UTC))
     r.xgroup_setid(HOUSEHOLD_CLASSIFIED_STREAM, "reporting", "$")
-    r.xgroup_setid(SUPPORT_DISBURSED_STREAM, "reporting", "0")
+    for stream in (SUPPORT_DISBURSED_STREAM, *PLAN_STREAMS):
+        r.xgroup_setid(stream, "reporting", "0")
     with TestClient(create_app(settings), headers=admin_headers) as client:
         await eventually(lambda: caught_up(client))
         assert snapshot(client) == first
