@@ -200,21 +200,19 @@ def _rows(tree: AreaTree, area: str) -> list[pl.AreaSpec]:
     return out
 
 
+_SOURCES = {s.value: s for s in PlanSource}
+_KINDS = {k.value: k for k in TargetKind}
+_FUNDED = {f.value: PLAN_SOURCE_OF.get(f, PlanSource.OTHER) for f in FundingSource}
+
+
 def _lines(p: StoredPlan) -> pl.PlanLines:
     return pl.PlanLines(
         p.plan_id,
         p.version,
         p.department,
-        {(c, PlanSource(s)): a for c, s, a in p.allocations},
-        tuple((c, TargetKind(k), sk or None, n) for c, k, sk, n in p.targets),
+        {(c, _SOURCES.get(s, PlanSource.OTHER)): a for c, s, a in p.allocations},
+        tuple((c, _KINDS[k], sk or None, n) for c, k, sk, n in p.targets),
     )
-
-
-def _source(funding: str) -> PlanSource:
-    try:
-        return PLAN_SOURCE_OF.get(FundingSource(funding), PlanSource.OTHER)
-    except ValueError:
-        return PlanSource.OTHER
 
 
 def latest_plan_year(uow: ReportingUnitOfWork) -> int:
@@ -274,10 +272,18 @@ def _figures(
 ) -> dict[str, pl.CommuneFigures]:
     """Each commune's money, households reached (and repeats) and workers trained."""
     money: dict[str, dict[pl.Key, list[int]]] = {}
+    other = PlanSource.OTHER
     for commune, code, funding, amount in uow.plans.spending(scope, year):
-        acc = money.setdefault(commune, {}).setdefault((code, _source(funding)), [0, 0])
-        acc[0] += amount
-        acc[1] += amount
+        here = money.get(commune)
+        if here is None:
+            here = money[commune] = {}
+        key = (code, _FUNDED.get(funding, other))
+        acc = here.get(key)
+        if acc is None:
+            here[key] = [amount, amount]
+        else:  # two funding sources counted as one plan source
+            acc[0] += amount
+            acc[1] += amount
     for commune, comp, src, state, hh, firm in uow.plans.projects(scope, year):
         for source, amount in (
             (_plan_source(src), state),
@@ -313,10 +319,7 @@ def _figures(
 
 
 def _plan_source(value: str) -> PlanSource:
-    try:
-        return PlanSource(value)
-    except ValueError:
-        return PlanSource.OTHER
+    return _SOURCES.get(value, PlanSource.OTHER)
 
 
 def _held(uow: ReportingUnitOfWork, year: int) -> dict[tuple[PlanLevel, str], list[pl.Held]]:

@@ -19,6 +19,7 @@ Pure: the shell reads the sums and passes them in.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -163,16 +164,21 @@ class PlanVsActual:
     rows: tuple[AreaExecution, ...]
 
 
+@functools.lru_cache(maxsize=65536)
+def _component_in(components: frozenset[str], programme_code: str) -> str | None:
+    return component_of(components, programme_code)
+
+
 def money_lines(allocated: Mapping[Key, int], actual: Money) -> tuple[MoneyLine, ...]:
     """A line for every planned (component, source) and every one with money but no plan;
     each programme code counted once, under the most specific planned component covering it
     (or under its own code)."""
-    components = {c for c, _ in allocated}
+    components = frozenset(c for c, _ in allocated)
     found: dict[str, str | None] = {}
     sums: dict[Key, list[int]] = {k: [0, 0] for k in allocated}
     for (code, source), (committed, disbursed) in actual.items():
         if code not in found:
-            found[code] = component_of(components, code)
+            found[code] = _component_in(components, code)
         acc = sums.setdefault((found[code] or code, source), [0, 0])
         acc[0] += committed
         acc[1] += disbursed
@@ -182,38 +188,45 @@ def money_lines(allocated: Mapping[Key, int], actual: Money) -> tuple[MoneyLine,
     )
 
 
-def _add(into: dict[Key, list[int]], money: Money) -> None:
-    for k, (committed, disbursed) in money.items():
-        acc = into.setdefault(k, [0, 0])
-        acc[0] += committed
-        acc[1] += disbursed
+def merged(parts: Sequence[CommuneFigures]) -> CommuneFigures:
+    """The figures of several communes (or of areas made of them) as one area's."""
+    if len(parts) == 1:
+        return parts[0]
+    money: dict[Key, list[int]] = {}
+    reach: dict[tuple[str, str], int] = {}
+    trained: dict[str, int] = {}
+    repeats: list[tuple[str, str, str]] = []
+    for f in parts:
+        for k, (committed, disbursed) in f.money.items():
+            acc = money.get(k)
+            if acc is None:
+                money[k] = [committed, disbursed]
+            else:
+                acc[0] += committed
+                acc[1] += disbursed
+        for rk, n in f.reach.items():
+            reach[rk] = reach.get(rk, 0) + n
+        for code, n in f.trained.items():
+            trained[code] = trained.get(code, 0) + n
+        repeats.extend(f.repeats)
+    return CommuneFigures(money, reach, tuple(repeats), trained)
 
 
 def area_execution(
     spec: AreaSpec,
     plan: PlanLines | None,
-    communes: Mapping[str, CommuneFigures],
+    figures: CommuneFigures,
     held: Sequence[Held],
 ) -> AreaExecution:
-    """One area's row: its plan against the figures of its communes and the activities held
-    by it or an area below it."""
-    money: dict[Key, list[int]] = {}
-    reach: dict[tuple[str, str], int] = {}
-    trained: dict[str, int] = {}
-    repeats: list[tuple[str, str, str]] = []
-    empty = CommuneFigures()
-    for c in spec.communes:
-        f = communes.get(c, empty)
-        _add(money, f.money)
-        if plan and plan.targets:
-            for k, n in f.reach.items():
-                reach[k] = reach.get(k, 0) + n
-            for code, n in f.trained.items():
-                trained[code] = trained.get(code, 0) + n
-            repeats.extend(f.repeats)
+    """One area's row: its plan against the figures of its communes (summed) and the
+    activities held by it or an area below it."""
+    money: Mapping[Key, Sequence[int]] = figures.money
+    if held:  # activities add to the area's money: a copy, the figures are shared
+        money = own = {k: list(v) for k, v in figures.money.items()}
+    reach, trained, repeats = figures.reach, figures.trained, figures.repeats
     capacity: dict[tuple[str, TargetKind], int] = {}
     for h in held:
-        acc = money.setdefault((h.component, h.source), [0, 0])
+        acc = own.setdefault((h.component, h.source), [0, 0])
         acc[0] += h.cost_vnd
         acc[1] += h.cost_vnd
         if h.kind is CapacityKind.OFFICIAL_TRAINING:
@@ -223,9 +236,14 @@ def area_execution(
             k = (h.component, TargetKind.COMMUNICATION_EVENTS)
             capacity[k] = capacity.get(k, 0) + h.activities
     targets: list[TargetLine] = []
+    by_code: dict[str, list[tuple[str, str, str]]] = {}
+    if plan and plan.targets:
+        for r in repeats:  # indexed once: each target reads only the programmes it covers
+            by_code.setdefault(r[1], []).append(r)
     for component, kind, support_kind, quantity in plan.targets if plan else ():
         if kind is TargetKind.HOUSEHOLDS:
-            actual = households_reached(component, support_kind, reach, repeats)
+            mine = [r for code, rs in by_code.items() if covers(component, code) for r in rs]
+            actual = households_reached(component, support_kind, reach, mine)
         elif kind is TargetKind.WORKERS_TRAINED:
             actual = sum(n for code, n in trained.items() if covers(component, code))
         else:
@@ -255,9 +273,39 @@ def plan_vs_actual(
     """Every row of ``specs`` (parents before their children) with its own plan.
     ``held_within``: for each row, the areas whose activities count in it (itself and the
     areas below it)."""
+    summed = _summed(specs, communes)
     rows = []
     for spec in specs:
         key = (spec.level, spec.code)
         acts = [h for a in held_within.get(key, (key,)) for h in held.get(a, ())]
-        rows.append(area_execution(spec, plans.get(key), communes, acts))
+        rows.append(area_execution(spec, plans.get(key), summed[key], acts))
     return PlanVsActual(year, asked, tuple(rows))
+
+
+_DEPTH = {PlanLevel.COMMUNE: 2, PlanLevel.FORMER_DISTRICT: 1, PlanLevel.PROVINCE: 0}
+
+
+def _summed(
+    specs: Sequence[AreaSpec], communes: Mapping[str, CommuneFigures]
+) -> dict[tuple[PlanLevel, str], CommuneFigures]:
+    """Each row's figures, summed bottom up: a row made exactly of rows below it (a former
+    district of its communes, a province of its districts and the communes outside any) sums
+    them, any other sums its communes."""
+    empty = CommuneFigures()
+    by_parent: dict[str, list[AreaSpec]] = {}
+    for s in specs:
+        if s.parent_code is not None:
+            by_parent.setdefault(s.parent_code, []).append(s)
+    out: dict[tuple[PlanLevel, str], CommuneFigures] = {}
+    for s in sorted(specs, key=lambda x: -_DEPTH[x.level]):
+        key = (s.level, s.code)
+        if s.level is PlanLevel.COMMUNE:
+            out[key] = merged([communes.get(c, empty) for c in s.communes]) if s.communes else empty
+            continue
+        kids = [k for k in by_parent.get(s.code, ()) if _DEPTH[k.level] > _DEPTH[s.level]]
+        covered = sorted(c for k in kids for c in k.communes)
+        if kids and covered == sorted(s.communes) and all((k.level, k.code) in out for k in kids):
+            out[key] = merged([out[(k.level, k.code)] for k in kids])
+        else:
+            out[key] = merged([communes.get(c, empty) for c in s.communes])
+    return out
