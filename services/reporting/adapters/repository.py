@@ -947,15 +947,18 @@ class PlanFigures:
         acc: dict[tuple[int, str, str, str], list[int]] = {}
         for r in rows:
             k = (r["year"], r["commune_code"], r["programme_code"], r["funding_source"])
-            a = acc.setdefault(k, [0, 0])
-            a[0] += r["amount_vnd"]
-            a[1] += 1
+            a = acc.setdefault(k, [0, 0, 0])
+            whole, rest = divmod(r["amount_vnd"], _GIGA)
+            a[0] += whole
+            a[1] += rest
+            a[2] += 1
         ins = _insert(self.conn, plan_spend)
         self.conn.execute(
             ins.on_conflict_do_update(
                 index_elements=["year", "commune_code", "programme_code", "funding_source"],
                 set_={
-                    "amount_vnd": plan_spend.c.amount_vnd + ins.excluded.amount_vnd,
+                    "billions": plan_spend.c.billions + ins.excluded.billions,
+                    "rest_vnd": plan_spend.c.rest_vnd + ins.excluded.rest_vnd,
                     "records": plan_spend.c.records + ins.excluded.records,
                 },
             ),
@@ -965,10 +968,11 @@ class PlanFigures:
                     "commune_code": c,
                     "programme_code": p,
                     "funding_source": f,
-                    "amount_vnd": a,
+                    "billions": b,
+                    "rest_vnd": rest,
                     "records": n,
                 }
-                for (y, c, p, f), (a, n) in sorted(acc.items())
+                for (y, c, p, f), (b, rest, n) in sorted(acc.items())
             ],
         )
         reached = sorted(
@@ -1044,9 +1048,11 @@ class PlanFigures:
     ) -> list[tuple[str, str, str, int]]:
         """(commune, programme, funding source, amount disbursed) in ``year``."""
         t = plan_spend
-        q = sa.select(t.c.commune_code, t.c.programme_code, t.c.funding_source, t.c.amount_vnd)
+        q = sa.select(
+            t.c.commune_code, t.c.programme_code, t.c.funding_source, t.c.billions, t.c.rest_vnd
+        )
         q = q.where(t.c.year == year, *_among(t.c.commune_code, communes))
-        return [(c, p, f, int(a)) for c, p, f, a in self.conn.execute(q)]
+        return [(c, p, f, int(b) * _GIGA + int(r)) for c, p, f, b, r in self.conn.execute(q)]
 
     def reach(self, communes: Sequence[str] | None, year: int) -> list[tuple[str, str, str, int]]:
         """(commune, programme, kind, households reached) in ``year``."""

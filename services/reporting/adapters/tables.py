@@ -286,7 +286,8 @@ class PlanHeadRow(ReportingModel, table=True):
 
 class PlanSpendRow(ReportingModel, table=True):
     """Disbursements summed per year, commune, programme and funding source (added with each
-    ``support.disbursed`` event, in its transaction)."""
+    ``support.disbursed`` event, in its transaction). The amount is kept in two sums, of the
+    whole billions and of the rest, so that no sum overflows a 64-bit column."""
 
     __tablename__ = "plan_spend"
 
@@ -294,7 +295,10 @@ class PlanSpendRow(ReportingModel, table=True):
     commune_code: str = Field(primary_key=True, max_length=16)
     programme_code: str = Field(primary_key=True, max_length=32)
     funding_source: str = Field(primary_key=True, max_length=32)
-    amount_vnd: int = Field(sa_type=COUNT)
+    billions: int = Field(sa_type=COUNT)
+    """Sum of each amount's whole billions of VND."""
+    rest_vnd: int = Field(sa_type=COUNT)
+    """Sum of each amount's VND below a billion."""
     records: int
 
 

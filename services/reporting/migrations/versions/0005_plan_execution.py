@@ -86,7 +86,8 @@ def upgrade() -> None:
     sa.Column('commune_code', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('programme_code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('funding_source', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('amount_vnd', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('billions', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('rest_vnd', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('records', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('year', 'commune_code', 'programme_code', 'funding_source')
     )
@@ -111,8 +112,9 @@ def upgrade() -> None:
     )
     op.execute(
         "INSERT INTO plan_spend (year, commune_code, programme_code, funding_source, "
-        f"amount_vnd, records) SELECT {year}, commune_code, programme_code, funding_source, "
-        "SUM(amount_vnd), COUNT(*) FROM support "
+        f"billions, rest_vnd, records) SELECT {year}, commune_code, programme_code, "
+        "funding_source, SUM(amount_vnd / 1000000000), SUM(amount_vnd % 1000000000), COUNT(*) "
+        "FROM support "
         f"GROUP BY {year}, commune_code, programme_code, funding_source"
     )
     op.execute(
