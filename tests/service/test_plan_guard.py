@@ -1,7 +1,8 @@
 """Every kind of support that spends money is refused above what is left of a plan's
 allocation (422, Vietnamese and English), unless an officer allowed to override gives a reason,
 which is audited: cash and in-kind records, loans, revolving livestock, housing, insurance cards
-and training courses all pass through the same check. Driven through support's use cases on a
+and training courses all pass through the same check, and so do the costs of officials'
+trainings and communication events. Driven through support's use cases on a
 real database."""
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ import sqlalchemy as sa
 
 from services.support.adapters.areas_file import load_areas
 from services.support.adapters.tables import records as ledger_table
-from services.support.usecases import credit, housing, insurance, plans, records, revolving
+from services.support.usecases import (
+    capacity,
+    credit,
+    housing,
+    insurance,
+    plans,
+    records,
+    revolving,
+)
 from services.support.usecases import training as courses
 from shared.contracts.plans import PlanLevel, PlanSource
 from shared.errors import DomainError, ErrorKind
@@ -277,3 +286,69 @@ def test_every_write_to_the_ledger_goes_through_the_plan_check() -> None:
             ):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def _activity(led: Ledger, activity_id: str, level: PlanLevel, area: str, **extra: Any) -> Any:
+    may_override = extra.pop("may_override", False)
+    return led.do(
+        capacity.record_capacity,
+        load_areas(),
+        capacity.CapacityRequest(
+            activity_id=activity_id,
+            kind="official_training",
+            level=level,
+            area_code=area,
+            component="NTP2021.P7.1",
+            body="village_development_board",
+            topic="Lập kế hoạch thôn",
+            held_on=date(2024, 3, 5),
+            attendees=30,
+            cost_vnd=5_000_000,
+            **extra,
+        ),
+        may_override=may_override,
+    )
+
+
+def test_an_activity_above_what_is_left_of_the_plans_containing_its_area_is_refused(
+    ledger: Ledger,
+) -> None:
+    """A commune's training counts against the former district's plan too: the district's own
+    training and the commune's leave 10 million against 8 allocated."""
+    ledger.do(
+        plans.adopt_plan,
+        load_areas(),
+        plans.PlanRequest(
+            plan_id="KH-TY-2024",
+            level=PlanLevel.FORMER_DISTRICT,
+            area_code="138",
+            year=2024,
+            adopted_on=date(2024, 1, 10),
+            allocations=[
+                plans.AllocationIn(
+                    component="NTP2021.P7.1", source=PlanSource.CENTRAL, amount_vnd=8_000_000
+                )
+            ],
+        ),
+    )
+    _activity(ledger, "TH-1", PlanLevel.FORMER_DISTRICT, "138")
+    with pytest.raises(DomainError) as refused:
+        _activity(ledger, "TH-2", PlanLevel.COMMUNE, COMMUNE)
+    assert refused.value.problems[0].code == "above_plan"
+    assert "KH-TY-2024" in refused.value.problems[0].message_en
+    _activity(
+        ledger,
+        "TH-2",
+        PlanLevel.COMMUNE,
+        COMMUNE,
+        override_reason=REASON,
+        may_override=True,
+    )
+    overrides = [
+        (e.payload.target_kind, e.payload.target_id, e.payload.after["plans"])
+        for e in ledger.events()
+        if getattr(e.payload, "action", "") == "plan.exceeded_by_override"
+    ]
+    assert overrides == [("activity", "TH-2", "KH-TY-2024")]
+    # an activity outside any plan's area or component is not refused
+    _activity(ledger, "TH-3", PlanLevel.COMMUNE, "04570")

@@ -366,6 +366,75 @@ class PlanRoom:
             self.used[key] += row["amount_vnd"]
         return exceeded
 
+    def check_activity(
+        self,
+        areas: AreaMap,
+        *,
+        level: PlanLevel,
+        area_code: str,
+        year: int,
+        component: str,
+        source: PlanSource,
+        amount: int,
+        override_reason: str | None,
+        may_override: bool,
+    ) -> list[str]:
+        """Check the cost of an officials' training or communication event held by an area
+        against every plan of its year whose area contains it (its own, a former district's,
+        the province's) and allocates to its component and source: what is left is the
+        allocation less the support records of the plan's communes and the activities held
+        within the plan's area. The plans it exceeds by an authorised override (else 422)."""
+        covered = areas.communes_of(level, area_code)
+        exceeded: list[str] = []
+        held = self.uow.plans.capacity_sums(year)
+        for p in self._covering(covered[0], year):
+            if not set(covered) <= set(p.communes):
+                continue
+            comps = [a.component for a in p.allocations if a.source is source]
+            comp = component_of(comps, component)
+            if comp is None:
+                continue
+            allocated = next(
+                a.amount_vnd for a in p.allocations if a.component == comp and a.source is source
+            )
+            within = _areas_within(areas, p.level, p.area_code, p.communes)
+            spent = sum(
+                cost
+                for lv, area, c, _kind, src, _n, _people, cost in held
+                if src == source.value
+                and (PlanLevel(lv), area) in within
+                and component_of(comps, c) == comp
+            )
+            used = self._used(p, comps, comp, source) + spent
+            if check_room(
+                p.plan_id,
+                comp,
+                source,
+                allocated,
+                used,
+                amount,
+                override_reason=override_reason,
+                may_override=may_override,
+            ):
+                exceeded.append(p.plan_id)
+        return exceeded
+
+
+def _areas_within(
+    areas: AreaMap, level: PlanLevel, code: str, communes: Sequence[str]
+) -> set[tuple[PlanLevel, str]]:
+    """The area itself and the areas below it (its communes; a province's former
+    districts)."""
+    out: set[tuple[PlanLevel, str]] = {(level, code)}
+    if level is PlanLevel.COMMUNE:
+        return out
+    for c in communes:
+        out.add((PlanLevel.COMMUNE, c))
+        known = areas.communes.get(c)
+        if level is PlanLevel.PROVINCE and known is not None and known.former_district_code:
+            out.add((PlanLevel.FORMER_DISTRICT, known.former_district_code))
+    return out
+
 
 # ---------------------------------------------------------------------- execution
 
