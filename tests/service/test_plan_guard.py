@@ -2,8 +2,8 @@
 allocation (422, Vietnamese and English), unless an officer allowed to override gives a reason,
 which is audited: cash and in-kind records, loans, revolving livestock, housing, insurance cards
 and training courses all pass through the same check, and so do the costs of officials'
-trainings and communication events. Driven through support's use cases on a
-real database."""
+trainings and communication events and the budgets projects commit. Driven through support's
+use cases on a real database."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from services.support.usecases import (
     housing,
     insurance,
     plans,
+    projects,
     records,
     revolving,
 )
@@ -352,3 +353,42 @@ def test_an_activity_above_what_is_left_of_the_plans_containing_its_area_is_refu
     assert overrides == [("activity", "TH-2", "KH-TY-2024")]
     # an activity outside any plan's area or component is not refused
     _activity(ledger, "TH-3", PlanLevel.COMMUNE, "04570")
+
+
+def _project(led: Ledger, project_id: str, members: list[str], **extra: Any) -> Any:
+    may_override = extra.pop("may_override", False)
+    return led.do(
+        projects.record_project,
+        projects.ProjectRequest(
+            project_id=project_id,
+            name="Trồng quế",
+            component="NTP2021.P3.1",
+            commune_code=COMMUNE,
+            group_kind="cooperative",
+            group_name="HTX quế",
+            members=members,
+            state_vnd=20_000_000,
+            household_vnd=1_000_000,
+            starts_on=date(2024, 2, 1),
+            **extra,
+        ),
+        may_override=may_override,
+    )
+
+
+def test_a_project_budget_above_what_is_left_to_commit_is_refused_when_not_overridden(
+    ledger: Ledger,
+) -> None:
+    _plan(ledger, KINDS[0], 30_000_000)  # NTP2021.P3.1, central budget
+    households = _households(ledger, 2)
+    _project(ledger, "DA-1", households)
+    with pytest.raises(DomainError) as refused:  # 20 + 20 committed of 30
+        _project(ledger, "DA-2", households)
+    assert refused.value.problems[0].code == "above_plan"
+    _project(ledger, "DA-2", households, override_reason=REASON, may_override=True)
+    overrides = [
+        (e.payload.target_kind, e.payload.target_id, e.payload.after["plans"])
+        for e in ledger.events()
+        if getattr(e.payload, "action", "") == "plan.exceeded_by_override"
+    ]
+    assert overrides == [("project", "DA-2", "KH-XA-2024")]

@@ -408,6 +408,35 @@ class PlansRepository:
             for lv, area, comp, kind, src, n, people, cost in self.conn.execute(q)
         ]
 
+    def committed_by_projects(
+        self, communes: Sequence[str], year: int
+    ) -> dict[tuple[str, PlanSource], int]:
+        """The budgets of the projects starting in ``year`` in ``communes`` per (component,
+        plan source): state share under its source, enterprise under social mobilisation,
+        households' counterpart under other (as :meth:`money` counts them)."""
+        start, end = year_bounds(year)
+        out: dict[tuple[str, PlanSource], int] = {}
+        for i in range(0, len(communes), CHUNK):
+            q = sa.select(
+                projects.c.component,
+                projects.c.state_source,
+                projects.c.state_vnd,
+                projects.c.household_vnd,
+                projects.c.enterprise_vnd,
+            ).where(
+                projects.c.starts_on.between(start, end),
+                projects.c.commune_code.in_(list(communes[i : i + CHUNK])),
+            )
+            for comp, src, state, hh, firm in self.conn.execute(q):
+                for source, amount in (
+                    (PlanSource(src), state),
+                    (PlanSource.SOCIAL_MOBILISATION, firm),
+                    (PlanSource.OTHER, hh),
+                ):
+                    if amount:
+                        out[(comp, source)] = out.get((comp, source), 0) + int(amount)
+        return out
+
     def disbursed_in(
         self, communes: Sequence[str], year: int, funding_sources: Sequence[str]
     ) -> dict[str, int]:

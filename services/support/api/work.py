@@ -131,6 +131,7 @@ def router(ctx: Ctx) -> APIRouter:
             projects.record_project,
             ctx.catalogue,
             request,
+            may_override=caller.can(Perm.SUPPORT_OVERRIDE, Area(commune=request.commune_code)),
             caller=caller,
             correlation_id=x_correlation_id,
         )

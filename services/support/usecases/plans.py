@@ -366,6 +366,57 @@ class PlanRoom:
             self.used[key] += row["amount_vnd"]
         return exceeded
 
+    def check_commitment(
+        self,
+        *,
+        commune: str,
+        year: int,
+        component: str,
+        shares: Sequence[tuple[PlanSource, int]],
+        override_reason: str | None,
+        may_override: bool,
+    ) -> list[str]:
+        """Check a project's budget (its shares by plan source) against every plan of its year
+        covering its commune: what is left to commit is the allocation less the support
+        records of the plan's communes and the budgets of the projects already committed
+        there. The plans it exceeds by an authorised override (else 422)."""
+        exceeded: list[str] = []
+        for p in self._covering(commune, year):
+            projected: dict[tuple[str, PlanSource], int] | None = None
+            for source, amount in shares:
+                comps = [a.component for a in p.allocations if a.source is source]
+                comp = component_of(comps, component)
+                if comp is None or amount <= 0:
+                    continue
+                if projected is None:
+                    projected = self.uow.plans.committed_by_projects(p.communes, year)
+                allocated = next(
+                    a.amount_vnd
+                    for a in p.allocations
+                    if a.component == comp and a.source is source
+                )
+                committed = sum(
+                    v
+                    for (c, s), v in projected.items()
+                    if s is source and component_of(comps, c) == comp
+                )
+                used = self._used(p, comps, comp, source) + committed
+                if (
+                    check_room(
+                        p.plan_id,
+                        comp,
+                        source,
+                        allocated,
+                        used,
+                        amount,
+                        override_reason=override_reason,
+                        may_override=may_override,
+                    )
+                    and p.plan_id not in exceeded
+                ):
+                    exceeded.append(p.plan_id)
+        return exceeded
+
     def check_activity(
         self,
         areas: AreaMap,
