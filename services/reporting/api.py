@@ -15,9 +15,11 @@ from services.reporting import views
 from services.reporting.adapters.export_book import csv_bytes, xlsx_bytes
 from services.reporting.adapters.repository import ReportingUnitOfWork
 from services.reporting.domain.areas import AreaLevel
+from services.reporting.domain.plans import PlanVsActual
 from services.reporting.domain.signoff import Actor as SignActor
 from services.reporting.domain.signoff import Role, Step
 from services.reporting.domain.tables import Row, Table
+from services.reporting.plans import latest_plan_year, plan_table
 from services.reporting.service import (
     Book,
     ListKind,
@@ -205,6 +207,16 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
 
     def uow() -> ReportingUnitOfWork:
         return ReportingUnitOfWork(rt.engine)
+
+    def plans_for(w: Where, year: int) -> PlanVsActual:
+        """The plan-vs-actual table of ``year`` for what the caller reads (a village: its
+        commune's)."""
+        area = w.area
+        if area is not None:
+            cover = area_cover(uow(), area)
+            if cover.level is AreaLevel.VILLAGE:
+                area = next(iter(cover.communes), area)
+        return plan_table(uow(), year=year, area=area, communes=w.communes)
 
     @api.get("/households")
     async def households(
@@ -451,7 +463,8 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
         unsuppressed: bool = Query(default=True, description="As for /reports/tables/{table}."),
         areas: str = AREAS,
     ) -> views.BookOut:
-        """Several (default: all) tables of the round's book at once."""
+        """Several (default: all) tables of the round's book at once; the whole book (no
+        ``tables``) also has the plans of the round's year against actual."""
         book, w = await asyncio.to_thread(
             book_for,
             caller,
@@ -464,7 +477,11 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
             unsuppressed=unsuppressed,
             areas=areas,
         )
+        planned = (
+            await asyncio.to_thread(plans_for, w, book.key.review_year) if not tables else None
+        )
         return views.BookOut(
+            plan_vs_actual=views.plan_vs_actual_out(planned) if planned else None,
             round=views.round_out(book),
             area=views.area_out(book.area) if book.area else None,
             by=book.by.value,
@@ -749,6 +766,35 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
 
         return await asyncio.to_thread(run)
 
+    @api.get("/plan-vs-actual", response_model=views.PlanVsActualOut)
+    async def plan_vs_actual(
+        caller: Annotated[Caller, read],
+        year: int | None = Query(
+            default=None, ge=2000, le=2100, description="Plan year (default: the latest)."
+        ),
+        area: str | None = Query(
+            default=None,
+            max_length=16,
+            pattern=r"^[A-Za-z0-9._-]+$",
+            description="Province, former district or commune (default: the caller's commune "
+            "when it has one, else each province; a caller allowed in some communes only "
+            "sees their rows).",
+        ),
+    ) -> views.PlanVsActualOut:
+        """Plans against actual: each area's plan of the year (money per programme component
+        and funding source: allocated, committed, disbursed, remaining; physical targets:
+        planned against actual, distinct households), with rollups commune → former district
+        → province and the year-end verdict "above plan"."""
+
+        def run() -> views.PlanVsActualOut:
+            u = uow()
+            w = where(u, caller, Perm.REPORT_READ, area)
+            return views.plan_vs_actual_out(
+                plans_for(w, year if year is not None else latest_plan_year(u))
+            )
+
+        return await asyncio.to_thread(run)
+
     # exports ---------------------------------------------------------------------------------
 
     @api.get(
@@ -808,7 +854,8 @@ def router(rt: Runtime, config: ReportConfig) -> APIRouter:
             )
             if format == "csv":
                 return csv_bytes(book.tables[0]), f"{stem}-{book.tables[0].key}.csv"
-            return xlsx_bytes(book), f"{stem}.xlsx"
+            planned = plans_for(w, k.review_year) if table is None else None
+            return xlsx_bytes(book, planned), f"{stem}.xlsx"
 
         data, filename = await asyncio.to_thread(run)
         media = (

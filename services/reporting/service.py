@@ -87,6 +87,7 @@ from services.reporting.domain.targets import (
     target,
 )
 from services.reporting.domain.values import Counts, Rate, RoundKey, parse_stage
+from services.reporting.plans import spending_rows
 from shared.access.model import Actor as AuditActor
 from shared.access.model import Area as AccessArea
 from shared.area_changes import AreaChange, AreaHistory
@@ -429,9 +430,11 @@ def apply_support(
     events: Sequence[SupportDisbursed | TrainingEnrolled],
     now: datetime,
 ) -> int:
-    """Record disbursements and enrolments (each once)."""
+    """Record disbursements and enrolments (each once); disbursements are added to the plan
+    projection's spending and households reached in the same transaction."""
     with uow:
         fresh = uow.unseen(events)
+        uow.plans.add_spending(spending_rows([e for e in fresh if isinstance(e, SupportDisbursed)]))
         uow.ledger.save_disbursements(
             [
                 {

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.reporting.domain import mpi as af
 from services.reporting.domain.areas import AreaRef
 from services.reporting.domain.outcomes import ASSOCIATION_EN, ASSOCIATION_VI, Outcomes
+from services.reporting.domain.plans import PlanVsActual
 from services.reporting.domain.tables import Row, Table
 from services.reporting.domain.values import Counts, Rate
 from services.reporting.service import (
@@ -92,6 +93,11 @@ class BookOut(View):
     by: str
     suppressed: bool
     tables: list[TableOut]
+    plan_vs_actual: PlanVsActualOut | None = Field(
+        default=None,
+        description="Plans of the round's year against what was committed, disbursed and "
+        "reached in the area (with the whole book only).",
+    )
 
 
 class TableInfo(View):
@@ -569,4 +575,109 @@ def outcomes_out(o: Outcomes, suppressed: bool) -> OutcomesOut:
             note_vi=ASSOCIATION_VI,
             note_en=ASSOCIATION_EN,
         ),
+    )
+
+
+# plans against actual --------------------------------------------------------------------------
+
+
+class PlanMoneyOut(View):
+    component: str = Field(description="Programme component (catalogue code).")
+    source: str = Field(description="Funding source of the plan.")
+    allocated_vnd: int
+    committed_vnd: int
+    disbursed_vnd: int
+    remaining_vnd: int = Field(description="Allocated less disbursed (negative: above plan).")
+    disbursed_pct: Decimal | None = Field(description="Disbursed of allocated, %, one decimal.")
+    above_plan: bool
+
+
+class PlanTargetOut(View):
+    component: str
+    kind: str = Field(
+        description="households, workers_trained, officials_trained, communication_events."
+    )
+    support_kind: str | None = Field(
+        description="Kind of support of a household target (null: any kind)."
+    )
+    planned: int
+    actual: int = Field(description="Distinct households for household targets.")
+    pct: Decimal | None
+    above_plan: bool
+
+
+class PlanAreaOut(View):
+    level: str
+    area_code: str
+    name_vi: str | None
+    name_en: str | None
+    parent_code: str | None
+    plan_id: str | None = Field(description="The area's own plan of the year (null: none).")
+    version: int | None
+    department: str | None
+    allocated_vnd: int
+    committed_vnd: int
+    disbursed_vnd: int
+    disbursed_pct: Decimal | None
+    above_plan: bool = Field(description="More disbursed than allocated over the whole plan.")
+    money: list[PlanMoneyOut]
+    targets: list[PlanTargetOut]
+
+
+class PlanVsActualOut(View):
+    year: int
+    area_code: str | None = Field(description="The area asked for (null: each province).")
+    rows: list[PlanAreaOut] = Field(
+        description="The area, then (a province) each former district followed by its "
+        "communes, or (a former district) its communes."
+    )
+
+
+def plan_vs_actual_out(t: PlanVsActual) -> PlanVsActualOut:
+    return PlanVsActualOut(
+        year=t.year,
+        area_code=t.area.code if t.area else None,
+        rows=[
+            PlanAreaOut(
+                level=r.area.level.value,
+                area_code=r.area.code,
+                name_vi=r.area.name_vi,
+                name_en=r.area.name_en,
+                parent_code=r.area.parent_code,
+                plan_id=r.plan_id,
+                version=r.version,
+                department=r.department,
+                allocated_vnd=r.allocated_vnd,
+                committed_vnd=r.committed_vnd,
+                disbursed_vnd=r.disbursed_vnd,
+                disbursed_pct=r.disbursed_pct,
+                above_plan=r.above_plan,
+                money=[
+                    PlanMoneyOut(
+                        component=m.component,
+                        source=m.source.value,
+                        allocated_vnd=m.allocated_vnd,
+                        committed_vnd=m.committed_vnd,
+                        disbursed_vnd=m.disbursed_vnd,
+                        remaining_vnd=m.remaining_vnd,
+                        disbursed_pct=m.disbursed_pct,
+                        above_plan=m.above_plan,
+                    )
+                    for m in r.money
+                ],
+                targets=[
+                    PlanTargetOut(
+                        component=g.component,
+                        kind=g.kind.value,
+                        support_kind=g.support_kind,
+                        planned=g.planned,
+                        actual=g.actual,
+                        pct=g.pct,
+                        above_plan=g.above_plan,
+                    )
+                    for g in r.targets
+                ],
+            )
+            for r in t.rows
+        ],
     )

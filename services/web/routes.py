@@ -599,17 +599,19 @@ def reports(ctx: Context) -> APIRouter:
             except ApiError as exc:
                 return {"error": exc.messages(s.lang)}
 
-        summary, changes, targets, deprivation = await asyncio.gather(
+        summary, changes, targets, deprivation, planned = await asyncio.gather(
             get("/reports/summary"),
             get("/reports/changes"),
             _optional(ctx, s, "/reports/targets", params),
             _optional(ctx, s, "/reports/tables/deprivation_poor", params),
+            _optional(ctx, s, "/reports/plan-vs-actual", {"year": year} if year else {}),
         )
         return {
             "summary": summary,
             "changes": changes,
             "targets": targets,
             "deprivation": deprivation,
+            "plans": planned,
         }
 
     @api.get("/bao-cao", response_class=HTMLResponse)

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from shared.contracts.codes import SupportKind
+from shared.contracts.codes import FundingSource, SupportKind
 from shared.contracts.envelope import Contract, Envelope
 
 PLAN_ADOPTED_STREAM = "plan.adopted"
@@ -30,6 +30,13 @@ OBSTACLE_DECIDED_STREAM = "obstacle.decided"
 ESCAPE_COMMITTED_STREAM = "escape.committed"
 ESCAPE_REWARDED_STREAM = "escape.rewarded"
 OFFICIAL_ASSIGNED_STREAM = "official.assigned"
+
+
+def covers(component: str, programme_code: str) -> bool:
+    """Whether a plan line for ``component`` counts support under ``programme_code``: the
+    component itself and every sub-programme below it (``NTP2021.P3`` covers ``NTP2021.P3.1``,
+    not ``NTP2021.P31``). What every reader of plans and support records means by a component."""
+    return programme_code == component or programme_code.startswith(component + ".")
 
 
 class PlanLevel(StrEnum):
@@ -50,6 +57,16 @@ class PlanSource(StrEnum):
     SOCIAL_MOBILISATION = "social_mobilisation"
     CREDIT = "credit"
     OTHER = "other"
+
+
+PLAN_SOURCE_OF: dict[FundingSource, PlanSource] = {
+    FundingSource.CENTRAL_BUDGET: PlanSource.CENTRAL,
+    FundingSource.LOCAL_BUDGET: PlanSource.LOCAL,
+    FundingSource.SOCIAL_MOBILISATION: PlanSource.SOCIAL_MOBILISATION,
+    FundingSource.POLICY_CREDIT: PlanSource.CREDIT,
+    FundingSource.HOUSEHOLD_CONTRIBUTION: PlanSource.OTHER,
+}
+"""The plan source a support record's funding source counts toward."""
 
 
 class TargetKind(StrEnum):
@@ -156,6 +173,10 @@ class NeedDecided(Envelope[NeedPayload]):
 
 class Budget(Contract):
     state_vnd: int = Field(ge=0, description="State budget, VND.")
+    state_source: PlanSource = Field(
+        default=PlanSource.CENTRAL,
+        description="Plan source the state budget is counted under (central or local budget).",
+    )
     household_vnd: int = Field(ge=0, description="Households' counterpart, VND.")
     enterprise_vnd: int = Field(ge=0, description="Enterprise contribution, VND.")
 
@@ -204,6 +225,9 @@ class CapacityPayload(Contract):
     held_on: date = Field(description="Date held.")
     attendees: int = Field(ge=0, description="Number of attendees.")
     cost_vnd: int = Field(ge=0, description="Cost, VND.")
+    source: PlanSource = Field(
+        default=PlanSource.CENTRAL, description="Plan source the cost is counted under."
+    )
 
 
 class CapacityRecorded(Envelope[CapacityPayload]):

@@ -790,6 +790,14 @@ def test_report_book_routes_keep_to_my_area(
             ).status_code
             == 403
         )
+        assert (
+            client.get(
+                "/reports/plan-vs-actual", params={"area": "04681"}, headers=officer
+            ).status_code
+            == 403
+        )
+        plans_mine = client.get("/reports/plan-vs-actual", headers=officer).json()["rows"]
+        assert [r["area_code"] for r in plans_mine] == ["04570"]
         body = {
             "items": [
                 {

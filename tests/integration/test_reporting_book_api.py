@@ -246,7 +246,7 @@ def test_the_book_downloads_as_xlsx_without_formulas_and_a_table_as_csv(
     assert got.status_code == 200
     assert "attachment" in got.headers["content-disposition"]
     wb = load_workbook(io.BytesIO(got.content))
-    assert wb.sheetnames == [k.value for k in TableKind]
+    assert wb.sheetnames == [*(k.value for k in TableKind), "plan_vs_actual"]
     summary = wb["summary"]
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]

@@ -18,8 +18,10 @@ from services.reporting.replay import ConsumersRunning, rebuild_reporting
 from services.reporting.service import clear_projections
 from services.reporting.settings import ReportingSettings
 from shared.contracts import HOUSEHOLD_CLASSIFIED_STREAM
+from shared.contracts import plans as plan
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.codes import FundingSource, SupportKind
+from shared.contracts.envelope import Envelope
 from shared.contracts.registry import (
     HOUSEHOLD_CHANGED_STREAM,
     HouseholdChanged,
@@ -31,10 +33,28 @@ from shared.contracts.support import (
     DisbursementPayload,
     SupportDisbursed,
 )
+from shared.contracts.training import (
+    TRAINING_COMPLETED_STREAM,
+    TrainingCompleted,
+    TrainingCompletedPayload,
+)
 from tests.helpers import eventually
 from tests.unit.reporting.builders import event
 
-STREAMS = (HOUSEHOLD_CLASSIFIED_STREAM, SUPPORT_DISBURSED_STREAM, HOUSEHOLD_CHANGED_STREAM)
+PLAN_STREAMS = (
+    plan.PLAN_ADOPTED_STREAM,
+    plan.PLAN_REVISED_STREAM,
+    plan.PROJECT_RECORDED_STREAM,
+    plan.CAPACITY_RECORDED_STREAM,
+    TRAINING_COMPLETED_STREAM,
+)
+STREAMS = (
+    HOUSEHOLD_CLASSIFIED_STREAM,
+    SUPPORT_DISBURSED_STREAM,
+    HOUSEHOLD_CHANGED_STREAM,
+    *PLAN_STREAMS,
+)
+P31 = "NTP-P3"
 
 
 def life_events() -> list[HouseholdChanged]:
@@ -55,6 +75,106 @@ def life_events() -> list[HouseholdChanged]:
             producer="intake",
         )
         for n in range(1, 40, 4)
+    ]
+
+
+def plan_events() -> list[tuple[str, Envelope[Any]]]:
+    """A district's plan and its revision (delivered in either order), a commune's, a
+    project, an officials' training and two completed courses."""
+
+    def payload(plan_id: str, level: plan.PlanLevel, area: str, version: int, amount: int) -> Any:
+        return plan.PlanPayload(
+            plan_id=plan_id,
+            level=level,
+            area_code=area,
+            year=2026,
+            version=version,
+            allocations=[
+                plan.Allocation(component=P31, source=plan.PlanSource.CENTRAL, amount_vnd=amount)
+            ],
+            targets=[
+                plan.Target(
+                    component=P31,
+                    kind=plan.TargetKind.HOUSEHOLDS,
+                    support_kind=SupportKind.PRODUCTION,
+                    quantity=5,
+                ),
+                plan.Target(component=P31, kind=plan.TargetKind.WORKERS_TRAINED, quantity=1),
+            ],
+        )
+
+    district = plan.PlanLevel.FORMER_DISTRICT
+    return [
+        (
+            plan.PLAN_REVISED_STREAM,
+            plan.PlanRevised.create(
+                payload("KH-H", district, "140", 2, 90_000_000), producer="support"
+            ),
+        ),
+        (
+            plan.PLAN_ADOPTED_STREAM,
+            plan.PlanAdopted.create(
+                payload("KH-H", district, "140", 1, 60_000_000), producer="support"
+            ),
+        ),
+        (
+            plan.PLAN_ADOPTED_STREAM,
+            plan.PlanAdopted.create(
+                payload("KH-X", plan.PlanLevel.COMMUNE, "04570", 1, 50_000_000),
+                producer="support",
+            ),
+        ),
+        (
+            plan.PROJECT_RECORDED_STREAM,
+            plan.ProjectRecorded.create(
+                plan.ProjectPayload(
+                    project_id="DA-1",
+                    component=P31,
+                    commune_code="04570",
+                    group_kind="cooperative",
+                    members=["HH-0000001"],
+                    budget=plan.Budget(state_vnd=7_000_000, household_vnd=1, enterprise_vnd=2),
+                    starts_on=date(2026, 2, 1),
+                ),
+                producer="support",
+            ),
+        ),
+        (
+            plan.CAPACITY_RECORDED_STREAM,
+            plan.CapacityRecorded.create(
+                plan.CapacityPayload(
+                    activity_id="TH-1",
+                    kind=plan.CapacityKind.COMMUNICATION,
+                    level=district,
+                    area_code="140",
+                    component=P31,
+                    held_on=date(2026, 3, 1),
+                    attendees=30,
+                    cost_vnd=3_000_000,
+                ),
+                producer="support",
+            ),
+        ),
+        *(
+            (
+                TRAINING_COMPLETED_STREAM,
+                TrainingCompleted.create(
+                    TrainingCompletedPayload(
+                        enrolment_id=f"E-{n}",
+                        household_code=f"HH-{n:07d}",
+                        commune_code="04570",
+                        village_code="04570-01",
+                        member_no=1,
+                        programme_code=P31,
+                        on=date(2026, 6, 1),
+                        certificate="so_cap",
+                        occupation="chăn nuôi",
+                    ),
+                    producer="support",
+                ),
+            )
+            for n in (1, 2)
+        ),
     ]
 
 
@@ -112,6 +232,10 @@ def snapshot(client: TestClient) -> dict[str, Any]:
         )
         assert outcomes.status_code == 200, outcomes.text
         out["outcomes"] = outcomes.json()
+    for area in ("15", "140", "04570"):
+        planned = client.get("/reports/plan-vs-actual", params={"year": 2026, "area": area})
+        assert planned.status_code == 200, planned.text
+        out[f"plans {area}"] = planned.json()
     return out
 
 
@@ -127,6 +251,10 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
     life = life_events()
     for e in life:
         r.xadd(HOUSEHOLD_CHANGED_STREAM, e.to_wire())
+    planned = plan_events()
+    for stream, e in planned:
+        r.xadd(stream, e.to_wire())
+    plan_types = {e.event_type for _s, e in planned}
     settings = ReportingSettings(redis_url=redis_url, database_url=database_url, poll_ms=50)
 
     def caught_up(client: TestClient) -> bool:
@@ -135,6 +263,7 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
             got.get("HouseholdClassified", {}).get("vn-2022-2025") == len(classified)
             and sum(got.get("SupportDisbursed", {}).values()) == len(support)
             and sum(got.get("HouseholdChanged", {}).values()) == len(life)
+            and sum(sum(got.get(t, {}).values()) for t in plan_types) == len(planned)
         )
 
     app = create_app(settings)
@@ -143,6 +272,13 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
         first = snapshot(client)
     summary = first["book 2026"]["tables"][0]
     assert summary["rows"][0]["values"]["households"]["households"] == 40
+    district = first["plans 140"]["rows"][0]
+    assert (district["plan_id"], district["version"], district["allocated_vnd"]) == (
+        "KH-H",
+        2,
+        90_000_000,
+    )
+    assert [t["actual"] for t in district["targets"]] == [6, 2]
     assert first["outcomes"]["coverage"][0]["households"]  # poor households of 2025
     moved_out = [
         row["values"]["dec_other"]["households"]
@@ -173,7 +309,11 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
     assert done.households == len(
         {(e.payload.review_year, e.payload.household_code) for e in classified}
     )
-    assert set(done.replayed_streams) >= {SUPPORT_DISBURSED_STREAM, HOUSEHOLD_CHANGED_STREAM}
+    assert set(done.replayed_streams) >= {
+        SUPPORT_DISBURSED_STREAM,
+        HOUSEHOLD_CHANGED_STREAM,
+        *PLAN_STREAMS,
+    }
     with ReportingUnitOfWork(engine) as uow:  # support not replayed yet: the consumers do it
         assert not uow.ledger.totals()
     with TestClient(create_app(settings), headers=admin_headers) as client:

@@ -8,18 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from services.reporting.adapters.areas_file import load_area_file
+from services.reporting.adapters.repository import ReportingUnitOfWork
+from services.reporting.app import MIGRATIONS as REPORTING_MIGRATIONS
+from services.reporting.plans import PlanEvent, apply_plan_events, plan_table
+from services.reporting.service import apply_area_registry, apply_support
 from services.support.adapters.areas_file import load_areas
 from services.support.domain.areas import AreaMap
 from services.support.usecases import capacity, commitments, needs, plans, projects, records
 from shared.access.model import Actor
 from shared.contracts import plans as contract
+from shared.contracts.codes import SupportKind
 from shared.contracts.plans import NeedStatus, PlanLevel, PlanSource, TargetKind
+from shared.contracts.support import SupportDisbursed
+from shared.contracts.training import TrainingCompleted
+from shared.db import create_db_engine
 from shared.errors import DomainError
+from shared.migrations import upgrade
 from tests.support_ledger import Ledger
 
 NOW = datetime(2024, 12, 28, 3, 0, tzinfo=UTC)
@@ -41,6 +52,68 @@ def ledger(database_url: str) -> Iterator[Ledger]:
 @pytest.fixture(scope="module")
 def areas() -> AreaMap:
     return load_areas()
+
+
+def reported(ledger: Ledger, tmp_path: Path) -> ReportingUnitOfWork:
+    """Reporting fed with every event support staged (its own database, the sample area
+    registry), as its consumers would apply them."""
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'reporting.db'}")
+    upgrade(engine, REPORTING_MIGRATIONS)
+    apply_area_registry(ReportingUnitOfWork(engine), load_area_file())
+    events = ledger.events()
+    apply_support(
+        ReportingUnitOfWork(engine), [e for e in events if isinstance(e, SupportDisbursed)], NOW
+    )
+    kinds = (
+        contract.PlanAdopted,
+        contract.PlanRevised,
+        contract.ProjectRecorded,
+        contract.CapacityRecorded,
+        TrainingCompleted,
+    )
+    plan_events: list[PlanEvent] = [e for e in events if isinstance(e, kinds)]
+    apply_plan_events(ReportingUnitOfWork(engine), plan_events, NOW)
+    return ReportingUnitOfWork(engine)
+
+
+def same_table(support_table: Any, reporting_table: Any) -> None:
+    """Reporting's plan-vs-actual shows what support's does, row by row."""
+
+    def theirs(a: Any) -> tuple[Any, ...]:
+        return (
+            a.level.value,
+            a.area_code,
+            a.plan_id,
+            (a.allocated_vnd, a.committed_vnd, a.disbursed_vnd, a.above_plan),
+            [
+                (m.component, m.source, m.allocated_vnd, m.committed_vnd, m.disbursed_vnd)
+                for m in a.money
+            ],
+            [
+                (t.component, t.kind, t.support_kind, t.planned, t.actual, t.above_plan)
+                for t in a.targets
+            ],
+        )
+
+    def ours(r: Any) -> tuple[Any, ...]:
+        return (
+            r.area.level.value,
+            r.area.code,
+            r.plan_id,
+            (r.allocated_vnd, r.committed_vnd, r.disbursed_vnd, r.above_plan),
+            [
+                (m.component, m.source, m.allocated_vnd, m.committed_vnd, m.disbursed_vnd)
+                for m in r.money
+            ],
+            [
+                (t.component, t.kind, t.support_kind, t.planned, t.actual, t.above_plan)
+                for t in r.targets
+            ],
+        )
+
+    assert sorted(ours(r) for r in reporting_table.rows) == sorted(
+        theirs(a) for a in support_table.areas
+    )
 
 
 def district_plan() -> plans.PlanRequest:
@@ -107,7 +180,7 @@ def households(ledger: Ledger, commune: str, n: int) -> list[str]:
 
 
 def test_a_district_plan_rolls_up_its_communes_and_ends_the_year_above_target(
-    ledger: Ledger, areas: AreaMap
+    ledger: Ledger, areas: AreaMap, tmp_path: Path
 ) -> None:
     ledger.do(plans.adopt_plan, areas, district_plan())
     ledger.do(plans.adopt_plan, areas, commune_plan())
@@ -192,6 +265,27 @@ def test_a_district_plan_rolls_up_its_communes_and_ends_the_year_above_target(
     assert other.plan_id is None
     assert other.disbursed_vnd == 4 * COW
     assert not other.above_plan
+
+    # reporting, fed from support's streams, publishes the same table with the areas' names
+    published = plan_table(reported(ledger, tmp_path), year=2024, area=DISTRICT)
+    same_table(table, published)
+    head = published.rows[0]
+    assert (head.area.name_vi, head.plan_id, head.above_plan) == (
+        "Huyện Trấn Yên",
+        "KH-TY-2024",
+        False,
+    )
+    assert {(t.kind, t.above_plan) for t in head.targets} == {
+        (TargetKind.HOUSEHOLDS, True),
+        (TargetKind.OFFICIALS_TRAINED, True),
+    }
+    province = plan_table(reported(ledger, tmp_path / "again"), year=2024, area="15")
+    rows = {(r.area.level.value, r.area.code): r for r in province.rows}
+    assert rows[("province", "15")].disbursed_vnd == 10 * COW + 10_000_000
+    assert rows[("former_district", DISTRICT)].plan_id == "KH-TY-2024"
+    assert [r.area.code for r in province.rows].index(DISTRICT) < [
+        r.area.code for r in province.rows
+    ].index(COMMUNE)  # a former district comes before its communes
 
 
 def test_a_revision_keeps_the_history_and_makes_room(ledger: Ledger, areas: AreaMap) -> None:
@@ -325,7 +419,7 @@ def test_needs_move_from_the_village_meeting_to_the_record_that_served_them(
 
 
 def test_a_project_budget_is_committed_and_its_outcome_recorded(
-    ledger: Ledger, areas: AreaMap
+    ledger: Ledger, areas: AreaMap, tmp_path: Path
 ) -> None:
     ledger.do(plans.adopt_plan, areas, commune_plan())
     members = households(ledger, COMMUNE, 3)
@@ -368,6 +462,7 @@ def test_a_project_budget_is_committed_and_its_outcome_recorded(
     assert money[(P31, PlanSource.CENTRAL)].disbursed_vnd == 0
     assert money[(P31, PlanSource.SOCIAL_MOBILISATION)].committed_vnd == 10_000_000
     assert money[(P31, PlanSource.OTHER)].committed_vnd == 15_000_000
+    same_table(table, plan_table(reported(ledger, tmp_path), year=2024, area=COMMUNE))
 
 
 def test_an_escape_commitment_is_judged_by_the_next_review(ledger: Ledger) -> None:
@@ -453,3 +548,59 @@ def test_obstacles_are_tracked_to_a_decision_and_officials_assigned(
     assert e.value.problems[0].code == "household_outside_area"
     (event,) = ledger.events(contract.OfficialAssigned)
     assert "Nguyễn" not in event.to_json().decode()
+
+
+def test_a_household_target_counts_each_household_once_when_supported_several_times(
+    ledger: Ledger, areas: AreaMap, tmp_path: Path
+) -> None:
+    """A household given a cow (P3.1) and seedlings (P3.2) counts once toward the district's
+    "households supported under P3" target, once toward the cows target; a household that
+    moved between two communes of the district and was supported in each counts once."""
+    ledger.do(
+        plans.adopt_plan,
+        areas,
+        plans.PlanRequest(
+            plan_id="KH-TY-2024",
+            level=PlanLevel.FORMER_DISTRICT,
+            area_code=DISTRICT,
+            year=2024,
+            adopted_on=date(2024, 1, 10),
+            targets=[
+                plans.TargetIn(component="NTP2021.P3", kind=TargetKind.HOUSEHOLDS, quantity=3),
+                plans.TargetIn(
+                    component="NTP2021.P3",
+                    kind=TargetKind.HOUSEHOLDS,
+                    support_kind="production",
+                    quantity=3,
+                ),
+            ],
+        ),
+    )
+    both, cow_only = households(ledger, COMMUNE, 2)
+    ledger.do(records.record_support, cow("R-1", both))
+    ledger.do(
+        records.record_support,
+        records.SupportRequest(
+            disbursement_id="R-2",
+            household_code=both,
+            kind="other",
+            programme_code="NTP2021.P3.2",
+            funding_source="central_budget",
+            amount_vnd=2_000_000,
+            item="cây giống quế",
+            disbursed_on=date(2024, 6, 2),
+        ),
+    )
+    ledger.do(records.record_support, cow("R-3", cow_only))
+    ledger.household(cow_only, on=date(2024, 7, 1), commune=OTHER, village=f"{OTHER}-01")
+    ledger.do(
+        records.record_support,
+        cow("R-4", cow_only).model_copy(update={"disbursed_on": date(2024, 8, 1)}),
+    )
+
+    table = plans.plan_vs_actual(ledger.uow(), areas, PlanLevel.FORMER_DISTRICT, DISTRICT, 2024)
+    got = {t.support_kind: t.actual for t in table.areas[0].targets}
+    assert got == {None: 2, SupportKind.PRODUCTION: 2}
+    by_commune = {a.area_code: a for a in table.areas[1:]}
+    assert by_commune[OTHER].disbursed_vnd == COW  # the money stays where it was given
+    same_table(table, plan_table(reported(ledger, tmp_path), year=2024, area=DISTRICT))

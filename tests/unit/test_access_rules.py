@@ -171,6 +171,7 @@ SCENARIOS: dict[tuple[str, str, str], str] = {
     ("reporting", "PUT", "/reports/targets"): "test_report_book_routes_keep_to_my_area",
     ("reporting", "GET", "/reports/export"): "test_report_book_routes_keep_to_my_area",
     ("reporting", "GET", "/reports/support-outcomes"): "test_report_book_routes_keep_to_my_area",
+    ("reporting", "GET", "/reports/plan-vs-actual"): "test_report_book_routes_keep_to_my_area",
     ("access", "GET", "/audit"): "test_audit_trail_is_filtered_to_the_auditors_area",
 }
 SCENARIO_FILE = Path(__file__).resolve().parents[1] / "integration" / "test_access_scenarios.py"

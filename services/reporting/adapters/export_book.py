@@ -1,4 +1,5 @@
-"""The year-end book as files: XLSX (one sheet per table, print-ready) and CSV (one table).
+"""The year-end book as files: XLSX (one sheet per table, print-ready, and a sheet of plans
+against actual) and CSV (one table).
 
 Headers are bilingual, rows carry area codes and names, parents (totals) come first and are
 set in bold. Every cell goes through ``shared.spreadsheet_cells`` (text is never a formula);
@@ -18,6 +19,8 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from services.reporting.domain.labels import NEED, PLAN_SOURCE, PLAN_TARGET, bilingual
+from services.reporting.domain.plans import PlanVsActual
 from services.reporting.domain.tables import Row, Table
 from services.reporting.service import Book
 from shared.spreadsheet_cells import csv_row, set_xlsx_cell
@@ -195,8 +198,173 @@ def _write_sheet(ws: Worksheet, book: Book, table: Table) -> None:
     ws.oddHeader.right.text = table.key
 
 
-def write_xlsx(book: Book, out: IO[bytes] | str) -> None:
-    """Every table of ``book``, one sheet each, into ``out`` (a path or a binary stream)."""
+PLAN_SHEET = "plan_vs_actual"
+PLAN_LEVELS = {
+    "province": ("Tỉnh", "Province"),
+    "former_district": ("Huyện (cũ)", "Former district"),
+    "commune": ("Xã", "Commune"),
+}
+MONEY_HEADERS = (
+    ("Mã địa bàn", "Area code"),
+    ("Tên địa bàn", "Area name"),
+    ("Cấp", "Level"),
+    ("Kế hoạch", "Plan"),
+    ("Thành phần", "Component"),
+    ("Nguồn vốn", "Funding source"),
+    ("Phân bổ (đồng)", "Allocated (VND)"),
+    ("Cam kết (đồng)", "Committed (VND)"),
+    ("Giải ngân (đồng)", "Disbursed (VND)"),
+    ("Còn lại (đồng)", "Remaining (VND)"),
+    ("Giải ngân (%)", "Disbursed (%)"),
+    ("Vượt kế hoạch", "Above plan"),
+)
+TARGET_HEADERS = (
+    ("Mã địa bàn", "Area code"),
+    ("Tên địa bàn", "Area name"),
+    ("Cấp", "Level"),
+    ("Kế hoạch", "Plan"),
+    ("Thành phần", "Component"),
+    ("Chỉ tiêu", "Target"),
+    ("Loại hỗ trợ", "Kind of support"),
+    ("Kế hoạch", "Planned"),
+    ("Thực hiện", "Actual"),
+    ("Đạt (%)", "Achieved (%)"),
+    ("Vượt kế hoạch", "Above plan"),
+)
+YES_NO = {True: "Có / Yes", False: "Không / No"}
+
+
+def _head_row(ws: Worksheet, r_no: int, headers: tuple[tuple[str, str], ...]) -> None:
+    for j, (vi, en) in enumerate(headers, start=1):
+        cell = ws.cell(r_no, j)
+        set_xlsx_cell(cell, f"{vi}\n{en}")
+        cell.font = _BOLD
+        cell.fill = _HEAD_FILL
+        cell.alignment = _WRAP
+        cell.border = _BOX
+    ws.row_dimensions[r_no].height = 45
+
+
+def _body_row(ws: Worksheet, r_no: int, values: list[object], bold: bool = False) -> None:
+    for j, v in enumerate(values, start=1):
+        cell = ws.cell(r_no, j)
+        cell.border = _BOX
+        if bold:
+            cell.font = _BOLD
+        if isinstance(v, int):
+            cell.number_format = "#,##0"
+        elif isinstance(v, float):
+            cell.number_format = "0.0"
+        set_xlsx_cell(cell, v)
+
+
+def write_plan_sheet(ws: Worksheet, table: PlanVsActual) -> None:
+    """Plans against actual: money per area, component and source (each area's total first,
+    in bold), then physical targets; values only, no formulas."""
+    area = table.area
+    where_vi = (area.name_vi or area.code) if area else "Toàn tỉnh"
+    where_en = (area.name_en or area.name_vi or area.code) if area else "Whole province"
+    set_xlsx_cell(ws.cell(1, 1), f"Kế hoạch và thực hiện năm {table.year} · {where_vi}")
+    ws.cell(1, 1).font = _TITLE
+    set_xlsx_cell(ws.cell(2, 1), f"Plans against actual, {table.year} · {where_en}")
+    ws.cell(2, 1).font = Font(italic=True, size=11)
+    r_no = 4
+    _head_row(ws, r_no, MONEY_HEADERS)
+    head = r_no
+    r_no += 1
+    for row in table.rows:
+        a = row.area
+        level_vi, level_en = PLAN_LEVELS.get(a.level.value, (a.level.value, a.level.value))
+        name = a.name_vi or a.code
+        if a.name_en and a.name_en != a.name_vi:
+            name = f"{name} ({a.name_en})"
+        first: list[object] = [a.code, name, f"{level_vi} / {level_en}", row.plan_id or ""]
+        pct = row.disbursed_pct
+        _body_row(
+            ws,
+            r_no,
+            [
+                *first,
+                "Tổng cộng / Total",
+                "",
+                row.allocated_vnd,
+                row.committed_vnd,
+                row.disbursed_vnd,
+                row.allocated_vnd - row.disbursed_vnd,
+                float(pct) if pct is not None else "",
+                YES_NO[row.above_plan],
+            ],
+            bold=True,
+        )
+        r_no += 1
+        for m in row.money:
+            p = m.disbursed_pct
+            _body_row(
+                ws,
+                r_no,
+                [
+                    *first,
+                    m.component,
+                    bilingual(PLAN_SOURCE, m.source.value),
+                    m.allocated_vnd,
+                    m.committed_vnd,
+                    m.disbursed_vnd,
+                    m.remaining_vnd,
+                    float(p) if p is not None else "",
+                    YES_NO[m.above_plan],
+                ],
+            )
+            r_no += 1
+    r_no += 1
+    _head_row(ws, r_no, TARGET_HEADERS)
+    r_no += 1
+    for row in table.rows:
+        a = row.area
+        level_vi, level_en = PLAN_LEVELS.get(a.level.value, (a.level.value, a.level.value))
+        for t in row.targets:
+            p = t.pct
+            _body_row(
+                ws,
+                r_no,
+                [
+                    a.code,
+                    a.name_vi or a.code,
+                    f"{level_vi} / {level_en}",
+                    row.plan_id or "",
+                    t.component,
+                    bilingual(PLAN_TARGET, t.kind.value),
+                    bilingual(NEED, t.support_kind) if t.support_kind else "",
+                    t.planned,
+                    t.actual,
+                    float(p) if p is not None else "",
+                    YES_NO[t.above_plan],
+                ],
+            )
+            r_no += 1
+    notes = (
+        "Cam kết = giải ngân và ngân sách các dự án bắt đầu trong năm. / Committed = disbursed "
+        "plus the budgets of projects starting in the year.",
+        "Chỉ tiêu số hộ đếm mỗi hộ một lần. / Household targets count each household once.",
+    )
+    for i, text in enumerate(notes, start=r_no + 1):
+        set_xlsx_cell(ws.cell(i, 1), text)
+        ws.cell(i, 1).font = Font(italic=True, size=9)
+    widths = (12, 30, 18, 16, 16, 26, 16, 16, 16, 16, 11, 12)
+    for col, width in zip("ABCDEFGHIJKL", widths, strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = ws.cell(head + 1, 3)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "&P / &N"
+    ws.oddHeader.right.text = PLAN_SHEET
+
+
+def write_xlsx(book: Book, out: IO[bytes] | str, plans: PlanVsActual | None = None) -> None:
+    """Every table of ``book``, one sheet each, into ``out`` (a path or a binary stream);
+    with ``plans``, a last sheet of plans against actual."""
     wb = Workbook()
     default = wb.active
     if default is not None:
@@ -204,13 +372,15 @@ def write_xlsx(book: Book, out: IO[bytes] | str) -> None:
     used: set[str] = set()
     for table in book.tables:
         _write_sheet(wb.create_sheet(_sheet_name(table, used)), book, table)
+    if plans is not None:
+        write_plan_sheet(wb.create_sheet(PLAN_SHEET), plans)
     wb.properties.title = "Báo cáo giảm nghèo / Poverty-reduction report"
     wb.save(out)
 
 
-def xlsx_bytes(book: Book) -> bytes:
+def xlsx_bytes(book: Book, plans: PlanVsActual | None = None) -> bytes:
     buf = io.BytesIO()
-    write_xlsx(book, buf)
+    write_xlsx(book, buf, plans)
     return buf.getvalue()
 
 

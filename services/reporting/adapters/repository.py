@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +23,12 @@ from services.reporting.adapters.tables import (
     households,
     indicators,
     loans,
+    plan_capacity,
+    plan_heads,
+    plan_projects,
+    plan_reach,
+    plan_spend,
+    plan_trained,
     plumbing,
     rounds,
     signoff_steps,
@@ -1087,6 +1094,242 @@ class LifeEvents:
         return {code: s for code, (_rank, s) in out.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class StoredPlan:
+    """A plan as its latest version left it."""
+
+    plan_id: str
+    level: str
+    area_code: str
+    year: int
+    version: int
+    department: str | None
+    allocations: tuple[tuple[str, str, int], ...]
+    """(component, source, amount)."""
+    targets: tuple[tuple[str, str, str, int], ...]
+    """(component, target kind, support kind or "", quantity)."""
+
+
+class PlanFigures:
+    """The plan tables: plans (latest version wins), and what they are measured by."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # writing
+
+    def save_plans(self, rows: Sequence[dict[str, Any]]) -> None:
+        upsert_latest(self.conn, plan_heads, rows, keys=["plan_id"])
+
+    def add_spending(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Add disbursements (dicts with year, commune_code, programme_code, funding_source,
+        kind, household_code, amount_vnd) to the sums and the households reached: one
+        accumulating upsert per key, keys in a fixed order (no deadlock between replicas)."""
+        if not rows:
+            return
+        acc: dict[tuple[int, str, str, str], list[int]] = {}
+        for r in rows:
+            k = (r["year"], r["commune_code"], r["programme_code"], r["funding_source"])
+            a = acc.setdefault(k, [0, 0, 0])
+            whole, rest = divmod(r["amount_vnd"], _GIGA)
+            a[0] += whole
+            a[1] += rest
+            a[2] += 1
+        ins = _insert(self.conn, plan_spend)
+        self.conn.execute(
+            ins.on_conflict_do_update(
+                index_elements=["year", "commune_code", "programme_code", "funding_source"],
+                set_={
+                    "billions": plan_spend.c.billions + ins.excluded.billions,
+                    "rest_vnd": plan_spend.c.rest_vnd + ins.excluded.rest_vnd,
+                    "records": plan_spend.c.records + ins.excluded.records,
+                },
+            ),
+            [
+                {
+                    "year": y,
+                    "commune_code": c,
+                    "programme_code": p,
+                    "funding_source": f,
+                    "billions": b,
+                    "rest_vnd": rest,
+                    "records": n,
+                }
+                for (y, c, p, f), (b, rest, n) in sorted(acc.items())
+            ],
+        )
+        reached = sorted(
+            {
+                (r["year"], r["commune_code"], r["programme_code"], r["kind"], r["household_code"])
+                for r in rows
+            }
+        )
+        self.conn.execute(
+            _insert(self.conn, plan_reach).on_conflict_do_nothing(),
+            [
+                {
+                    "year": y,
+                    "commune_code": c,
+                    "programme_code": p,
+                    "kind": k,
+                    "household_code": h,
+                }
+                for y, c, p, k, h in reached
+            ],
+        )
+
+    def save_projects(self, rows: Sequence[dict[str, Any]]) -> None:
+        upsert(self.conn, plan_projects, rows, keys=["project_id"])
+
+    def save_capacity(self, rows: Sequence[dict[str, Any]]) -> None:
+        upsert(self.conn, plan_capacity, rows, keys=["activity_id"])
+
+    def save_trained(self, rows: Sequence[dict[str, Any]]) -> None:
+        upsert(self.conn, plan_trained, rows, keys=["enrolment_id"])
+
+    # reading
+
+    def plans_of_year(
+        self, year: int, levels_codes: Iterable[tuple[str, str]] | None
+    ) -> list[StoredPlan]:
+        """The plans of ``year`` of these (level, area) pairs (None: every one)."""
+        wanted = None if levels_codes is None else set(levels_codes)
+        t = plan_heads
+        q = sa.select(
+            t.c.plan_id,
+            t.c.level,
+            t.c.area_code,
+            t.c.year,
+            t.c.version,
+            t.c.department,
+            t.c.allocations,
+            t.c.targets,
+        ).where(t.c.year == year)
+        out = []
+        for pid, level, area, y, version, department, money, aims in self.conn.execute(q):
+            if wanted is not None and (level, area) not in wanted:
+                continue
+            out.append(
+                StoredPlan(
+                    pid,
+                    level,
+                    area,
+                    int(y),
+                    int(version),
+                    department,
+                    tuple((c, s, int(a)) for c, s, a in json.loads(money)),
+                    tuple((c, k, sk, int(n)) for c, k, sk, n in json.loads(aims)),
+                )
+            )
+        return sorted(out, key=lambda p: (p.level, p.area_code))
+
+    def years(self) -> list[int]:
+        return [int(y) for (y,) in self.conn.execute(sa.select(plan_heads.c.year).distinct())]
+
+    def spending(
+        self, communes: Sequence[str] | None, year: int
+    ) -> list[tuple[str, str, str, int]]:
+        """(commune, programme, funding source, amount disbursed) in ``year``."""
+        t = plan_spend
+        q = sa.select(
+            t.c.commune_code, t.c.programme_code, t.c.funding_source, t.c.billions, t.c.rest_vnd
+        )
+        q = q.where(t.c.year == year, *_among(t.c.commune_code, communes))
+        return [(c, p, f, int(b) * _GIGA + int(r)) for c, p, f, b, r in self.conn.execute(q)]
+
+    def reach(self, communes: Sequence[str] | None, year: int) -> list[tuple[str, str, str, int]]:
+        """(commune, programme, kind, households reached) in ``year``."""
+        t = plan_reach
+        q = (
+            sa.select(t.c.commune_code, t.c.programme_code, t.c.kind, sa.func.count())
+            .where(t.c.year == year, *_among(t.c.commune_code, communes))
+            .group_by(t.c.commune_code, t.c.programme_code, t.c.kind)
+        )
+        return [(c, p, k, int(n)) for c, p, k, n in self.conn.execute(q)]
+
+    def repeated_reach(
+        self, communes: Sequence[str] | None, year: int, components: Iterable[str]
+    ) -> list[tuple[str, str, str, str]]:
+        """(commune, household, programme, kind) of the households reached in ``year`` under
+        more than one (commune, programme, kind) among the programmes ``components`` cover:
+        the only ones a sum of :meth:`reach` can count twice."""
+        t = plan_reach
+        wanted = sorted(set(components))
+        if not wanted:
+            return []
+        code = t.c.programme_code
+        scope = sa.and_(
+            t.c.year == year,
+            *_among(t.c.commune_code, communes),
+            sa.or_(*(sa.or_(code == c, code.startswith(c + ".")) for c in wanted)),
+        )
+        twice = (
+            sa.select(t.c.household_code)
+            .where(scope)
+            .group_by(t.c.household_code)
+            .having(sa.func.count() > 1)
+        )
+        q = sa.select(t.c.commune_code, t.c.household_code, code, t.c.kind).where(
+            scope, t.c.household_code.in_(twice)
+        )
+        return [(c, h, p, k) for c, h, p, k in self.conn.execute(q)]
+
+    def projects(
+        self, communes: Sequence[str] | None, year: int
+    ) -> list[tuple[str, str, str, int, int, int]]:
+        """(commune, component, state source, state, households, enterprise) of the projects
+        starting in ``year``."""
+        t = plan_projects
+        q = sa.select(
+            t.c.commune_code,
+            t.c.component,
+            t.c.state_source,
+            t.c.state_vnd,
+            t.c.household_vnd,
+            t.c.enterprise_vnd,
+        ).where(t.c.year == year, *_among(t.c.commune_code, communes))
+        return [
+            (c, comp, s, int(a), int(b), int(d)) for c, comp, s, a, b, d in self.conn.execute(q)
+        ]
+
+    def capacity(self, year: int) -> list[tuple[str, str, str, str, str, int, int, int]]:
+        """(level, area, component, kind, source, activities, attendees, cost) in ``year``."""
+        t = plan_capacity
+        q = (
+            sa.select(
+                t.c.level,
+                t.c.area_code,
+                t.c.component,
+                t.c.kind,
+                t.c.source,
+                sa.func.count(),
+                sa.func.coalesce(sa.func.sum(t.c.attendees), 0),
+                sa.func.coalesce(sa.func.sum(t.c.cost_vnd), 0),
+            )
+            .where(t.c.year == year)
+            .group_by(t.c.level, t.c.area_code, t.c.component, t.c.kind, t.c.source)
+        )
+        return [
+            (lv, a, c, k, s, int(n), int(p), int(cost))
+            for lv, a, c, k, s, n, p, cost in self.conn.execute(q)
+        ]
+
+    def trained(self, communes: Sequence[str] | None, year: int) -> list[tuple[str, str, int]]:
+        """(commune, programme, workers who completed a course) in ``year``."""
+        t = plan_trained
+        q = (
+            sa.select(t.c.commune_code, t.c.programme_code, sa.func.count())
+            .where(t.c.year == year, *_among(t.c.commune_code, communes))
+            .group_by(t.c.commune_code, t.c.programme_code)
+        )
+        return [(c, p, int(n)) for c, p, n in self.conn.execute(q)]
+
+
+def _among(column: Any, values: Sequence[str] | None) -> list[Any]:
+    """``column IN values`` (no condition for None: everything)."""
+    return [] if values is None else [column.in_(list(values))]
+
+
 class ReportingUnitOfWork(SqlUnitOfWork):
     """One transaction over reporting's tables; rolls back unless committed."""
 
@@ -1128,6 +1371,10 @@ class ReportingUnitOfWork(SqlUnitOfWork):
     @property
     def life(self) -> LifeEvents:
         return LifeEvents(self.conn)
+
+    @property
+    def plans(self) -> PlanFigures:
+        return PlanFigures(self.conn)
 
     def clear_projections(self) -> None:
         """Empty every table rebuilt from the streams, and the processed event ids."""

@@ -4,7 +4,9 @@ Projections rebuilt from the streams: ``household_round`` (each household's figu
 round, standard and stage; latest survey wins), ``report_cell`` (pre-aggregates per village,
 kept equal to the sum of the households' contributions), ``report_round`` and
 ``standard_indicator`` (which rounds and standards exist), ``event_tally``, ``support`` and
-``training``, ``household_change`` (life events). Owned here and not rebuilt from the
+``training``, ``household_change`` (life events), and the plan tables (``plan``,
+``plan_spend``, ``plan_reach``, ``plan_project``, ``plan_capacity``, ``plan_trained``:
+plans against what was spent and reached). Owned here and not rebuilt from the
 streams: ``area`` and ``area_change`` (a copy of intake's registry and its changes),
 ``target``, and the sign-off tables.
 """
@@ -297,6 +299,101 @@ class HouseholdChangeRow(ReportingModel, table=True):
     cause: str | None = Field(default=None, max_length=16)
 
 
+# plans against actual -------------------------------------------------------------------------
+
+
+class PlanHeadRow(ReportingModel, table=True):
+    """A level's plan for a year as its latest version left it (latest wins by version)."""
+
+    __tablename__ = "plan"
+    __table_args__ = (sa.Index("ix_plan_year_level_area", "year", "level", "area_code"),)
+
+    plan_id: str = Field(primary_key=True, max_length=64)
+    level: str = Field(max_length=16)
+    area_code: str = Field(max_length=16)
+    year: int
+    version: int
+    department: str | None = Field(default=None, max_length=64)
+    allocations: str = Field(sa_type=sa.Text)
+    """JSON list of [component, source, amount]."""
+    targets: str = Field(sa_type=sa.Text)
+    """JSON list of [component, kind, support kind or "", quantity]."""
+    order_key: str = Field(max_length=16)
+    """The version, zero-padded: a later version replaces an earlier one, never the reverse."""
+
+
+class PlanSpendRow(ReportingModel, table=True):
+    """Disbursements summed per year, commune, programme and funding source (added with each
+    ``support.disbursed`` event, in its transaction). The amount is kept in two sums, of the
+    whole billions and of the rest, so that no sum overflows a 64-bit column."""
+
+    __tablename__ = "plan_spend"
+
+    year: int = Field(primary_key=True)
+    commune_code: str = Field(primary_key=True, max_length=16)
+    programme_code: str = Field(primary_key=True, max_length=32)
+    funding_source: str = Field(primary_key=True, max_length=32)
+    billions: int = Field(sa_type=COUNT)
+    """Sum of each amount's whole billions of VND."""
+    rest_vnd: int = Field(sa_type=COUNT)
+    """Sum of each amount's VND below a billion."""
+    records: int
+
+
+class PlanReachRow(ReportingModel, table=True):
+    """Each household reached per year, commune, programme and kind of support."""
+
+    __tablename__ = "plan_reach"
+
+    year: int = Field(primary_key=True)
+    commune_code: str = Field(primary_key=True, max_length=16)
+    programme_code: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(primary_key=True, max_length=32)
+    household_code: str = Field(primary_key=True, max_length=64)
+
+
+class PlanProjectRow(ReportingModel, table=True):
+    """A livelihood project's budget: committed money of its component."""
+
+    __tablename__ = "plan_project"
+
+    project_id: str = Field(primary_key=True, max_length=64)
+    component: str = Field(max_length=32)
+    commune_code: str = Field(max_length=16)
+    year: int = Field(index=True)
+    state_source: str = Field(max_length=32)
+    state_vnd: int = Field(sa_type=COUNT)
+    household_vnd: int = Field(sa_type=COUNT)
+    enterprise_vnd: int = Field(sa_type=COUNT)
+
+
+class PlanCapacityRow(ReportingModel, table=True):
+    """An officials' training or communication event: money spent and officials trained."""
+
+    __tablename__ = "plan_capacity"
+
+    activity_id: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=32)
+    level: str = Field(max_length=16)
+    area_code: str = Field(max_length=16)
+    component: str = Field(max_length=32)
+    source: str = Field(max_length=32)
+    year: int = Field(index=True)
+    attendees: int
+    cost_vnd: int = Field(sa_type=COUNT)
+
+
+class PlanTrainedRow(ReportingModel, table=True):
+    """A worker who completed a vocational course (workers-trained targets)."""
+
+    __tablename__ = "plan_trained"
+
+    enrolment_id: str = Field(primary_key=True, max_length=64)
+    commune_code: str = Field(max_length=16)
+    programme_code: str = Field(max_length=32)
+    year: int = Field(index=True)
+
+
 plumbing = plumbing_tables(metadata)
 households = HouseholdRoundRow.__table__  # type: ignore[attr-defined]
 cells = CellRow.__table__  # type: ignore[attr-defined]
@@ -315,6 +412,13 @@ training = TrainingRow.__table__  # type: ignore[attr-defined]
 loans = LoanRow.__table__  # type: ignore[attr-defined]
 household_changes = HouseholdChangeRow.__table__  # type: ignore[attr-defined]
 
+plan_heads = PlanHeadRow.__table__  # type: ignore[attr-defined]
+plan_spend = PlanSpendRow.__table__  # type: ignore[attr-defined]
+plan_reach = PlanReachRow.__table__  # type: ignore[attr-defined]
+plan_projects = PlanProjectRow.__table__  # type: ignore[attr-defined]
+plan_capacity = PlanCapacityRow.__table__  # type: ignore[attr-defined]
+plan_trained = PlanTrainedRow.__table__  # type: ignore[attr-defined]
+
 PROJECTIONS = (
     households,
     cells,
@@ -325,5 +429,11 @@ PROJECTIONS = (
     training,
     loans,
     household_changes,
+    plan_heads,
+    plan_spend,
+    plan_reach,
+    plan_projects,
+    plan_capacity,
+    plan_trained,
 )
 """Tables rebuilt from the streams (a replay empties them and the processed ids first)."""

@@ -52,3 +52,25 @@ CHILDREN: dict[str, tuple[str, str]] = {
 
 def status(code: str) -> tuple[str, str]:
     return STATUS.get(code, (code, code))
+
+
+PLAN_SOURCE: dict[str, tuple[str, str]] = {
+    "central": ("Ngân sách trung ương", "Central budget"),
+    "local": ("Ngân sách địa phương", "Local budget"),
+    "social_mobilisation": ("Huy động xã hội", "Social mobilisation"),
+    "credit": ("Tín dụng chính sách", "Policy credit"),
+    "other": ("Nguồn khác", "Other"),
+}
+
+PLAN_TARGET: dict[str, tuple[str, str]] = {
+    "households": ("Số hộ được hỗ trợ", "Households supported"),
+    "workers_trained": ("Lao động được đào tạo nghề", "Workers trained"),
+    "officials_trained": ("Lượt cán bộ được tập huấn", "Officials trained"),
+    "communication_events": ("Sự kiện truyền thông", "Communication events"),
+}
+
+
+def bilingual(labels: dict[str, tuple[str, str]], code: str) -> str:
+    """``Vietnamese / English`` of a code (the code itself when it has no label)."""
+    vi, en = labels.get(code, (code, code))
+    return f"{vi} / {en}"

@@ -347,6 +347,38 @@ class PlansRepository:
             out[(commune, code, TargetKind.WORKERS_TRAINED, "")] = int(n)
         return out
 
+    def repeated_reach(
+        self, communes: Sequence[str] | None, year: int, components: Iterable[str]
+    ) -> dict[str, list[tuple[str, str, str]]]:
+        """commune → (household, programme code, kind) of the households reached that year
+        under more than one (commune, programme, kind) among the programmes ``components``
+        cover: the only ones whose distinct count under a component differs from the sum of
+        :meth:`physical`'s counts."""
+        code = ledger_reach.c.programme_code
+        wanted = sorted(set(components))
+        if not wanted:
+            return {}
+        covered = sa.or_(*(sa.or_(code == c, code.startswith(c + ".")) for c in wanted))
+        scope = sa.and_(
+            ledger_reach.c.year == year, _in(ledger_reach.c.commune_code, communes), covered
+        )
+        twice = (
+            sa.select(ledger_reach.c.household_code)
+            .where(scope)
+            .group_by(ledger_reach.c.household_code)
+            .having(sa.func.count() > 1)
+        )
+        q = sa.select(
+            ledger_reach.c.commune_code,
+            ledger_reach.c.household_code,
+            ledger_reach.c.programme_code,
+            ledger_reach.c.kind,
+        ).where(scope, ledger_reach.c.household_code.in_(twice))
+        out: dict[str, list[tuple[str, str, str]]] = {}
+        for commune, household, code, kind in self.conn.execute(q):
+            out.setdefault(commune, []).append((household, code, kind))
+        return out
+
     def capacity_sums(self, year: int) -> list[tuple[str, str, str, str, str, int, int, int]]:
         """(level, area, component, kind, source, activities, attendees, cost) of the
         officials' trainings and communication events held in ``year``."""
@@ -375,6 +407,35 @@ class PlansRepository:
             (lv, area, comp, kind, src, int(n), int(people), int(cost))
             for lv, area, comp, kind, src, n, people, cost in self.conn.execute(q)
         ]
+
+    def committed_by_projects(
+        self, communes: Sequence[str], year: int
+    ) -> dict[tuple[str, PlanSource], int]:
+        """The budgets of the projects starting in ``year`` in ``communes`` per (component,
+        plan source): state share under its source, enterprise under social mobilisation,
+        households' counterpart under other (as :meth:`money` counts them)."""
+        start, end = year_bounds(year)
+        out: dict[tuple[str, PlanSource], int] = {}
+        for i in range(0, len(communes), CHUNK):
+            q = sa.select(
+                projects.c.component,
+                projects.c.state_source,
+                projects.c.state_vnd,
+                projects.c.household_vnd,
+                projects.c.enterprise_vnd,
+            ).where(
+                projects.c.starts_on.between(start, end),
+                projects.c.commune_code.in_(list(communes[i : i + CHUNK])),
+            )
+            for comp, src, state, hh, firm in self.conn.execute(q):
+                for source, amount in (
+                    (PlanSource(src), state),
+                    (PlanSource.SOCIAL_MOBILISATION, firm),
+                    (PlanSource.OTHER, hh),
+                ):
+                    if amount:
+                        out[(comp, source)] = out.get((comp, source), 0) + int(amount)
+        return out
 
     def disbursed_in(
         self, communes: Sequence[str], year: int, funding_sources: Sequence[str]

@@ -131,6 +131,7 @@ def router(ctx: Ctx) -> APIRouter:
             projects.record_project,
             ctx.catalogue,
             request,
+            may_override=caller.can(Perm.SUPPORT_OVERRIDE, Area(commune=request.commune_code)),
             caller=caller,
             correlation_id=x_correlation_id,
         )
@@ -175,13 +176,16 @@ def router(ctx: Ctx) -> APIRouter:
     ) -> Written:
         """An officials' training (programme board, i.e. Ban Chỉ đạo; village development
         board …: topic, date, attendees) or a communication event, counted against the level's
-        plan."""
+        plan (a cost above what is left of it: 422 unless ``override_reason`` from a caller
+        allowed to override support over the whole area)."""
         require_area(ctx, caller, Perm.PLAN_WRITE, request.level, request.area_code)
+        covered = ctx.areas.communes_of(request.level, request.area_code)
         rec = await ctx.write(
             capacity.record_capacity,
             ctx.catalogue,
             ctx.areas,
             request,
+            may_override=all(caller.can(Perm.SUPPORT_OVERRIDE, Area(commune=c)) for c in covered),
             caller=caller,
             correlation_id=x_correlation_id,
         )

@@ -17,34 +17,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from shared.contracts.codes import FundingSource, SupportKind
-from shared.contracts.plans import NeedStatus, ObstacleStatus, PlanSource, TargetKind
+from shared.contracts.plans import (
+    PLAN_SOURCE_OF,
+    NeedStatus,
+    ObstacleStatus,
+    PlanSource,
+    TargetKind,
+)
 from shared.errors import DomainError, ErrorKind
+from shared.plan_execution import component_of, pct
 
-SOURCE_OF: Mapping[FundingSource, PlanSource] = {
-    FundingSource.CENTRAL_BUDGET: PlanSource.CENTRAL,
-    FundingSource.LOCAL_BUDGET: PlanSource.LOCAL,
-    FundingSource.SOCIAL_MOBILISATION: PlanSource.SOCIAL_MOBILISATION,
-    FundingSource.POLICY_CREDIT: PlanSource.CREDIT,
-    FundingSource.HOUSEHOLD_CONTRIBUTION: PlanSource.OTHER,
-}
-"""The plan source a ledger entry's funding source counts toward."""
+SOURCE_OF: Mapping[FundingSource, PlanSource] = PLAN_SOURCE_OF
+"""The plan source a ledger entry's funding source counts toward (the contract's mapping)."""
 
 Key = tuple[str, PlanSource]
 """(component, source) of a plan line."""
-
-
-def covers(component: str, programme_code: str) -> bool:
-    """Whether an allocation to ``component`` pays for support under ``programme_code``."""
-    return programme_code == component or programme_code.startswith(component + ".")
-
-
-def component_of(components: Iterable[str], programme_code: str) -> str | None:
-    """The most specific of ``components`` covering ``programme_code`` (``None``: none)."""
-    best: str | None = None
-    for c in components:
-        if covers(c, programme_code) and (best is None or len(c) > len(best)):
-            best = c
-    return best
 
 
 @functools.lru_cache(maxsize=65536)
@@ -84,16 +71,6 @@ class Line:
     @property
     def above_plan(self) -> bool:
         return self.disbursed_vnd > self.allocated_vnd
-
-
-def pct(done: int, planned: int) -> Decimal | None:
-    """``done`` as a percentage of ``planned`` to one decimal (``None`` when nothing planned)."""
-    if planned <= 0:
-        return None
-    tenths, rest = divmod(abs(done) * 1000, planned)
-    if 2 * rest >= planned:
-        tenths += 1
-    return Decimal(-tenths if done < 0 else tenths).scaleb(-1)
 
 
 def execution(
@@ -179,9 +156,10 @@ def check_room(
 ) -> bool:
     """Whether a disbursement of ``amount`` fits what is left of an allocation (``allocated``
     less ``used`` so far). Above it: 422, unless an officer allowed to override gives a reason
-    (then ``True``: recorded as an override of the plan)."""
+    (then ``True``: recorded as an override of the plan). Nothing spent (a card the state pays
+    nothing for) never exceeds a plan, even one already overspent."""
     left = allocated - used
-    if amount <= left:
+    if amount <= 0 or amount <= left:
         return False
     if override_reason and may_override:
         return True

@@ -25,6 +25,7 @@ from services.support.usecases.common import (
     Code,
     Day,
     Id,
+    Overridable,
     Request,
     Vnd,
     audit,
@@ -35,6 +36,7 @@ from services.support.usecases.common import (
     retried_on_race,
     stored_json,
 )
+from services.support.usecases.plans import PlanRoom
 from services.support.usecases.scope import (
     area_where,
     check_component,
@@ -52,7 +54,7 @@ from shared.contracts.plans import (
 from shared.errors import DomainError
 
 
-class CapacityRequest(Request):
+class CapacityRequest(Overridable):
     activity_id: Id
     kind: CapacityKind
     level: PlanLevel
@@ -73,12 +75,15 @@ def record_capacity(
     areas: AreaMap,
     request: CapacityRequest,
     *,
+    may_override: bool = False,
     actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> Recorded:
     """An officials' training (programme board (Ban Chỉ đạo), village development board …) or a
-    communication event held by a level, counted against its plan."""
+    communication event held by a level, counted against its plan: a cost above what is left
+    of the plans containing the area is refused (422) unless an officer allowed to override
+    gives a reason (audited as ``plan.exceeded_by_override``)."""
     where = area_where(request.level, request.area_code)
     with uow:
         if replayed(uow, capacity, "activity_id", request, ("Hoạt động", "Activity")):
@@ -92,10 +97,21 @@ def record_capacity(
                 "Lớp tập huấn cán bộ phải ghi đối tượng; sự kiện truyền thông thì không.",
                 "An officials' training names who was trained; a communication event does not.",
             )
+        exceeded = PlanRoom(uow).check_activity(
+            areas,
+            level=request.level,
+            area_code=request.area_code,
+            year=request.held_on.year,
+            component=request.component,
+            source=request.source,
+            amount=request.cost_vnd,
+            override_reason=request.override_reason,
+            may_override=may_override,
+        )
         uow.plans.add(
             capacity,
             {
-                **request.model_dump(),
+                **request.model_dump(exclude={"override_reason"}),
                 "kind": request.kind.value,
                 "level": request.level.value,
                 "body": request.body.value if request.body else None,
@@ -114,6 +130,7 @@ def record_capacity(
             held_on=request.held_on,
             attendees=request.attendees,
             cost_vnd=request.cost_vnd,
+            source=request.source,
         )
         uow.stage([emit(contract.CapacityRecorded, payload, correlation_id, now)])
         audit(
@@ -131,6 +148,21 @@ def record_capacity(
             },
             correlation_id=correlation_id,
         )
+        if exceeded:
+            audit(
+                uow,
+                actor,
+                "plan.exceeded_by_override",
+                ("activity", request.activity_id),
+                commune_code=where["commune_code"] or None,
+                after={
+                    "component": request.component,
+                    "source": request.source.value,
+                    "amount_vnd": request.cost_vnd,
+                    "plans": ",".join(exceeded),
+                },
+                correlation_id=correlation_id,
+            )
         uow.commit()
         return Recorded(id=request.activity_id, created=True, events=1, **where)
 

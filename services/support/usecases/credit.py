@@ -47,6 +47,7 @@ from services.support.usecases.common import (
     today,
     unused_record_ids,
 )
+from services.support.usecases.ledger import enter
 from services.support.views import (
     Instalment,
     LoanDetail,
@@ -248,7 +249,14 @@ def disburse_loan(
             case_id=request.loan_id,
             repayable=True,
         )
-        uow.ledger.add([row])
+        enter(
+            uow,
+            [row],
+            override_reason=request.override_reason,
+            may_override=may_override,
+            actor=actor,
+            correlation_id=correlation_id,
+        )
         ref = _ref(
             request.loan_id, hh.household_code, hh.commune_code, hh.village_code, programme.code
         )

@@ -39,6 +39,7 @@ from services.support.usecases.common import (
     stored_json,
     unused_record_ids,
 )
+from services.support.usecases.ledger import enter
 from services.support.views import Recorded
 from shared.access.model import Actor
 from shared.contracts import housing as contract
@@ -192,7 +193,14 @@ def start_housing(
             )
             for part, source, amount in split.support_parts()
         ]
-        uow.ledger.add(rows)
+        enter(
+            uow,
+            rows,
+            override_reason=request.override_reason,
+            may_override=may_override,
+            actor=actor,
+            correlation_id=correlation_id,
+        )
         payload = contract.HousingStartedPayload(
             case_id=request.case_id,
             household_code=hh.household_code,

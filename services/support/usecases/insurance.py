@@ -32,6 +32,7 @@ from services.support.usecases.common import (
     stored_json,
     unused_record_ids,
 )
+from services.support.usecases.ledger import enter
 from services.support.views import Recorded
 from shared.access.model import Actor
 from shared.contracts import insurance as contract
@@ -158,7 +159,14 @@ def issue_card(
             case_id=request.card_id,
             item=f"{share.normalize()}%",
         )
-        uow.ledger.add([row])
+        enter(
+            uow,
+            [row],
+            override_reason=request.override_reason,
+            may_override=may_override,
+            actor=actor,
+            correlation_id=correlation_id,
+        )
         payload = contract.CardIssuedPayload(
             card_id=request.card_id,
             household_code=hh.household_code,

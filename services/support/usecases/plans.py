@@ -23,10 +23,7 @@ from services.support.domain.plans import (
     check_components,
     check_room,
     check_unique,
-    component_of,
-    covers,
     execution,
-    pct,
     totals,
 )
 from services.support.plan_views import (
@@ -58,8 +55,9 @@ from services.support.views import Recorded
 from shared.access.model import Actor
 from shared.contracts import plans as contract
 from shared.contracts.codes import FundingSource, SupportKind
-from shared.contracts.plans import CapacityKind, PlanLevel, PlanSource, TargetKind
+from shared.contracts.plans import CapacityKind, PlanLevel, PlanSource, TargetKind, covers
 from shared.errors import DomainError, ErrorKind
+from shared.plan_execution import component_of, households_reached, pct
 
 MAX_LINES = 500
 MAX_QUANTITY = 10_000_000
@@ -75,7 +73,9 @@ class TargetIn(Request):
     component: Code = Field(description="Programme component (catalogue code).")
     kind: TargetKind = Field(description="Households to support, or workers to train.")
     support_kind: SupportKind | None = Field(
-        default=None, description="Kind of support (required for household targets)."
+        default=None,
+        description="Kind of support of a household target (none: households supported "
+        "under the component with any kind, each counted once).",
     )
     quantity: int = Field(ge=0, le=MAX_QUANTITY, description="How many.")
 
@@ -115,11 +115,11 @@ def _checked(
         "targets",
     )
     for t in targets:
-        if (t.kind is TargetKind.HOUSEHOLDS) != (t.support_kind is not None):
+        if t.kind is not TargetKind.HOUSEHOLDS and t.support_kind is not None:
             raise DomainError(
                 "targets",
-                "Chỉ tiêu số hộ phải ghi loại hỗ trợ; các chỉ tiêu khác thì không.",
-                "A household target names its kind of support; other targets do not.",
+                "Chỉ chỉ tiêu số hộ mới ghi loại hỗ trợ.",
+                "Only a household target names a kind of support.",
             )
     return (
         [AllocationView(**a.model_dump()) for a in allocations],
@@ -366,6 +366,126 @@ class PlanRoom:
             self.used[key] += row["amount_vnd"]
         return exceeded
 
+    def check_commitment(
+        self,
+        *,
+        commune: str,
+        year: int,
+        component: str,
+        shares: Sequence[tuple[PlanSource, int]],
+        override_reason: str | None,
+        may_override: bool,
+    ) -> list[str]:
+        """Check a project's budget (its shares by plan source) against every plan of its year
+        covering its commune: what is left to commit is the allocation less the support
+        records of the plan's communes and the budgets of the projects already committed
+        there. The plans it exceeds by an authorised override (else 422)."""
+        exceeded: list[str] = []
+        for p in self._covering(commune, year):
+            projected: dict[tuple[str, PlanSource], int] | None = None
+            for source, amount in shares:
+                comps = [a.component for a in p.allocations if a.source is source]
+                comp = component_of(comps, component)
+                if comp is None or amount <= 0:
+                    continue
+                if projected is None:
+                    projected = self.uow.plans.committed_by_projects(p.communes, year)
+                allocated = next(
+                    a.amount_vnd
+                    for a in p.allocations
+                    if a.component == comp and a.source is source
+                )
+                committed = sum(
+                    v
+                    for (c, s), v in projected.items()
+                    if s is source and component_of(comps, c) == comp
+                )
+                used = self._used(p, comps, comp, source) + committed
+                if (
+                    check_room(
+                        p.plan_id,
+                        comp,
+                        source,
+                        allocated,
+                        used,
+                        amount,
+                        override_reason=override_reason,
+                        may_override=may_override,
+                    )
+                    and p.plan_id not in exceeded
+                ):
+                    exceeded.append(p.plan_id)
+        return exceeded
+
+    def check_activity(
+        self,
+        areas: AreaMap,
+        *,
+        level: PlanLevel,
+        area_code: str,
+        year: int,
+        component: str,
+        source: PlanSource,
+        amount: int,
+        override_reason: str | None,
+        may_override: bool,
+    ) -> list[str]:
+        """Check the cost of an officials' training or communication event held by an area
+        against every plan of its year whose area contains it (its own, a former district's,
+        the province's) and allocates to its component and source: what is left is the
+        allocation less the support records of the plan's communes and the activities held
+        within the plan's area. The plans it exceeds by an authorised override (else 422)."""
+        covered = areas.communes_of(level, area_code)
+        exceeded: list[str] = []
+        held = self.uow.plans.capacity_sums(year)
+        for p in self._covering(covered[0], year):
+            if not set(covered) <= set(p.communes):
+                continue
+            comps = [a.component for a in p.allocations if a.source is source]
+            comp = component_of(comps, component)
+            if comp is None:
+                continue
+            allocated = next(
+                a.amount_vnd for a in p.allocations if a.component == comp and a.source is source
+            )
+            within = _areas_within(areas, p.level, p.area_code, p.communes)
+            spent = sum(
+                cost
+                for lv, area, c, _kind, src, _n, _people, cost in held
+                if src == source.value
+                and (PlanLevel(lv), area) in within
+                and component_of(comps, c) == comp
+            )
+            used = self._used(p, comps, comp, source) + spent
+            if check_room(
+                p.plan_id,
+                comp,
+                source,
+                allocated,
+                used,
+                amount,
+                override_reason=override_reason,
+                may_override=may_override,
+            ):
+                exceeded.append(p.plan_id)
+        return exceeded
+
+
+def _areas_within(
+    areas: AreaMap, level: PlanLevel, code: str, communes: Sequence[str]
+) -> set[tuple[PlanLevel, str]]:
+    """The area itself and the areas below it (its communes; a province's former
+    districts)."""
+    out: set[tuple[PlanLevel, str]] = {(level, code)}
+    if level is PlanLevel.COMMUNE:
+        return out
+    for c in communes:
+        out.add((PlanLevel.COMMUNE, c))
+        known = areas.communes.get(c)
+        if level is PlanLevel.PROVINCE and known is not None and known.former_district_code:
+            out.add((PlanLevel.FORMER_DISTRICT, known.former_district_code))
+    return out
+
 
 # ---------------------------------------------------------------------- execution
 
@@ -379,17 +499,27 @@ def _area_execution(
     plan: PlanLines | None,
     money: Money,
     phys: dict[tuple[str, TargetKind, str], int],
+    repeats: Sequence[tuple[str, str, str]] = (),
 ) -> AreaExecution:
     lines = execution(plan.allocated if plan else {}, money)
     t = totals(lines)
     targets: list[TargetLine] = []
-    done: dict[tuple[TargetKind, str], list[tuple[str, int]]] = {}
+    done: dict[TargetKind, dict[tuple[str, str], int]] = {}
     if plan and plan.targets:
         for (prog, k, sk), n in phys.items():
-            done.setdefault((k, sk), []).append((prog, n))
+            done.setdefault(k, {})[(prog, sk)] = n
     for component, kind, support_kind, quantity in plan.targets if plan else ():
-        want = support_kind.value if support_kind else ""
-        actual = sum(n for prog, n in done.get((kind, want), ()) if covers(component, prog))
+        if kind is TargetKind.HOUSEHOLDS:
+            actual = households_reached(
+                component,
+                support_kind.value if support_kind else None,
+                done.get(kind, {}),
+                repeats,
+            )
+        else:
+            actual = sum(
+                n for (prog, _sk), n in done.get(kind, {}).items() if covers(component, prog)
+            )
         targets.append(
             TargetLine(
                 component=component,
@@ -454,6 +584,16 @@ def plan_vs_actual(
         if level is not PlanLevel.COMMUNE:
             shown.extend((PlanLevel.COMMUNE, c, (c,)) for c in communes)
         found = uow.plans.plan_lines_of_year(year, [(lv.value, c) for lv, c, _ in shown])
+        twice = uow.plans.repeated_reach(
+            scope,
+            year,
+            {
+                comp
+                for lines in found.values()
+                for comp, kind, _sk, _n in lines.targets
+                if kind is TargetKind.HOUSEHOLDS
+            },
+        )
         held = uow.plans.capacity_sums(year)
     by_commune = money
     phys_by: dict[str, dict[tuple[str, TargetKind, str], int]] = {}
@@ -477,6 +617,7 @@ def plan_vs_actual(
                     found.get((lv.value, c)),
                     by_commune.get(only, {}),
                     phys_by.get(only, {}),
+                    twice.get(only, ()),
                 )
             )
             continue
@@ -507,6 +648,7 @@ def plan_vs_actual(
                 found.get((lv.value, c)),
                 m,
                 ph,
+                [r for commune in members for r in twice.get(commune, ())],
             )
         )
     return PlanVsActual(level=level, area_code=code, year=year, areas=out)

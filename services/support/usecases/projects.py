@@ -20,6 +20,7 @@ from services.support.usecases.common import (
     Code,
     Day,
     Id,
+    Overridable,
     Request,
     Vnd,
     audit,
@@ -30,6 +31,7 @@ from services.support.usecases.common import (
     retried_on_race,
     stored_json,
 )
+from services.support.usecases.plans import PlanRoom
 from services.support.usecases.scope import (
     MAX_MEMBERS,
     check_component,
@@ -51,7 +53,7 @@ class GroupKind(StrEnum):
     ENTERPRISE_LED = "enterprise_led"
 
 
-class ProjectRequest(Request):
+class ProjectRequest(Overridable):
     project_id: Id = Field(description="Project id; idempotency key.")
     name: str = Field(min_length=1, max_length=200)
     component: Code = Field(description="Programme component (e.g. NTP2021.P2, NTP2021.P3.1).")
@@ -97,12 +99,15 @@ def record_project(
     catalogue: Catalogue,
     request: ProjectRequest,
     *,
+    may_override: bool = False,
     actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> Recorded:
     """A livelihood model or production project: its group, member households (all of the
-    project's commune), budget by source and dates."""
+    project's commune), budget by source and dates. Its budget is committed against the plans
+    covering its commune: a share above what is left to commit is refused (422) unless an
+    officer allowed to override gives a reason (audited as ``plan.exceeded_by_override``)."""
     where = {"commune_code": request.commune_code, "village_code": ""}
     with uow:
         if replayed(uow, projects, "project_id", request, ("Dự án", "Project")):
@@ -131,9 +136,21 @@ def record_project(
                 raise outside(
                     code, f"xã {request.commune_code}", f"commune {request.commune_code}", "members"
                 )
+        exceeded = PlanRoom(uow).check_commitment(
+            commune=request.commune_code,
+            year=request.starts_on.year,
+            component=request.component,
+            shares=[
+                (request.state_source, request.state_vnd),
+                (PlanSource.SOCIAL_MOBILISATION, request.enterprise_vnd),
+                (PlanSource.OTHER, request.household_vnd),
+            ],
+            override_reason=request.override_reason,
+            may_override=may_override,
+        )
         uow.plans.add_project(
             {
-                **request.model_dump(exclude={"members"}),
+                **request.model_dump(exclude={"members", "override_reason"}),
                 "group_kind": request.group_kind.value,
                 "state_source": request.state_source.value,
                 "members": ",".join(request.members),
@@ -149,6 +166,7 @@ def record_project(
             members=list(request.members),
             budget=contract.Budget(
                 state_vnd=request.state_vnd,
+                state_source=request.state_source,
                 household_vnd=request.household_vnd,
                 enterprise_vnd=request.enterprise_vnd,
             ),
@@ -171,6 +189,22 @@ def record_project(
             },
             correlation_id=correlation_id,
         )
+        if exceeded:
+            audit(
+                uow,
+                actor,
+                "plan.exceeded_by_override",
+                ("project", request.project_id),
+                commune_code=request.commune_code,
+                after={
+                    "component": request.component,
+                    "state_vnd": request.state_vnd,
+                    "household_vnd": request.household_vnd,
+                    "enterprise_vnd": request.enterprise_vnd,
+                    "plans": ",".join(exceeded),
+                },
+                correlation_id=correlation_id,
+            )
         uow.commit()
         return Recorded(id=request.project_id, created=True, events=1, **where)
 

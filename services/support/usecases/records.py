@@ -35,7 +35,7 @@ from services.support.usecases.common import (
     row_audit,
     unknown_household,
 )
-from services.support.usecases.plans import PlanRoom
+from services.support.usecases.ledger import LedgerEntry
 from services.support.views import Recorded
 from shared.access.model import Actor
 from shared.access.model import Area as AccessArea
@@ -132,8 +132,7 @@ def record_support_batch(
         )
         known = uow.register.households(sorted({r.household_code for r in requests}))
         rows: list[dict[str, Any]] = []
-        above: list[tuple[dict[str, Any], list[str]]] = []
-        room = PlanRoom(uow)
+        entry = LedgerEntry(uow)
         outcomes: list[Recorded | DomainError] = []
         allowed = may_override if callable(may_override) else (lambda _code: may_override)
         for request in requests:
@@ -146,8 +145,7 @@ def record_support_batch(
                         stored,
                         known,
                         rows,
-                        above,
-                        room,
+                        entry,
                         allowed(request.household_code),
                         actor,
                         now,
@@ -156,7 +154,7 @@ def record_support_batch(
             except DomainError as exc:
                 outcomes.append(exc)
         if rows:
-            uow.ledger.add(rows)
+            entry.write(rows, actor=actor, correlation_id=correlation_id)
             uow.stage([disbursed(row, correlation_id, now) for row in rows])
             uow.audit_many(
                 actor,
@@ -171,24 +169,6 @@ def record_support_batch(
                         row_audit(row),
                     )
                     for row in rows
-                ]
-                + [
-                    (
-                        "plan.exceeded_by_override",
-                        "household",
-                        row["household_code"],
-                        AccessArea(
-                            commune=row["commune_code"], village=row["village_code"] or None
-                        ),
-                        {
-                            "record_id": row["record_id"],
-                            "programme_code": row["programme_code"],
-                            "funding_source": row["funding_source"],
-                            "amount_vnd": row["amount_vnd"],
-                            "plans": ",".join(plan_ids),
-                        },
-                    )
-                    for row, plan_ids in above
                 ],
                 service=PRODUCER,
                 correlation_id=correlation_id,
@@ -204,8 +184,7 @@ def _one(
     stored: dict[str, dict[str, Any]],
     known: dict[str, Registered],
     rows: list[dict[str, Any]],
-    above: list[tuple[dict[str, Any], list[str]]],
-    room: PlanRoom,
+    entry: LedgerEntry,
     may_override: bool,
     actor: Actor,
     now: datetime,
@@ -262,10 +241,8 @@ def _one(
         pairing_id=request.pairing_id,
         funding_detail=request.funding_detail,
     )
-    exceeded = room.check(row, override_reason=request.override_reason, may_override=may_override)
+    entry.check(row, override_reason=request.override_reason, may_override=may_override)
     rows.append(row)
-    if exceeded:
-        above.append((row, exceeded))
     stored[rid] = incoming  # a later occurrence in the batch is a repeat of this one
     return Recorded(
         id=rid,

@@ -52,6 +52,7 @@ from services.support.usecases.common import (
     retried_on_race,
     stored_json,
 )
+from services.support.usecases.ledger import enter
 from services.support.views import ChainLinkView, ChainView, FundView, ObligationView, Recorded
 from shared.access.model import Actor
 from shared.contracts import revolving as contract
@@ -334,6 +335,9 @@ def _receive(
     generation: int,
     verdict: Verdict,
     row_extra: dict[str, object],
+    override_reason: str | None,
+    may_override: bool,
+    actor: Actor,
     correlation_id: str,
     now: datetime,
 ) -> list[object]:
@@ -361,7 +365,14 @@ def _receive(
         quantity=Decimal(quantity) if quantity else None,
         **row_extra,  # type: ignore[arg-type]
     )
-    uow.ledger.add([row])
+    enter(
+        uow,
+        [row],
+        override_reason=override_reason,
+        may_override=may_override,
+        actor=actor,
+        correlation_id=correlation_id,
+    )
     events: list[object] = [disbursed(row, correlation_id, now)]
     if holding.status is ObligationStatus.OPEN:
         obligation = StoredObligation(
@@ -476,6 +487,9 @@ def give_revolving(
                 "unit": request.unit,
                 "request": stored_json(request),
             },
+            override_reason=request.override_reason,
+            may_override=may_override,
+            actor=actor,
             correlation_id=correlation_id,
             now=now,
         )
@@ -753,6 +767,9 @@ def pass_on_support(
                 "unit": giver.unit,
                 "passed_from_record_id": o.record_id,
             },
+            override_reason=request.override_reason,
+            may_override=may_override,
+            actor=actor,
             correlation_id=correlation_id,
             now=now,
         )

@@ -40,6 +40,7 @@ from services.support.usecases.common import (
     stored_json,
     unused_record_ids,
 )
+from services.support.usecases.ledger import enter
 from services.support.views import CoverageRow, Recorded, TrainingView
 from shared.access.model import Actor
 from shared.contracts import training as contract
@@ -167,7 +168,14 @@ def enrol_training(
             case_id=request.enrolment_id,
             item=request.course,
         )
-        uow.ledger.add([row])
+        enter(
+            uow,
+            [row],
+            override_reason=request.override_reason,
+            may_override=may_override,
+            actor=actor,
+            correlation_id=correlation_id,
+        )
         group = verdict.group.value if verdict.group else None
         payload = contract.EnrolmentPayload(
             enrolment_id=request.enrolment_id,

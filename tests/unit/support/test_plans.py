@@ -13,14 +13,13 @@ from services.support.domain.plans import (
     changes,
     check_components,
     check_room,
-    component_of,
     escape_outcome,
     execution,
-    pct,
     totals,
 )
 from shared.contracts.plans import NeedStatus, PlanLevel, PlanSource
 from shared.errors import DomainError
+from shared.plan_execution import component_of, households_reached, pct
 
 C, L = PlanSource.CENTRAL, PlanSource.LOCAL
 
@@ -100,6 +99,13 @@ def test_a_disbursement_within_the_room_left_passes_and_one_above_needs_an_overr
     with pytest.raises(DomainError):  # the right without a reason
         check_room("KH", "P", C, 100, 60, 41, override_reason=None, may_override=True)
     assert check_room("KH", "P", C, 100, 60, 41, override_reason="lũ", may_override=True)
+
+
+def test_nothing_spent_passes_when_the_allocation_is_already_overspent() -> None:
+    # a card the state pays nothing for, under a line an override already took past its plan
+    assert check_room("KH", "P", C, 100, 130, 0, override_reason=None, may_override=False) is False
+    with pytest.raises(DomainError):
+        check_room("KH", "P", C, 100, 130, 1, override_reason=None, may_override=False)
 
 
 def test_a_revision_shows_the_lines_it_added_removed_and_resized() -> None:
@@ -198,3 +204,72 @@ def test_a_former_district_covers_its_communes_and_an_unknown_area_is_a_404() ->
         areas.communes_of(PlanLevel.COMMUNE, "9")
     assert e.value.kind.value == "not_found"
     assert e.value.problems[0].code == "unknown_area"
+
+
+P31, P32, P4 = "NTP2021.P3.1", "NTP2021.P3.2", "NTP2021.P4.1"
+
+
+@pytest.mark.parametrize(
+    ("case", "component", "kind", "reach", "repeats", "expected"),
+    [
+        ("one row per household", "NTP2021.P3", "production", {(P31, "production"): 3}, [], 3),
+        (
+            "a household under two sub-programmes counts once",
+            "NTP2021.P3",
+            "production",
+            {(P31, "production"): 2, (P32, "production"): 1},
+            [("H1", P31, "production"), ("H1", P32, "production")],
+            2,
+        ),
+        (
+            "under the sub-programme's own target it counts there",
+            P31,
+            "production",
+            {(P31, "production"): 2, (P32, "production"): 1},
+            [("H1", P31, "production"), ("H1", P32, "production")],
+            2,
+        ),
+        (
+            "two kinds count once for a target of any kind",
+            "NTP2021.P3",
+            None,
+            {(P31, "production"): 2, (P31, "cash"): 1},
+            [("H1", P31, "production"), ("H1", P31, "cash")],
+            2,
+        ),
+        (
+            "and once for each kind's own target",
+            "NTP2021.P3",
+            "cash",
+            {(P31, "production"): 2, (P31, "cash"): 1},
+            [("H1", P31, "production"), ("H1", P31, "cash")],
+            1,
+        ),
+        (
+            "a household that moved between two communes of the area counts once",
+            P31,
+            "production",
+            {(P31, "production"): 4},
+            [("H1", P31, "production"), ("H1", P31, "production")],
+            3,
+        ),
+        (
+            "support outside the component does not count",
+            "NTP2021.P3",
+            None,
+            {(P31, "production"): 1, (P4, "training"): 5},
+            [("H1", P31, "production"), ("H1", P4, "training")],
+            1,
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) and " " in v else "",
+)
+def test_household_targets_count_distinct_households(
+    case: str,
+    component: str,
+    kind: str | None,
+    reach: dict[tuple[str, str], int],
+    repeats: list[tuple[str, str, str]],
+    expected: int,
+) -> None:
+    assert households_reached(component, kind, reach, repeats) == expected, case

@@ -164,3 +164,28 @@ def test_code_labels_fall_back_to_the_code_and_a_dash_for_nothing() -> None:
     assert t.code("status", "unknown_status") == "unknown_status"
     assert t.code("status", None) == "—"
     assert Translator("en").code("status", "near_poor") == "Near-poor"
+
+
+def test_the_report_page_shows_reporting_plan_table_when_reporting_has_one() -> None:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(WEB / "templates"), autoescape=select_autoescape())
+    row = {
+        "level": "former_district",
+        "area_code": "138",
+        "name_vi": "Huyện Trấn Yên",
+        "allocated_vnd": 380_000_000,
+        "committed_vnd": 190_000_000,
+        "disbursed_vnd": 190_000_000,
+        "disbursed_pct": "50.0",
+        "above_plan": False,
+    }
+    html = env.get_template("report_plans.html").render(
+        data={"plans": {"year": 2024, "rows": [row]}}, t=Translator("vi")
+    )
+    assert 'id="report-plans"' in html
+    assert "Huyện Trấn Yên" in html
+    assert "380,000,000" in html
+    assert "Kế hoạch và thực hiện trong năm 2024" in html
+    nothing = env.get_template("report_plans.html").render(data={}, t=Translator("vi"))
+    assert "report-plans" not in nothing

@@ -6,7 +6,7 @@ area list's dated changes, copied at start like ``area``). The new consumer grou
 ``household.changed`` from the start, so nothing needs replaying by hand.
 
 Revision ID: 0006_life_events
-Revises: 0004_support_outcomes
+Revises: 0005_plan_execution
 Create Date: 2026-11-29 05:00:00
 
 """
@@ -18,7 +18,7 @@ import sqlmodel  # noqa: F401  (column types of SQLModel tables)
 
 
 revision: str = '0006_life_events'
-down_revision: Union[str, Sequence[str], None] = '0004_support_outcomes'
+down_revision: Union[str, Sequence[str], None] = '0005_plan_execution'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
