@@ -313,7 +313,7 @@ class Rebuild:
         """Merge and write chunks reduced elsewhere (:func:`prepare`) in one transaction,
         household rows and processed ids as each chunk is merged (returns the number of
         household rows)."""
-        with uow:
+        with uow, uow.bulk_writes():
             _require_empty(uow)
             with _no_cyclic_gc():
                 for chunk in prepared:
@@ -354,7 +354,7 @@ class Rebuild:
         self._rewritten_rows.clear()
         provinces = {r[ROW_COMMUNE]: r[ROW_PROVINCE] for r in self.rows.values()}
         uow.cells.insert_fresh(self.deltas, provinces)
-        uow.rounds.add({RoundKey(y, s, ReviewStage(g)) for y, s, g, _ in self.rows})
+        uow.rounds.add(RoundKey(y, s, ReviewStage(g)) for y, s, g in {k[:3] for k in self.rows})
         for standard_id, refs in self.structures.items():
             uow.rounds.add_structure(standard_id, refs)
         uow.tallies.add(self.tally)

@@ -333,7 +333,7 @@ def test_slim_decoding_reads_what_the_contract_reads() -> None:
         assert read_trusted(e.to_json(), d) == read_model(e, d)
     broken = _round_events(9)[0].model_dump(mode="json")
     del broken["payload"]["indicators"]
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match="indicators"):
         read_trusted(json.dumps(broken).encode(), d)
     with pytest.raises(ValidationError):
         read_classification(json.dumps(broken).encode(), d)

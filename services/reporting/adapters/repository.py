@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -70,6 +71,9 @@ AreaCellSums = Mapping[Leaf, Mapping[str, Mapping[str, Counts]]]
 """Cells summed per leaf: measure → category → counts."""
 
 _CHUNK = 500
+
+BULK_CACHE_KIB = -262_144
+"""SQLite's page cache during a bulk rebuild (negative: KiB, i.e. 256 MiB)."""
 
 
 def _insert(conn: Connection, table: sa.Table) -> Any:
@@ -1375,6 +1379,21 @@ class ReportingUnitOfWork(SqlUnitOfWork):
     @property
     def plans(self) -> PlanFigures:
         return PlanFigures(self.conn)
+
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """A bulk rebuild's writes: on SQLite, a page cache large enough for the whole rebuilt
+        projection (default 2 MB: the B-trees spill and are read back while a province is
+        inserted), put back afterwards. PostgreSQL sizes its buffers itself."""
+        if self.conn.dialect.name != "sqlite":
+            yield
+            return
+        before = self.conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        self.conn.exec_driver_sql(f"PRAGMA cache_size={BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            self.conn.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
 
     def clear_projections(self) -> None:
         """Empty every table rebuilt from the streams, and the processed event ids."""
