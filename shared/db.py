@@ -181,8 +181,22 @@ def upsert_latest(
         if cur is None or r[order_column] >= cur[order_column]:
             latest[k] = r
     dialect = conn.dialect.name
+    values = list(latest.values())
     names = tuple(rows[0])
-    cols = [c for c in names if c not in keys]
+    cols = [c for c in names if c not in keys]  # updated on a conflict (defaults are not)
+    defaults = _insert_defaults(table, names)
+    if defaults is None:  # a default computed per row: SQLAlchemy's own path applies it
+        _latest_statement_path(conn, table, values, keys, order_column)
+        return
+    if defaults:
+        values = [{**defaults, **r} for r in values]
+        names = (*names, *defaults)
+    processors = _bind_processors(conn, table, names)
+    if processors:  # SQLAlchemy's conversions of values (e.g. datetimes on SQLite), once each
+        values = [
+            {**r, **{n: p(r[n]) for n, p in processors.items()}}  # type: ignore[no-untyped-call]
+            for r in values
+        ]
 
     def statement() -> Any:
         ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
@@ -196,7 +210,52 @@ def upsert_latest(
         conn,
         f"upsert_latest:{table.name}:{','.join(names)}:{','.join(keys)}:{order_column}",
         statement,
-        list(latest.values()),
+        values,
+    )
+
+
+def _bind_processors(conn: Connection, table: sa.Table, names: Sequence[str]) -> dict[str, Any]:
+    """The columns of ``names`` whose type converts values before the driver sees them."""
+    out = {}
+    for name in names:
+        proc = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        if proc is not None:
+            out[name] = proc
+    return out
+
+
+def _insert_defaults(table: sa.Table, names: Sequence[str]) -> dict[str, Any] | None:
+    """The Python-side scalar defaults of ``table``'s columns missing from ``names`` (what
+    SQLAlchemy would add to an INSERT); None if one of them is computed per row."""
+    out: dict[str, Any] = {}
+    for column in table.columns:
+        default = column.default
+        if column.name in names or default is None:
+            continue
+        if not getattr(default, "is_scalar", False):
+            return None
+        out[column.name] = default.arg  # type: ignore[attr-defined]
+    return out
+
+
+def _latest_statement_path(
+    conn: Connection,
+    table: sa.Table,
+    rows: list[dict[str, Any]],
+    keys: Sequence[str],
+    order_column: str,
+) -> None:
+    ins: Any = (
+        postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+    )
+    cols = [c for c in rows[0] if c not in keys]
+    conn.execute(
+        ins.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={c: ins.excluded[c] for c in cols},
+            where=ins.excluded[order_column] >= table.c[order_column],
+        ),
+        rows,
     )
 
 

@@ -46,12 +46,23 @@ def _in_area(area: AreaFilter) -> sa.ColumnElement[bool]:
     return sa.or_(*clauses) if clauses else sa.false()
 
 
+NAME_MATCHES_COUNTED = 1000
+"""A name search counts its matches up to this many (``total_capped`` beyond it: narrow the
+search); the pages are the same either way."""
+
+
 def _prefix(column: sa.ColumnElement[str], prefix: str) -> tuple[sa.ColumnElement[bool], ...]:
     """``column`` begins with ``prefix``, as a range an index answers (LIKE may not)."""
     return column >= prefix, column < prefix + "\U0010ffff"
 
 
-def list_households(engine: Engine, q: HouseholdQuery, *, with_names: bool) -> dict[str, Any]:
+def list_households(
+    engine: Engine,
+    q: HouseholdQuery,
+    *,
+    with_names: bool,
+    count_cap: int = NAME_MATCHES_COUNTED,
+) -> dict[str, Any]:
     h = households
     where = [_in_area(q.area)]
     if q.commune_code:
@@ -89,7 +100,12 @@ def list_households(engine: Engine, q: HouseholdQuery, *, with_names: bool) -> d
             where.append(named)
     head = people.alias("head")
     with engine.connect() as conn:
-        total = conn.execute(sa.select(sa.func.count()).select_from(h).where(*where)).scalar_one()
+        counted: Any = sa.select(h.c.household_code).where(*where)
+        if q.name:  # a given name alone can match tens of thousands: count up to a cap
+            counted = counted.limit(count_cap + 1)
+        total = conn.execute(
+            sa.select(sa.func.count()).select_from(counted.subquery())
+        ).scalar_one()
         query = (
             sa.select(
                 h.c.household_code,
@@ -118,7 +134,14 @@ def list_households(engine: Engine, q: HouseholdQuery, *, with_names: bool) -> d
             }
             for r in conn.execute(query)
         ]
-    return {"total": total, "limit": q.limit, "offset": q.offset, "items": items}
+    capped = bool(q.name) and total > count_cap
+    return {
+        "total": count_cap if capped else total,
+        "total_capped": capped,
+        "limit": q.limit,
+        "offset": q.offset,
+        "items": items,
+    }
 
 
 def household_area(engine: Engine, code: str) -> tuple[str, str] | None:

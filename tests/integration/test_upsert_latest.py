@@ -62,3 +62,46 @@ def test_rows_for_one_key_in_one_batch_keep_the_latest_whatever_their_order(
         upsert_latest(conn, projection, rows, ["code"])
     assert _stored(engine) == {"B": ("late", "2026|9"), "C": ("only", "2025|1")}
     engine.dispose()
+
+
+typed = sa.Table(
+    "typed_projection",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("order_key", sa.String(32), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False, default="active"),
+    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("until", sa.Date, nullable=True),
+    sa.Column("flag", sa.Boolean, nullable=False),
+)
+
+
+def test_columns_left_out_take_their_defaults_and_values_are_stored_as_by_sqlalchemy(
+    database_url: str,
+) -> None:
+    """Rows written straight on the driver get the columns' Python defaults on insert (and a
+    conflict does not reset them), and typed values read back as SQLAlchemy wrote them."""
+    from datetime import UTC, date, datetime
+
+    engine = create_db_engine(database_url)
+    metadata.create_all(engine)
+    at = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+    row = {"code": "A", "order_key": "1", "seen_at": at, "until": date(2029, 1, 1), "flag": True}
+    with engine.begin() as conn:
+        upsert_latest(conn, typed, [row], ["code"])
+        conn.execute(sa.update(typed).values(state="held"))
+        upsert_latest(conn, typed, [{**row, "order_key": "2", "flag": False}], ["code"])
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(typed)).one()
+    assert stored.state == "held"  # the default applies to a new row only
+    assert stored.order_key == "2"
+    assert stored.flag is False
+    assert stored.until == date(2029, 1, 1)
+    assert stored.seen_at.replace(tzinfo=UTC) == at
+    with engine.begin() as conn:
+        upsert_latest(conn, typed, [{**row, "code": "B"}], ["code"])
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(typed.c.state).where(typed.c.code == "B")).scalar() == (
+            "active"
+        )
+    engine.dispose()
