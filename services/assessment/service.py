@@ -138,9 +138,11 @@ def to_payload(
     governing: bool,
     standard: Standard,
     order_key: str | None = None,
+    accepted_at: datetime | None = None,
 ) -> ClassificationPayload:
     """The event payload of ``survey``'s ``result`` (``order_key``: the survey's, when the
-    caller has it already; computing it costs several microseconds)."""
+    caller has it already; computing it costs several microseconds; ``accepted_at``: when
+    intake accepted the survey, on results proposed from its ``HouseholdSurveyed``)."""
     head = next(m for m in survey.members if m.relation is Relation.HEAD)
     # One validation of a plain dict (pydantic-core, in Rust) is several times faster than
     # building the 13 nested models in Python; this is the hot path of a review.
@@ -184,6 +186,7 @@ def to_payload(
             "rule_hash": result.rule_hash,
             "engine_version": result.engine_version,
             "governing": governing,
+            "accepted_at": accepted_at,
         }
     )
 
@@ -213,6 +216,7 @@ def _proposed(
     baseline: Sequence[Standard],
     order_key: str,
     facts: HouseholdFacts,
+    accepted_at: datetime | None = None,
 ) -> list[ClassificationPayload]:
     """The payloads proposed under the governing standard (its result ``main``) and the next
     period's standard, each with its transition from ``last`` (ValueError: the survey was
@@ -229,6 +233,7 @@ def _proposed(
             governing=std is governing,
             standard=std,
             order_key=order_key,
+            accepted_at=accepted_at,
         )
         for std, result in [(governing, main), *_classify_baseline(survey, baseline, facts)]
     ]
@@ -294,7 +299,7 @@ def assess_surveys(
             try:
                 last = _last_recognised(state)
                 payloads = _proposed(
-                    survey, last, governing, main, baseline, order_key, facts[id(e)]
+                    survey, last, governing, main, baseline, order_key, facts[id(e)], e.occurred_at
                 )
             except ValueError as exc:  # e.g. interviewed before the household's last recognition
                 rejected.append((e.to_json(), f"not classifiable: {exc}"))

@@ -4,6 +4,7 @@ projections."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime
 
 from services.reporting.adapters.repository import ReportingUnitOfWork
@@ -33,8 +34,9 @@ def register(rt: Runtime, metrics: ReportingMetrics, definitions: ReportDefiniti
 
     async def on_household_classified(events: list[ReadClassification]) -> None:
         now = datetime.now(UTC)
-        n = await asyncio.to_thread(apply_classifications, uow(), events, now, definitions)
-        metrics.applied.labels("HouseholdClassified").inc(n)
+        applied = await asyncio.to_thread(apply_classifications, uow(), events, now, definitions)
+        metrics.applied.labels("HouseholdClassified").inc(applied.count)
+        metrics.observe_survey_to_report(applied.accepted_at, time.time())
 
     async def on_household_changed(events: list[HouseholdChanged]) -> None:
         n = await asyncio.to_thread(apply_life_events, uow(), events, datetime.now(UTC))

@@ -113,14 +113,25 @@ class ReportConfig:
 # applying events -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class ClassificationsApplied:
+    """What a batch of classifications changed, as the consumer's metrics need it."""
+
+    count: int
+    """How many events were new (redeliveries not counted)."""
+    accepted_at: list[str]
+    """When intake accepted the survey of each new governing proposed result (ISO 8601)."""
+
+
 def apply_classifications(
     uow: ReportingUnitOfWork,
     events: Sequence[HouseholdClassified | ReadClassification],
     now: datetime,
     definitions: ReportDefinitions | None = None,
-) -> int:
-    """Project a batch of classifications (returns how many were new): decoded events, or
-    as the consumer reads them (``adapters.slim``: only what reporting keeps)."""
+) -> ClassificationsApplied:
+    """Project a batch of classifications (returns how many were new, and when their surveys
+    were accepted): decoded events, or as the consumer reads them (``adapters.slim``: only
+    what reporting keeps)."""
     d = definitions or ReportDefinitions()
     items = [e if isinstance(e, ReadClassification) else read_model(e, d) for e in events]
     with uow:
@@ -164,7 +175,7 @@ def apply_classifications(
         uow.tallies.add(tally)
         uow.mark_processed(fresh, now)
         uow.commit()
-        return len(fresh)
+        return ClassificationsApplied(len(fresh), [r.accepted_at for r in fresh if r.accepted_at])
 
 
 HouseholdKey = tuple[int, str, str, str]

@@ -95,6 +95,13 @@ class ClassificationPayload(Contract):
         description="True if this standard governs the review year (False: a baseline or what-if)."
     )
     engine_version: str = Field(description="Version of the classification engine.")
+    accepted_at: AwareDatetime | None = Field(
+        default=None,
+        description="When intake accepted the survey (its HouseholdSurveyed event's "
+        "occurred_at), on results proposed from that survey; None on a recognition and on "
+        "events from before this field existed. Reporting measures survey-to-report latency "
+        "from it.",
+    )
 
 
 def survey_order_key(review_year: int, surveyed_at: datetime, revision: int, survey_id: str) -> str:

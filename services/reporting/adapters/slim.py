@@ -101,6 +101,10 @@ class ReadClassification:
     facts: HouseholdFacts
     structure: tuple[tuple[str, str], ...]
     """The standard's indicators in order, (code, dimension)."""
+    accepted_at: str | None = None
+    """When intake accepted the survey (ISO 8601, as on the wire), on a governing result
+    proposed from it; None otherwise. Kept unparsed: only the consumer's latency metric reads
+    it, and only for events newly applied."""
 
 
 def order_key(survey_order_key: str, occurred_at: datetime, event_id: str) -> str:
@@ -151,7 +155,13 @@ def read_trusted(body: bytes, definitions: ReportDefinitions) -> ReadClassificat
         order,
         facts,
         tuple((code, dim) for code, dim, _ in indicators),
+        _accepted_at(p),
     )
+
+
+def _accepted_at(p: dict[str, Any]) -> str | None:
+    accepted = p.get("accepted_at")
+    return accepted if isinstance(accepted, str) and p.get("governing") is True else None
 
 
 def read_classification(body: bytes, definitions: ReportDefinitions) -> ReadClassification:
@@ -173,4 +183,5 @@ def read_model(e: HouseholdClassified, definitions: ReportDefinitions) -> ReadCl
         order,
         household_facts(p, definitions, order_key=order),
         tuple((i.code, i.dimension) for i in p.indicators),
+        p.accepted_at.isoformat() if p.accepted_at is not None and p.governing else None,
     )
