@@ -44,10 +44,8 @@ class ReportingMetrics:
             registry=registry,
         )
 
-    def observe_survey_to_report(self, accepted_at: Iterable[str], counted_at: float) -> None:
-        """One observation per survey accepted at each ``accepted_at`` (ISO 8601) and counted
-        at ``counted_at`` (a Unix time); a negative span (clocks apart) counts as zero."""
+    def observe_survey_to_report(self, accepted_at: Iterable[datetime], counted_at: float) -> None:
+        """One observation per survey accepted at each ``accepted_at`` and counted at
+        ``counted_at`` (a Unix time); a negative span (clocks apart) counts as zero."""
         for at in accepted_at:
-            self.survey_to_report.observe(
-                max(0.0, counted_at - datetime.fromisoformat(at).timestamp())
-            )
+            self.survey_to_report.observe(max(0.0, counted_at - at.timestamp()))

@@ -119,8 +119,8 @@ class ClassificationsApplied:
 
     count: int
     """How many events were new (redeliveries not counted)."""
-    accepted_at: list[str]
-    """When intake accepted the survey of each new governing proposed result (ISO 8601)."""
+    accepted_at: list[datetime]
+    """When intake accepted the survey of each new governing proposed result."""
 
 
 def apply_classifications(

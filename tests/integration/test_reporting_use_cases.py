@@ -56,6 +56,7 @@ from shared.contracts.support import DisbursementPayload, SupportDisbursed
 from shared.db import create_db_engine
 from shared.errors import DomainError
 from shared.migrations import upgrade
+from tests.factories import classified_event
 from tests.unit.reporting.builders import event, member
 
 STD = "vn-2022-2025"
@@ -337,6 +338,22 @@ def test_slim_decoding_reads_what_the_contract_reads() -> None:
         read_trusted(json.dumps(broken).encode(), d)
     with pytest.raises(ValidationError):
         read_classification(json.dumps(broken).encode(), d)
+
+
+def test_slim_decoding_reads_the_acceptance_time_of_governing_results_only() -> None:
+    from services.reporting.adapters.slim import read_model, read_trusted
+    from services.reporting.domain.definitions import ReportDefinitions
+
+    d = ReportDefinitions()
+    accepted = datetime(2026, 11, 2, 8, 30, 15, 250_000, tzinfo=UTC)
+    governing = classified_event(1, accepted_at=accepted)
+    baseline = classified_event(
+        1, standard_id="vn-2027-2030", governing=False, accepted_at=accepted
+    )
+    assert read_trusted(governing.to_json(), d).accepted_at == accepted
+    assert read_trusted(governing.to_json(), d) == read_model(governing, d)
+    assert read_trusted(baseline.to_json(), d).accepted_at is None
+    assert read_trusted(classified_event(2).to_json(), d).accepted_at is None
 
 
 @pytest.mark.parametrize(

@@ -105,3 +105,44 @@ async def test_support_registers_only_governing_classifications(tmp_path: Path) 
     with rt.engine.connect() as conn:
         codes = conn.execute(sa.text("SELECT household_code FROM known_household")).scalars()
         assert list(codes) == ["HH-0000001"]
+
+
+async def test_assessment_results_carry_when_intake_accepted_the_survey(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    rt, _rules, _metrics = assessment_runtime(
+        AssessmentSettings(redis_url=UNUSED_REDIS, database_url=f"sqlite:///{tmp_path}/a.db")
+    )
+    rt.metadata.create_all(rt.engine)
+    accepted = datetime(2026, 11, 2, 8, 30, 15, 250_000, tzinfo=UTC)
+    event = surveyed_event(1).model_copy(update={"occurred_at": accepted})
+    async with TestRedisBroker(rt.broker) as broker:
+        await broker.publish(event.to_wire(), stream=HOUSEHOLD_SURVEYED_STREAM)
+    results = [HouseholdClassified.from_json(b).payload for _, b in outbox(rt)]
+    assert len(results) == 2
+    assert {r.accepted_at for r in results} == {accepted}
+
+
+async def test_reporting_times_each_new_governing_result_from_its_surveys_acceptance(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    rt = reporting_runtime(
+        ReportingSettings(redis_url=UNUSED_REDIS, database_url=f"sqlite:///{tmp_path}/r.db")
+    )
+    rt.metadata.create_all(rt.engine)
+    accepted = datetime.now(UTC) - timedelta(seconds=3)
+    timed = classified_event(1, accepted_at=accepted)
+    baseline = classified_event(
+        1, standard_id="vn-2027-2030", governing=False, accepted_at=accepted
+    )
+    untimed = classified_event(2)  # published before results carried the acceptance time
+    async with TestRedisBroker(rt.broker) as broker:
+        for e in (timed, baseline, untimed, timed):  # the last one a redelivery
+            await broker.publish(e.to_wire(), stream=HOUSEHOLD_CLASSIFIED_STREAM)
+    count = rt.registry.get_sample_value("giamngheo_survey_to_report_seconds_count")
+    total = rt.registry.get_sample_value("giamngheo_survey_to_report_seconds_sum")
+    assert count == 1
+    assert total is not None
+    assert 3 <= total < 60

@@ -101,10 +101,9 @@ class ReadClassification:
     facts: HouseholdFacts
     structure: tuple[tuple[str, str], ...]
     """The standard's indicators in order, (code, dimension)."""
-    accepted_at: str | None = None
-    """When intake accepted the survey (ISO 8601, as on the wire), on a governing result
-    proposed from it; None otherwise. Kept unparsed: only the consumer's latency metric reads
-    it, and only for events newly applied."""
+    accepted_at: datetime | None = None
+    """When intake accepted the survey, on a governing result proposed from it; None
+    otherwise (read for the consumer's latency metric)."""
 
 
 def order_key(survey_order_key: str, occurred_at: datetime, event_id: str) -> str:
@@ -159,9 +158,14 @@ def read_trusted(body: bytes, definitions: ReportDefinitions) -> ReadClassificat
     )
 
 
-def _accepted_at(p: dict[str, Any]) -> str | None:
+def _accepted_at(p: dict[str, Any]) -> datetime | None:
     accepted = p.get("accepted_at")
-    return accepted if isinstance(accepted, str) and p.get("governing") is True else None
+    if accepted is None or p.get("governing") is not True:
+        return None
+    at = datetime.fromisoformat(accepted)
+    if at.tzinfo is None:
+        raise ValueError(accepted)
+    return at
 
 
 def read_classification(body: bytes, definitions: ReportDefinitions) -> ReadClassification:
@@ -183,5 +187,5 @@ def read_model(e: HouseholdClassified, definitions: ReportDefinitions) -> ReadCl
         order,
         household_facts(p, definitions, order_key=order),
         tuple((i.code, i.dimension) for i in p.indicators),
-        p.accepted_at.isoformat() if p.accepted_at is not None and p.governing else None,
+        p.accepted_at if p.governing else None,
     )
