@@ -98,7 +98,7 @@ class ClassificationPayload(Contract):
     accepted_at: AwareDatetime | None = Field(
         default=None,
         description="When intake accepted the survey (its HouseholdSurveyed event's "
-        "occurred_at), on results proposed from that survey; None on a recognition and on "
+        "occurred_at), on results proposed from that survey; null on a recognition and on "
         "events from before this field existed. Reporting measures survey-to-report latency "
         "from it.",
     )
