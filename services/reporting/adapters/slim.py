@@ -78,6 +78,8 @@ class _Payload(msgspec.Struct, frozen=True):
     causes: list[PovertyCause] = []
     needs: list[SupportKind] = []
     low_income_worker_household: bool = False
+    governing: bool = False
+    accepted_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
 
 
 class _Event(msgspec.Struct, frozen=True):
@@ -154,18 +156,8 @@ def read_trusted(body: bytes, definitions: ReportDefinitions) -> ReadClassificat
         order,
         facts,
         tuple((code, dim) for code, dim, _ in indicators),
-        _accepted_at(p),
+        p.accepted_at if p.governing else None,
     )
-
-
-def _accepted_at(p: dict[str, Any]) -> datetime | None:
-    accepted = p.get("accepted_at")
-    if accepted is None or p.get("governing") is not True:
-        return None
-    at = datetime.fromisoformat(accepted)
-    if at.tzinfo is None:
-        raise ValueError(accepted)
-    return at
 
 
 def read_classification(body: bytes, definitions: ReportDefinitions) -> ReadClassification:
