@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 
 from tests.factories import survey
 from tests.helpers import eventually
+from tools.bench_latency import histogram_buckets
 from tools.stack import Stack, free_service_ports
 
 GOVERNING = "vn-2022-2025"
@@ -87,6 +89,11 @@ async def test_reporting_counts_each_of_1000_surveys_exactly_once(stack: Stack) 
     await eventually(all_counted, timeout=120, interval=0.5)
     await asyncio.sleep(2)  # nothing more may arrive: each survey is counted once, not twice
     assert await reporting_counts(stack) == (1000, 1000)
+    # and each was timed once, from intake's acceptance to reporting's count
+    async with httpx.AsyncClient(base_url=stack.url("reporting"), timeout=10) as client:
+        scraped = (await client.get("/metrics")).text
+    timed = histogram_buckets(scraped, "giamngheo_survey_to_report_seconds")
+    assert timed[-1] == (math.inf, 1000.0)
 
 
 async def test_surveys_survive_an_assessment_replica_killed_mid_stream(stack: Stack) -> None:
