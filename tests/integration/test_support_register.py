@@ -66,9 +66,7 @@ def _bodies() -> list[bytes]:
 def _snapshot(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
     with engine.connect() as conn:
         return {
-            t.name: [
-                tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns))
-            ]
+            t.name: [tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns))]
             for t in TABLES
         }
 

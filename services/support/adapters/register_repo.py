@@ -58,7 +58,7 @@ def _won(household: Any) -> Any:
 
 
 def _delete_roster() -> Any:
-    code = sa.bindparam("household_code")
+    code: sa.BindParameter[str] = sa.bindparam("household_code", type_=sa.String())
     return sa.delete(members).where(members.c.household_code == code, _won(code))
 
 
@@ -77,9 +77,7 @@ class RegisterRepository:
     def save_latest(self, rows: Sequence[dict[str, Any]]) -> None:
         upsert_latest(self.conn, known, rows, keys=["household_code"])
 
-    def replace_rosters(
-        self, rosters: Sequence[tuple[str, str, Sequence[Sequence[Any]]]]
-    ) -> None:
+    def replace_rosters(self, rosters: Sequence[tuple[str, str, Sequence[Sequence[Any]]]]) -> None:
         """Replace the roster of each (household, order key, members) whose order key is the
         one now stored for the household, i.e. whose survey won :meth:`save_latest` in this
         transaction (a later survey already stored keeps its roster). The key is compared in
