@@ -14,6 +14,7 @@ raises a ``ValidationError`` naming what is wrong (the consumer dead-letters the
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -30,6 +31,9 @@ _STAGES = {x.value: x for x in ReviewStage}
 _STATUSES = {x.value: x for x in PovertyStatus}
 _TRANSITIONS = {x.value: x for x in TransitionCode}
 _SEXES = {x.value: x for x in Sex}
+_SEX_CODES = {x.value: x.value for x in Sex}
+_ONLY_BOOL = frozenset({bool})
+_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _CAUSES = frozenset(x.value for x in PovertyCause)
 _NEEDS = frozenset(x.value for x in SupportKind)
 
@@ -140,7 +144,7 @@ def read_trusted(body: bytes) -> ReadClassification:
     d = orjson.loads(body)
     if d["event_type"] != EVENT_TYPE:
         raise ValueError(d["event_type"])
-    event_id = str(UUID(d["event_id"]))
+    event_id = _event_id(d["event_id"])
     p = d["payload"]
     governing = p["governing"]
     if governing is False:
@@ -201,20 +205,37 @@ def _skipped(body: bytes) -> Skipped | None:
     at = body.find(_EVENT_ID) + len(_EVENT_ID)
     if at < len(_EVENT_ID) or body[at + 36 : at + 37] != b'"':
         return None
-    return Skipped(str(UUID(body[at : at + 36].decode())))
+    return Skipped(_event_id(body[at : at + 36].decode()))
 
 
 def _member(m: dict[str, Any]) -> RosterMember:
-    return RosterMember(
-        _int(m["member_no"], 1),
-        _int(m["age"], 0),
-        _SEXES[m["sex"]].value,
-        _flag(m["working_age"]),
-        _flag(m["able_to_work"]),
-        _flag(m["health_insured"]),
-        _flag(m["disability"]),
-        _flag(m["attending_school"]),
+    row = RosterMember(
+        m["member_no"],
+        m["age"],
+        _SEX_CODES[m["sex"]],
+        m["working_age"],
+        m["able_to_work"],
+        m["health_insured"],
+        m["disability"],
+        m["attending_school"],
     )
+    if (
+        type(row.member_no) is not int
+        or row.member_no < 1
+        or type(row.age) is not int
+        or row.age < 0
+        or not _ONLY_BOOL.issuperset(map(type, row[3:]))
+    ):
+        raise ValueError(m)
+    return row
+
+
+def _event_id(value: Any) -> str:
+    """The id as the contract model writes it (lowercase, hyphenated): the same event keeps
+    one id for idempotency whichever way its entry was read."""
+    if type(value) is str and _CANONICAL_ID.fullmatch(value):
+        return value
+    return str(UUID(value))
 
 
 def _text(value: Any) -> str:
