@@ -22,14 +22,20 @@ from uuid import UUID
 import orjson
 
 from shared.contracts.classifications import HouseholdClassified
-from shared.contracts.codes import PovertyCause, PovertyStatus, ReviewStage, Sex, SupportKind
-from shared.contracts.codes import Transition as TransitionCode
+from shared.contracts.codes import (
+    PovertyCause,
+    PovertyStatus,
+    ReviewStage,
+    Sex,
+    SupportKind,
+    Transition,
+)
 
 EVENT_TYPE = HouseholdClassified.EVENT_TYPE
 
 _STAGES = {x.value: x for x in ReviewStage}
 _STATUSES = {x.value: x for x in PovertyStatus}
-_TRANSITIONS = {x.value: x for x in TransitionCode}
+_TRANSITIONS = {x.value: x for x in Transition}
 _SEXES = {x.value: x for x in Sex}
 _SEX_CODES = {x.value: x.value for x in Sex}
 _ONLY_BOOL = frozenset({bool})
@@ -66,7 +72,7 @@ class Classification(NamedTuple):
     surveyed_at: datetime
     stage: ReviewStage
     status: PovertyStatus
-    transition: TransitionCode
+    transition: Transition
     newly_escaped_until: date | None
     member_count: int
     head_ethnicity: str
