@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from pydantic import AwareDatetime, Field
 
@@ -110,7 +110,18 @@ def survey_order_key(review_year: int, surveyed_at: datetime, revision: int, sur
     return f"{review_year:04d}|{surveyed_at.astimezone(UTC).isoformat()}|{revision:04d}|{survey_id}"
 
 
-def precedence(p: ClassificationPayload) -> str:
+class Ranked(Protocol):
+    """What :func:`precedence` reads of a result: the payload, or a consumer's reading of it
+    that keeps only some fields."""
+
+    @property
+    def survey_order_key(self) -> str: ...
+
+    @property
+    def stage(self) -> ReviewStage: ...
+
+
+def precedence(p: Ranked) -> str:
     """Which of two results for a household is current: the later survey, and for the same
     survey the recognised result over the proposed one."""
     return p.survey_order_key + ("|1" if p.stage is ReviewStage.RECOGNISED else "|0")

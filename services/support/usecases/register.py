@@ -10,6 +10,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from services.support.adapters.classified import (
+    Classification,
+    ReadClassification,
+    RosterMember,
+    from_model,
+)
 from services.support.adapters.uow import SupportUnitOfWork
 from services.support.domain.groups import recognition_effective_on
 from shared.contracts.classifications import HouseholdClassified, precedence
@@ -17,95 +23,83 @@ from shared.contracts.codes import ReviewStage
 
 
 def register_classifications(
-    uow: SupportUnitOfWork, events: Sequence[HouseholdClassified], now: datetime
+    uow: SupportUnitOfWork,
+    events: Sequence[ReadClassification | HouseholdClassified],
+    now: datetime,
 ) -> int:
-    """Apply governing classifications (baselines and what-ifs are ignored). The latest survey
-    of a household wins whatever order events arrive in or which replica applies them (the
-    order key is compared in SQL); its roster replaces the previous one only if it won."""
+    """Apply governing classifications (baselines and what-ifs are ignored), as the consumer
+    reads them (``adapters.classified``) or as decoded contract events. The latest survey of a
+    household wins whatever order events arrive in or which replica applies them (the order
+    key is compared in SQL); its roster replaces the previous one only if it won."""
+    read = [from_model(e) if isinstance(e, HouseholdClassified) else e for e in events]
     with uow:
-        fresh = [e for e in uow.unseen(events) if isinstance(e, HouseholdClassified)]
-        latest: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        fresh = uow.unseen(read)
+        latest: dict[str, tuple[dict[str, Any], tuple[RosterMember, ...]]] = {}
         history: list[dict[str, Any]] = []
         current: dict[str, dict[str, Any]] = {}
-        for e in fresh:
-            p = e.payload
-            if not p.governing:
+        for c in fresh:
+            if not isinstance(c, Classification):
                 continue
-            key = precedence(p)
-            row = {
-                "household_code": p.household_code,
-                "commune_code": p.commune_code,
-                "village_code": p.village_code,
-                "status": p.status.value,
-                "stage": p.stage.value,
-                "order_key": key,
-                "review_year": p.review_year,
-                "survey_id": p.survey_id,
-                "member_count": p.member_count,
-                "worker_count": sum(1 for m in p.members if m.able_to_work),
-                "head_ethnicity": p.head_ethnicity,
-                "head_sex": p.head_sex.value if p.head_sex else None,
-                "low_income_worker": p.low_income_worker_household,
-                "causes": ",".join(c.value for c in p.causes)[:255],
-                "needs": ",".join(n.value for n in p.needs)[:255],
-            }
-            roster = [
-                {
-                    "household_code": p.household_code,
-                    "member_no": m.member_no,
-                    "age": m.age,
-                    "sex": m.sex.value,
-                    "working_age": m.working_age,
-                    "able_to_work": m.able_to_work,
-                    "health_insured": m.health_insured,
-                    "disability": m.disability,
-                    "attending_school": m.attending_school,
-                }
-                for m in p.members
-            ]
-            held = latest.get(p.household_code)
+            key = precedence(c)
+            row = _known_row(c, key)
+            held = latest.get(c.household_code)
             if held is None or key >= held[0]["order_key"]:
-                latest[p.household_code] = (row, roster)
-            if p.stage is not ReviewStage.RECOGNISED:
+                latest[c.household_code] = (row, c.members)
+            if c.stage is not ReviewStage.RECOGNISED:
                 continue
-            effective = recognition_effective_on(e.occurred_at, p.surveyed_at, p.review_year)
-            stamp = f"{key}|{e.occurred_at.isoformat()}"
+            effective = recognition_effective_on(c.occurred_at, c.surveyed_at, c.review_year)
+            stamp = f"{key}|{c.occurred_at.isoformat()}"
             history.append(
                 {
-                    "household_code": p.household_code,
-                    "survey_id": p.survey_id,
+                    "household_code": c.household_code,
+                    "survey_id": c.survey_id,
                     "effective_on": effective,
-                    "status": p.status.value,
-                    "transition": p.transition.value,
-                    "newly_escaped_until": p.newly_escaped_until,
-                    "low_income_worker": p.low_income_worker_household,
-                    "review_year": p.review_year,
+                    "status": c.status.value,
+                    "transition": c.transition.value,
+                    "newly_escaped_until": c.newly_escaped_until,
+                    "low_income_worker": c.low_income_worker_household,
+                    "review_year": c.review_year,
                     "order_key": stamp,
                 }
             )
             mine = {
-                "household_code": p.household_code,
-                "commune_code": p.commune_code,
-                "village_code": p.village_code,
-                "status": p.status.value,
+                "household_code": c.household_code,
+                "commune_code": c.commune_code,
+                "village_code": c.village_code,
+                "status": c.status.value,
                 "effective_on": effective,
-                "newly_escaped_until": p.newly_escaped_until,
+                "newly_escaped_until": c.newly_escaped_until,
                 "order_key": f"{effective.isoformat()}|{stamp}",
             }
-            was = current.get(p.household_code)
+            was = current.get(c.household_code)
             if was is None or mine["order_key"] >= was["order_key"]:
-                current[p.household_code] = mine
+                current[c.household_code] = mine
         reg = uow.register
         reg.save_latest([row for row, _ in latest.values()])
-        won = reg.winning_keys(list(latest))
         reg.replace_rosters(
-            {
-                code: roster
-                for code, (row, roster) in latest.items()
-                if won.get(code) == row["order_key"]
-            }
+            [(code, row["order_key"], roster) for code, (row, roster) in latest.items()]
         )
         reg.save_recognised(history, list(current.values()))
         uow.mark_processed(fresh, now)
         uow.commit()
         return len(fresh)
+
+
+def _known_row(c: Classification, order_key: str) -> dict[str, Any]:
+    return {
+        "household_code": c.household_code,
+        "commune_code": c.commune_code,
+        "village_code": c.village_code,
+        "status": c.status.value,
+        "stage": c.stage.value,
+        "order_key": order_key,
+        "review_year": c.review_year,
+        "survey_id": c.survey_id,
+        "member_count": c.member_count,
+        "worker_count": sum(1 for m in c.members if m.able_to_work),
+        "head_ethnicity": c.head_ethnicity,
+        "head_sex": c.head_sex.value if c.head_sex else None,
+        "low_income_worker": c.low_income_worker_household,
+        "causes": ",".join(c.causes)[:255],
+        "needs": ",".join(c.needs)[:255],
+    }
