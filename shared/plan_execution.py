@@ -5,12 +5,45 @@ and what a household target counts. One rule, one place; pure (standard library 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
-from shared.contracts.plans import covers
+from shared.contracts.plans import PlanSource, covers
 
-__all__ = ["component_of", "covers", "households_reached", "pct"]
+__all__ = [
+    "ExecutionLine",
+    "component_in",
+    "component_of",
+    "covers",
+    "households_reached",
+    "pct",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionLine:
+    """Execution of one (component, source) of a plan in an area."""
+
+    component: str
+    source: PlanSource
+    allocated_vnd: int
+    committed_vnd: int
+    disbursed_vnd: int
+
+    @property
+    def remaining_vnd(self) -> int:
+        """What may still be disbursed (negative: spent above the allocation)."""
+        return self.allocated_vnd - self.disbursed_vnd
+
+    @property
+    def disbursed_pct(self) -> Decimal | None:
+        return pct(self.disbursed_vnd, self.allocated_vnd)
+
+    @property
+    def above_plan(self) -> bool:
+        return self.disbursed_vnd > self.allocated_vnd
 
 
 def component_of(components: Iterable[str], programme_code: str) -> str | None:
@@ -20,6 +53,12 @@ def component_of(components: Iterable[str], programme_code: str) -> str | None:
         if covers(c, programme_code) and (best is None or len(c) > len(best)):
             best = c
     return best
+
+
+@functools.lru_cache(maxsize=65536)
+def component_in(components: frozenset[str], programme_code: str) -> str | None:
+    """:func:`component_of`, memoised (a plan's components are asked about many records)."""
+    return component_of(components, programme_code)
 
 
 def pct(done: int, planned: int) -> Decimal | None:

@@ -19,13 +19,21 @@ Pure: the shell reads the sums and passes them in.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from shared.contracts.plans import CapacityKind, PlanLevel, PlanSource, TargetKind
-from shared.plan_execution import component_of, covers, households_reached, pct
+from shared.plan_execution import (
+    ExecutionLine,
+    component_in,
+    covers,
+    households_reached,
+    pct,
+)
+
+MoneyLine = ExecutionLine
+"""Execution of one (component, source) of a plan in an area (``shared.plan_execution``)."""
 
 Key = tuple[str, PlanSource]
 """(component, source) of a plan line."""
@@ -82,28 +90,6 @@ class AreaSpec:
     name_en: str | None
     parent_code: str | None
     communes: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MoneyLine:
-    component: str
-    source: PlanSource
-    allocated_vnd: int
-    committed_vnd: int
-    disbursed_vnd: int
-
-    @property
-    def remaining_vnd(self) -> int:
-        """What may still be disbursed (negative: spent above the allocation)."""
-        return self.allocated_vnd - self.disbursed_vnd
-
-    @property
-    def disbursed_pct(self) -> Decimal | None:
-        return pct(self.disbursed_vnd, self.allocated_vnd)
-
-    @property
-    def above_plan(self) -> bool:
-        return self.disbursed_vnd > self.allocated_vnd
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,11 +150,6 @@ class PlanVsActual:
     rows: tuple[AreaExecution, ...]
 
 
-@functools.lru_cache(maxsize=65536)
-def _component_in(components: frozenset[str], programme_code: str) -> str | None:
-    return component_of(components, programme_code)
-
-
 def money_lines(allocated: Mapping[Key, int], actual: Money) -> tuple[MoneyLine, ...]:
     """A line for every planned (component, source) and every one with money but no plan;
     each programme code counted once, under the most specific planned component covering it
@@ -178,7 +159,7 @@ def money_lines(allocated: Mapping[Key, int], actual: Money) -> tuple[MoneyLine,
     sums: dict[Key, list[int]] = {k: [0, 0] for k in allocated}
     for (code, source), (committed, disbursed) in actual.items():
         if code not in found:
-            found[code] = _component_in(components, code)
+            found[code] = component_in(components, code)
         acc = sums.setdefault((found[code] or code, source), [0, 0])
         acc[0] += committed
         acc[1] += disbursed

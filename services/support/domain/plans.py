@@ -11,7 +11,6 @@ component, each with a responsible department).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,18 +24,16 @@ from shared.contracts.plans import (
     TargetKind,
 )
 from shared.errors import DomainError, ErrorKind
-from shared.plan_execution import component_of, pct
+from shared.plan_execution import ExecutionLine, component_in, pct
 
 SOURCE_OF: Mapping[FundingSource, PlanSource] = PLAN_SOURCE_OF
 """The plan source a ledger entry's funding source counts toward (the contract's mapping)."""
 
+Line = ExecutionLine
+"""Execution of one (component, source) of a plan in an area (``shared.plan_execution``)."""
+
 Key = tuple[str, PlanSource]
 """(component, source) of a plan line."""
-
-
-@functools.lru_cache(maxsize=65536)
-def _component_in(components: frozenset[str], programme_code: str) -> str | None:
-    return component_of(components, programme_code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,30 +44,6 @@ class PlanLines:
     allocated: Mapping[Key, int]
     targets: tuple[tuple[str, TargetKind, SupportKind | None, int], ...]
     """(component, kind, support kind, quantity)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """Execution of one (component, source) of a plan in an area."""
-
-    component: str
-    source: PlanSource
-    allocated_vnd: int
-    committed_vnd: int
-    disbursed_vnd: int
-
-    @property
-    def remaining_vnd(self) -> int:
-        """What may still be disbursed (negative: spent above the allocation)."""
-        return self.allocated_vnd - self.disbursed_vnd
-
-    @property
-    def disbursed_pct(self) -> Decimal | None:
-        return pct(self.disbursed_vnd, self.allocated_vnd)
-
-    @property
-    def above_plan(self) -> bool:
-        return self.disbursed_vnd > self.allocated_vnd
 
 
 def execution(
@@ -86,7 +59,7 @@ def execution(
     components = frozenset(c for c, _ in allocated)
     sums: dict[Key, list[int]] = {k: [0, 0] for k in allocated}
     for (code, source), (committed, disbursed) in actual.items():
-        comp = _component_in(components, code) or code
+        comp = component_in(components, code) or code
         acc = sums.setdefault((comp, source), [0, 0])
         acc[0] += committed
         acc[1] += disbursed
