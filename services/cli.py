@@ -513,7 +513,8 @@ def rebuild_reporting(
         raise typer.Exit(2) from exc
     rate = done.classifications / done.seconds if done.seconds else 0.0
     typer.echo(
-        f"{done.classifications:,} classifications read, {done.households:,} household rows "
+        f"{done.classifications:,} classifications read ({done.invalid:,} not valid, skipped), "
+        f"{done.households:,} household rows "
         f"written in {done.seconds:.1f} s ({rate:,.0f} events/s); replayed by the consumers "
         f"when reporting starts: {', '.join(done.replayed_streams) or 'nothing'}"
     )

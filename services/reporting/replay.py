@@ -33,7 +33,7 @@ import redis
 from services.reporting.adapters.repository import ReportingUnitOfWork
 from services.reporting.app import MIGRATIONS, create_service
 from services.reporting.domain.definitions import ReportDefinitions
-from services.reporting.service import PreparedChunk, Rebuild, clear_projections, prepare
+from services.reporting.service import PreparedChunk, Rebuild, prepare
 from services.reporting.settings import ReportingSettings
 from shared.consumer import raw_event
 from shared.contracts import HOUSEHOLD_CLASSIFIED_STREAM
@@ -49,6 +49,9 @@ class ConsumersRunning(RuntimeError):
 class RebuildReport:
     classifications: int
     """Entries read from the classification stream."""
+    invalid: int
+    """Of those, entries that are not valid classification events (skipped; the consumer that
+    first read them dead-lettered them)."""
     households: int
     """Household rows written (per round, standard and stage)."""
     replayed_streams: tuple[str, ...]
@@ -113,13 +116,12 @@ def read_share(task: ReadTask, definitions: ReportDefinitions) -> TaskResult:
         REBUILD_GROUP, f"rebuild-{os.getpid()}", {task.stream: ">"}, count=task.chunk
     )
     entries = reply[0][1] if reply else []
-    kept = [
-        body
-        for entry_id, fields in entries
-        if _entry_id(entry_id) <= task.until and (body := raw_event(fields)) is not None
-    ]
+    mine = [fields for entry_id, fields in entries if _entry_id(entry_id) <= task.until]
+    bodies = [body for fields in mine if (body := raw_event(fields)) is not None]
+    chunk = prepare(bodies, definitions)
+    chunk.invalid += len(mine) - len(bodies)  # entries without an event
     done = not entries or _entry_id(entries[-1][0]) >= task.until
-    return TaskResult(prepare(kept, definitions), len(kept), done)
+    return TaskResult(chunk, len(mine), done)
 
 
 def _shares(task: ReadTask, definitions: ReportDefinitions, workers: int) -> Iterator[TaskResult]:
@@ -172,10 +174,12 @@ def rebuild_reporting(
         if running:
             raise ConsumersRunning(", ".join(running))
         upgrade(rt.engine, MIGRATIONS)
-        clear_projections(ReportingUnitOfWork(rt.engine))
         last = client.xrevrange(HOUSEHOLD_CLASSIFIED_STREAM, count=1)
-        rows = read = 0
-        if last:
+        rows = read = invalid = 0
+        rebuild = Rebuild(service.config.definitions)
+        if not last:  # nothing to rebuild in bulk: the projections emptied, in one go
+            rebuild.run_prepared(ReportingUnitOfWork(rt.engine), [], started, clear=True)
+        else:
             until: bytes = last[0][0]
             task = ReadTask(
                 settings.redis_url, HOUSEHOLD_CLASSIFIED_STREAM, _entry_id(until), chunk
@@ -191,12 +195,14 @@ def rebuild_reporting(
                         read += result.read
                         yield result.chunk
 
-                rebuild = Rebuild(service.config.definitions)
-                rows = rebuild.run_prepared(ReportingUnitOfWork(rt.engine), prepared(), started)
+                rows = rebuild.run_prepared(
+                    ReportingUnitOfWork(rt.engine), prepared(), started, clear=True
+                )
+                invalid = rebuild.invalid
             finally:
                 client.xgroup_destroy(HOUSEHOLD_CLASSIFIED_STREAM, REBUILD_GROUP)
             _set_group(client, HOUSEHOLD_CLASSIFIED_STREAM, group, until)
-        others = tuple(s for s in streams if s != HOUSEHOLD_CLASSIFIED_STREAM)
+        others = tuple(s for s in streams if s != HOUSEHOLD_CLASSIFIED_STREAM)  # replayed
         for stream in others:
             _set_group(client, stream, group, "0")
     finally:
@@ -204,6 +210,7 @@ def rebuild_reporting(
         rt.engine.dispose()
     return RebuildReport(
         classifications=read,
+        invalid=invalid,
         households=rows,
         replayed_streams=others,
         seconds=(datetime.now(UTC) - started).total_seconds(),

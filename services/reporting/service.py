@@ -196,6 +196,9 @@ class PreparedChunk:
     persons]."""
     structures: dict[str, tuple[tuple[str, str], ...]]
     """Each standard's indicators, (code, dimension) in order."""
+    invalid: int = 0
+    """Entries that are not valid classification events (skipped: the consumer that first
+    read them dead-lettered them)."""
 
 
 def prepare_read(items: Iterable[ReadClassification]) -> PreparedChunk:
@@ -229,8 +232,18 @@ def prepare_read(items: Iterable[ReadClassification]) -> PreparedChunk:
 
 
 def prepare(bodies: Sequence[bytes], definitions: ReportDefinitions) -> PreparedChunk:
-    """Stream entries' bodies reduced for :class:`Rebuild` (run in worker processes)."""
-    return prepare_read(read_classification(b, definitions) for b in bodies)
+    """Stream entries' bodies reduced for :class:`Rebuild` (run in worker processes); an
+    entry that is not a valid classification event is skipped and counted."""
+    read: list[ReadClassification] = []
+    invalid = 0
+    for body in bodies:
+        try:
+            read.append(read_classification(body, definitions))
+        except ValueError:  # pydantic's ValidationError is one
+            invalid += 1
+    chunk = prepare_read(read)
+    chunk.invalid = invalid
+    return chunk
 
 
 class Rebuild:
@@ -261,6 +274,8 @@ class Rebuild:
         self._unwritten_rows: dict[HouseholdKey, tuple[Any, ...]] = {}
         self._rewritten_rows: dict[HouseholdKey, tuple[Any, ...]] = {}
         self._unwritten_ids: list[str] = []
+        self.invalid = 0
+        """Entries skipped as not valid classification events."""
 
     def add(self, events: Iterable[HouseholdClassified]) -> int:
         """Take decoded events in (returns how many were new)."""
@@ -270,6 +285,7 @@ class Rebuild:
     def add_chunk(self, chunk: PreparedChunk) -> int:
         """Merge a reduced chunk (returns how many of its events were new)."""
         seen, tally, fresh = self.seen, self.tally, self._unwritten_ids
+        self.invalid += chunk.invalid
         n = len(fresh)
         for event_id, standard_id in chunk.ids:
             if event_id not in seen:
@@ -319,12 +335,20 @@ class Rebuild:
         return self.run_prepared(uow, self._prepared(chunks, workers), now)
 
     def run_prepared(
-        self, uow: ReportingUnitOfWork, prepared: Iterable[PreparedChunk], now: datetime
+        self,
+        uow: ReportingUnitOfWork,
+        prepared: Iterable[PreparedChunk],
+        now: datetime,
+        *,
+        clear: bool = False,
     ) -> int:
         """Merge and write chunks reduced elsewhere (:func:`prepare`) in one transaction,
         household rows and processed ids as each chunk is merged (returns the number of
-        household rows)."""
+        household rows). ``clear``: empty the projections first, in the same transaction (a
+        rebuild that fails leaves them as they were)."""
         with uow, uow.bulk_writes():
+            if clear:
+                uow.clear_projections()
             _require_empty(uow)
             with _no_cyclic_gc():
                 for chunk in prepared:
