@@ -107,8 +107,12 @@ def executemany(
     if found is None:
         compiled = build().compile(dialect=conn.dialect)
         order = tuple(compiled.positiontup) if compiled.positional else None
-        found = _COMPILED[key] = (str(compiled), order)
-    sql, order = found
+        found = _COMPILED[key] = (str(compiled), order, _column_defaults(compiled))
+    sql, order, defaults = found
+    if defaults:  # columns the rows leave out: their (scalar) defaults, as SQLAlchemy would
+        rows = _with_defaults(rows, defaults, positional)
+        if positional is not None:
+            positional = (*positional, *defaults)
     if positional is not None:
         names = tuple(positional)
         if order == names:
@@ -122,6 +126,32 @@ def executemany(
         conn.exec_driver_sql(sql, list(rows))
     else:
         conn.exec_driver_sql(sql, [tuple(r[k] for k in order) for r in rows])
+
+
+def _column_defaults(compiled: Any) -> dict[str, Any]:
+    """Parameters the compiler added for columns left out of the statement's values: those
+    with a Python-side default (an INSERT gives them their default)."""
+    out: dict[str, Any] = {}
+    for column in getattr(compiled, "insert_prefetch", ()):
+        default = column.default
+        if default is None or not default.is_scalar:
+            msg = f"executemany: give {column.key!r} a value (its default is not a constant)"
+            raise ValueError(msg)
+        out[column.key] = default.arg
+    return out
+
+
+def _with_defaults(
+    rows: Sequence[Any], defaults: dict[str, Any], positional: Sequence[str] | None
+) -> list[Any]:
+    if positional is not None:
+        given = set(positional)
+        if given.intersection(defaults):
+            msg = "executemany: positional rows name a column the statement left out"
+            raise ValueError(msg)
+        extra = tuple(defaults.values())
+        return [(*r, *extra) for r in rows]
+    return [defaults | r for r in rows]
 
 
 def insert_many(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -108,6 +108,27 @@ def resolve(survey: SurveyIn, registry: AreaRegistry) -> SurveyRecord:
     return SurveyRecord.model_validate(data)
 
 
+def check_batch(
+    items: list[dict[str, Any]], registry: AreaRegistry
+) -> tuple[list[dict[str, Any]], list[tuple[int, SurveyRecord]]]:
+    """Each item of a batch validated on its own: (a result per item, empty for the valid
+    ones, the rejected ones with their errors; the valid surveys with their index)."""
+    results: list[dict[str, Any]] = [{} for _ in items]
+    valid: list[tuple[int, SurveyRecord]] = []
+    for i, item in enumerate(items):
+        try:
+            valid.append((i, resolve(SurveyIn.model_validate(item), registry)))
+        except ValidationError as exc:
+            results[i] = {"index": i, "status": "rejected", "errors": field_errors(exc.errors())}
+        except DomainError as exc:
+            results[i] = {
+                "index": i,
+                "status": "rejected",
+                "errors": [p.as_dict() for p in exc.problems],
+            }
+    return results, valid
+
+
 def caller_registry(caller: Caller, registry: AreaRegistry, perm: Perm) -> AreaRegistry:
     """The registry as ``caller`` may use it: only the communes and villages of their grants."""
     scope = caller.area_filter(perm)
@@ -192,24 +213,7 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics, vault: V
         """Submit up to 1,000 surveys at once (a tablet syncing after a day offline). Each item
         is validated on its own: valid items are stored even when others are rejected (an item
         outside the caller's area is rejected with the reason)."""
-        mine = caller_registry(caller, registry, Perm.SURVEY_SUBMIT)
-        results: list[dict[str, Any]] = [{} for _ in items]
-        valid: list[tuple[int, SurveyRecord]] = []
-        for i, item in enumerate(items):
-            try:
-                valid.append((i, resolve(SurveyIn.model_validate(item), mine)))
-            except ValidationError as exc:
-                results[i] = {
-                    "index": i,
-                    "status": "rejected",
-                    "errors": field_errors(exc.errors()),
-                }
-            except DomainError as exc:
-                results[i] = {
-                    "index": i,
-                    "status": "rejected",
-                    "errors": [p.as_dict() for p in exc.problems],
-                }
+        results, valid = check_batch(items, caller_registry(caller, registry, Perm.SURVEY_SUBMIT))
         receipts = (
             await asyncio.to_thread(
                 accept_surveys,
