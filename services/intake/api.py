@@ -8,6 +8,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import annotated_types
+
 from fastapi import APIRouter, Body, Header, Response, status
 from pydantic import Field, ValidationError, model_validator
 
@@ -99,13 +101,22 @@ def resolve(survey: SurveyIn, registry: AreaRegistry) -> SurveyRecord:
     except AreaLookupError as exc:
         raise area_error(exc) from exc
     head = next(m for m in survey.members if m.relation is Relation.HEAD)
-    data: dict[str, Any] = dict(survey)
-    data.update(
-        province_code=area.province_code,
-        area_type=area.area_type,
-        head_citizen_id_missing=head.citizen_id is None,
-    )
-    return SurveyRecord.model_validate(data)
+    data: dict[str, Any] = survey.__dict__ | {
+        "province_code": area.province_code,
+        "area_type": area.area_type,
+        "head_citizen_id_missing": head.citizen_id is None,
+    }
+    if 0 < len(area.province_code) <= _PROVINCE_CODE_MAX:
+        # validated once: every other field is as ``SurveyIn`` (the same rules) checked it
+        return SurveyRecord.model_construct(**data)
+    return SurveyRecord.model_validate(data)  # refused by the contract's own message
+
+
+_PROVINCE_CODE_MAX: int = next(
+    m.max_length
+    for m in SurveyRecord.model_fields["province_code"].metadata
+    if isinstance(m, annotated_types.MaxLen)
+)
 
 
 def check_batch(
