@@ -299,9 +299,7 @@ class SqlUnitOfWork:
 
     def mark_ids_processed(self, event_ids: Sequence[str], now: datetime) -> None:
         """Record event ids as processed (plain inserts straight on the driver)."""
-        at: Any = now
-        if self.conn.dialect.name == "sqlite":  # SQLAlchemy's storage format for SQLite
-            at = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        at = driver_time(self.conn, now)
         table = self.tables.processed
         for i in range(0, len(event_ids), 50_000):
             executemany(
@@ -321,12 +319,20 @@ class SqlUnitOfWork:
         return sum(self.stage_json(stream, bodies) for stream, bodies in by_stream.items())
 
     def stage_json(self, stream: str, bodies: Sequence[bytes]) -> int:
-        """Like :meth:`stage` for envelopes already serialised (saves a second encoding)."""
-        at = datetime.now(UTC)
-        rows = [{"stream": stream, "body": b, "error": None, "created_at": at} for b in bodies]
-        if rows:
-            self.conn.execute(sa.insert(self.tables.outbox), rows)
-        return len(rows)
+        """Like :meth:`stage` for envelopes already serialised (saves a second encoding);
+        one statement straight on the driver, compiled once."""
+        if not bodies:
+            return 0
+        at = driver_time(self.conn, datetime.now(UTC))
+        outbox = self.tables.outbox
+        executemany(
+            self.conn,
+            f"outbox.stage:{outbox.name}",
+            lambda: sa.insert(outbox).values({c: sa.bindparam(c) for c in _STAGED}),
+            [(stream, b, None, at) for b in bodies],
+            positional=_STAGED,
+        )
+        return len(bodies)
 
     def audit(
         self,
@@ -370,6 +376,17 @@ class SqlUnitOfWork:
         rows = [{"stream": dlq, "body": b, "error": r, "created_at": at} for b, r in rejected]
         if rows:
             self.conn.execute(sa.insert(self.tables.outbox), rows)
+
+
+_STAGED = ("stream", "body", "error", "created_at")
+
+
+def driver_time(conn: Connection, at: datetime) -> Any:
+    """``at`` as a timestamp column takes it when written straight on the driver: on SQLite
+    in SQLAlchemy's own storage format (what its reads and comparisons expect)."""
+    if conn.dialect.name == "sqlite":
+        return at.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return at
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
