@@ -26,6 +26,7 @@ from shared.access import Caller, Perm, body
 from shared.contracts.codes import AreaType, Relation
 from shared.errors import DomainError, ErrorKind, Problem
 from shared.http_errors import field_errors
+from shared.json_route import OrjsonRoute
 from shared.runtime import Runtime
 
 MAX_BATCH = 1000
@@ -159,7 +160,7 @@ def area_error(exc: AreaLookupError) -> DomainError:
 
 
 def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics, vault: Vault) -> APIRouter:
-    api = APIRouter(tags=["surveys"])
+    api = APIRouter(tags=["surveys"], route_class=OrjsonRoute)
     submit = rt.access.requires(Perm.SURVEY_SUBMIT, body("commune_code,village_code"))
 
     @api.post("/surveys", status_code=status.HTTP_201_CREATED)
