@@ -52,26 +52,38 @@ _TEXT_KEYS = ("survey_id", "household_code", "commune_code", "village_code", "he
 
 
 def _nfc_all(data: Any) -> Any:
-    """The free-text and code fields in NFC (the others are enums, numbers and dates)."""
+    """The free-text and code fields in NFC (the others are enums, numbers and dates). The
+    input is returned as it is when every text already is (nearly always), else a copy."""
     if not isinstance(data, dict):
         return data
-    out = dict(data)
+    out = data
     for key in _TEXT_KEYS:
-        if isinstance(out.get(key), str):
-            out[key] = nfc(out[key])
-    members = out.get("members")
+        text = data.get(key)
+        if isinstance(text, str) and (normal := nfc(text)) is not text:
+            out = out if out is not data else dict(data)
+            out[key] = normal
+    members = data.get("members")
     if isinstance(members, list):
-        out["members"] = [_nfc_member(m) for m in members]
+        normal_members = [_nfc_member(m) for m in members]
+        if any(a is not b for a, b in zip(normal_members, members, strict=True)):
+            out = out if out is not data else dict(data)
+            out["members"] = normal_members
     return out
+
+
+_MEMBER_TEXT_KEYS = ("ethnicity", "full_name")
 
 
 def _nfc_member(member: Any) -> Any:
     if not isinstance(member, dict):
         return member
-    return {
-        k: nfc(v) if k in ("ethnicity", "full_name") and isinstance(v, str) else v
-        for k, v in member.items()
-    }
+    out = member
+    for key in _MEMBER_TEXT_KEYS:
+        text = member.get(key)
+        if isinstance(text, str) and (normal := nfc(text)) is not text:
+            out = out if out is not member else dict(member)
+            out[key] = normal
+    return out
 
 
 def text_problems(survey: SurveyRecord) -> list[Problem]:
