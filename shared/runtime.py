@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -184,7 +183,6 @@ class Runtime:
         )
         self._tasks += [asyncio.create_task(loop()) for loop in self.background]
         self.relay.notify()
-        freeze_startup_heap()
 
     async def stop(self) -> None:
         self._stopping = True
@@ -230,24 +228,6 @@ class Runtime:
                 backlog = await asyncio.to_thread(self.relay.backlog)
                 self.delivery.outbox_backlog.labels(self.service).set(backlog)
             await asyncio.sleep(5.0)
-
-
-_heap_frozen = False
-
-
-def freeze_startup_heap() -> None:
-    """Leave what the process built at start (modules, validators, compiled statements, the
-    app) out of the cyclic garbage collector's later passes, once per process.
-
-    Those objects live as long as the process, yet each full collection walks all of them
-    again; a batch of surveys allocates enough to trigger such passes every few batches (a
-    third of intake's CPU per survey was collecting before this). Garbage is collected first,
-    so only live objects are frozen."""
-    global _heap_frozen
-    if not _heap_frozen:
-        _heap_frozen = True
-        gc.collect()
-        gc.freeze()
 
 
 def build_runtime(

@@ -45,6 +45,7 @@ from services.intake.adapters.tables import plumbing
 from services.intake.adapters.vault import Vault
 from services.intake.api import check_batch
 from services.intake.app import MIGRATIONS
+from services.cli import tune_gc
 from services.intake.service import IntakeUnitOfWork, accept_surveys
 from shared.db import create_db_engine
 from shared.migrations import upgrade
@@ -84,12 +85,13 @@ def _stage_result(n: int, cpu: float, wall: float, **extra: float) -> dict[str, 
     }
 
 
-def settle(freeze: bool) -> None:
-    """What a service does once started (``shared.runtime.freeze_startup_heap``): what exists
-    now is left out of later garbage-collector passes. ``--no-freeze`` measures without."""
+def settle(tuned: bool) -> None:
+    """What ``giamngheo serve`` does once the app is built (``services.cli.tune_gc``): what
+    exists now is frozen out of the cyclic collector's scans, and the youngest generation is
+    collected less often. ``--untuned`` measures with the interpreter's defaults."""
     gc.collect()
-    if freeze:
-        gc.freeze()
+    if tuned:
+        tune_gc()
 
 
 def in_process(
@@ -99,11 +101,11 @@ def in_process(
     vault: Vault,
     profile: cProfile.Profile | None,
     *,
-    freeze: bool,
+    tuned: bool,
 ) -> dict[str, float]:
     """Batches validated and stored by the use cases behind the route."""
     registry = load_registry(on=datetime.now(UTC).date())
-    settle(freeze)
+    settle(tuned)
     check = store = 0.0
     wall = 0.0
     if profile is not None:
@@ -159,7 +161,7 @@ def _token(folder: Path) -> str:
     return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
 
 
-def over_http(chunks: list[bytes], url: str, folder: Path, *, freeze: bool) -> dict[str, float]:
+def over_http(chunks: list[bytes], url: str, folder: Path, *, tuned: bool) -> dict[str, float]:
     """The same batches through the ASGI app (no server, no socket, no lifespan)."""
     import httpx
 
@@ -174,7 +176,7 @@ def over_http(chunks: list[bytes], url: str, folder: Path, *, freeze: bool) -> d
     )
     app = create_app(settings)
     upgrade(app.state.runtime.engine, MIGRATIONS)
-    settle(freeze)
+    settle(tuned)
 
     async def run() -> tuple[float, float]:
         transport = httpx.ASGITransport(app=app)
@@ -229,7 +231,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", default=None, help="PostgreSQL (else SQLite)")
     parser.add_argument("--profile", action="store_true", help="cProfile the in-process stage")
     parser.add_argument(
-        "--no-freeze", action="store_true", help="leave the startup heap to the collector"
+        "--untuned", action="store_true", help="the garbage collector as the interpreter sets it"
     )
     args = parser.parse_args(argv)
     n = max(BATCH, args.n // BATCH * BATCH)
@@ -239,7 +241,7 @@ def main(argv: list[str] | None = None) -> None:
         "n": n,
         "personal": args.personal,
         "batch": BATCH,
-        "heap_frozen": not args.no_freeze,
+        "gc_tuned": not args.untuned,
     }
     profile = cProfile.Profile() if args.profile else None
 
@@ -248,12 +250,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name}: {report[name]}", flush=True)
 
     engine = _fresh_engine(args.database_url, folder, "in-process")
-    freeze = not args.no_freeze
+    tuned = not args.untuned
 
     def make(start: int, stop: int) -> list[dict[str, Any]]:
         return bodies(start, stop, "p", personal=args.personal)
 
-    stage("in_process", lambda: in_process(n, make, engine, vault, profile, freeze=freeze))
+    stage("in_process", lambda: in_process(n, make, engine, vault, profile, tuned=tuned))
     if args.relay:
         stage("relay", lambda: relay(engine, n, args.redis_url, folder))
     engine.dispose()
@@ -263,7 +265,7 @@ def main(argv: list[str] | None = None) -> None:
             orjson.dumps(bodies(i, i + BATCH, "h", personal=args.personal))
             for i in range(0, n, BATCH)
         ]
-        stage("http", lambda: over_http(chunks, url, folder, freeze=freeze))
+        stage("http", lambda: over_http(chunks, url, folder, tuned=tuned))
     report["load_average"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(report, ensure_ascii=False))
     if profile is not None:
