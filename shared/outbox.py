@@ -149,12 +149,14 @@ class OutboxRelay:
             executemany(  # straight on the driver: SQLAlchemy's per-row parameters cost more
                 conn,
                 f"outbox.published:{t.name}",
-                lambda: sa.update(t)
-                .where(t.c.id == sa.bindparam("b_id"))
-                .values(
-                    published_at=sa.bindparam("b_at"),
-                    redis_run=sa.bindparam("b_run"),
-                    entry_id=sa.bindparam("b_entry"),
+                lambda: (
+                    sa.update(t)
+                    .where(t.c.id == sa.bindparam("b_id"))
+                    .values(
+                        published_at=sa.bindparam("b_at"),
+                        redis_run=sa.bindparam("b_run"),
+                        entry_id=sa.bindparam("b_entry"),
+                    )
                 ),
                 [(at, run, _text(entry), r[0]) for r, entry in zip(rows, entry_ids, strict=True)],
                 positional=("b_at", "b_run", "b_entry", "b_id"),

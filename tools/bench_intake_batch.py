@@ -40,12 +40,13 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from services.cli import tune_gc
 from services.intake.adapters.areas_repo import load_registry
 from services.intake.adapters.tables import plumbing
 from services.intake.adapters.vault import Vault
 from services.intake.api import check_batch
 from services.intake.app import MIGRATIONS
-from services.cli import tune_gc
 from services.intake.service import IntakeUnitOfWork, accept_surveys
 from shared.db import create_db_engine
 from shared.migrations import upgrade

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import annotated_types
-
 from fastapi import APIRouter, Body, Header, Response, status
 from pydantic import Field, ValidationError, model_validator
 

@@ -121,7 +121,11 @@ class IntakeUnitOfWork(SqlUnitOfWork):
             self.conn, "intake.survey", lambda: sa.insert(surveys), rows, positional=SURVEY_COLUMNS
         )
         executemany(
-            self.conn, "intake.person", lambda: sa.insert(people), persons, positional=PERSON_COLUMNS
+            self.conn,
+            "intake.person",
+            lambda: sa.insert(people),
+            persons,
+            positional=PERSON_COLUMNS,
         )
 
     def save_households(self, rows: list[dict[str, Any]]) -> None:
