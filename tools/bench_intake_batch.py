@@ -66,7 +66,8 @@ def bodies(start: int, stop: int, run: str, *, personal: bool) -> list[dict[str,
             for m in body["members"]:
                 m["full_name"] = f"Lò Thị {_GIVEN[(i + m['member_no']) % len(_GIVEN)]}"
                 if m["age"] >= 14:
-                    m["citizen_id"] = f"0{m['member_no']:02d}{i:09d}"
+                    # one person per run: a run's people are not found in another's households
+                    m["citizen_id"] = f"{ord(run[0]) % 10}{m['member_no']:02d}{i:09d}"
         out.append(body)
     return out
 
