@@ -83,7 +83,7 @@ def plumbing_tables(metadata: sa.MetaData) -> PlumbingTables:
     return PlumbingTables(processed=processed, outbox=outbox)
 
 
-_COMPILED: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
+_COMPILED: dict[tuple[str, str], tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
 
 
 def executemany(
