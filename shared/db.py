@@ -83,7 +83,7 @@ def plumbing_tables(metadata: sa.MetaData) -> PlumbingTables:
     return PlumbingTables(processed=processed, outbox=outbox)
 
 
-_COMPILED: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
+_COMPILED: dict[tuple[str, str], tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
 
 
 def executemany(
@@ -107,8 +107,12 @@ def executemany(
     if found is None:
         compiled = build().compile(dialect=conn.dialect)
         order = tuple(compiled.positiontup) if compiled.positional else None
-        found = _COMPILED[key] = (str(compiled), order)
-    sql, order = found
+        found = _COMPILED[key] = (str(compiled), order, _column_defaults(compiled))
+    sql, order, defaults = found
+    if defaults:  # columns the rows leave out: their (scalar) defaults, as SQLAlchemy would
+        rows = _with_defaults(rows, defaults, positional)
+        if positional is not None:
+            positional = (*positional, *defaults)
     if positional is not None:
         names = tuple(positional)
         if order == names:
@@ -122,6 +126,32 @@ def executemany(
         conn.exec_driver_sql(sql, list(rows))
     else:
         conn.exec_driver_sql(sql, [tuple(r[k] for k in order) for r in rows])
+
+
+def _column_defaults(compiled: Any) -> dict[str, Any]:
+    """Parameters the compiler added for columns left out of the statement's values: those
+    with a Python-side default (an INSERT gives them their default)."""
+    out: dict[str, Any] = {}
+    for column in getattr(compiled, "insert_prefetch", ()):
+        default = column.default
+        if default is None or not default.is_scalar:
+            msg = f"executemany: give {column.key!r} a value (its default is not a constant)"
+            raise ValueError(msg)
+        out[column.key] = default.arg
+    return out
+
+
+def _with_defaults(
+    rows: Sequence[Any], defaults: dict[str, Any], positional: Sequence[str] | None
+) -> list[Any]:
+    if positional is not None:
+        given = set(positional)
+        if given.intersection(defaults):
+            msg = "executemany: positional rows name a column the statement left out"
+            raise ValueError(msg)
+        extra = tuple(defaults.values())
+        return [(*r, *extra) for r in rows]
+    return [defaults | r for r in rows]
 
 
 def insert_many(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -184,13 +214,9 @@ def upsert_latest(
     values = list(latest.values())
     names = tuple(rows[0])
     cols = [c for c in names if c not in keys]  # updated on a conflict (defaults are not)
-    defaults = _insert_defaults(table, names)
-    if defaults is None:  # a default computed per row: SQLAlchemy's own path applies it
+    if _default_per_row(table, names):  # SQLAlchemy's own path computes it for each row
         _latest_statement_path(conn, table, values, keys, order_column)
         return
-    if defaults:
-        values = [{**defaults, **r} for r in values]
-        names = (*names, *defaults)
     processors = _bind_processors(conn, table, names)
     if processors:  # SQLAlchemy's conversions of values (e.g. datetimes on SQLite), once each
         values = [
@@ -224,18 +250,14 @@ def _bind_processors(conn: Connection, table: sa.Table, names: Sequence[str]) ->
     return out
 
 
-def _insert_defaults(table: sa.Table, names: Sequence[str]) -> dict[str, Any] | None:
-    """The Python-side scalar defaults of ``table``'s columns missing from ``names`` (what
-    SQLAlchemy would add to an INSERT); None if one of them is computed per row."""
-    out: dict[str, Any] = {}
-    for column in table.columns:
-        default = column.default
-        if column.name in names or default is None:
-            continue
-        if not getattr(default, "is_scalar", False):
-            return None
-        out[column.name] = default.arg  # type: ignore[attr-defined]
-    return out
+def _default_per_row(table: sa.Table, names: Sequence[str]) -> bool:
+    """Whether a column left out of ``names`` has a default computed per row (the driver path
+    fills constant defaults only, see :func:`executemany`)."""
+    return any(
+        c.default is not None and not getattr(c.default, "is_scalar", False)
+        for c in table.columns
+        if c.name not in names
+    )
 
 
 def _latest_statement_path(
@@ -328,9 +350,7 @@ class SqlUnitOfWork:
 
     def mark_ids_processed(self, event_ids: Sequence[str], now: datetime) -> None:
         """Record event ids as processed (plain inserts straight on the driver)."""
-        at: Any = now
-        if self.conn.dialect.name == "sqlite":  # SQLAlchemy's storage format for SQLite
-            at = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        at = driver_time(self.conn, now)
         table = self.tables.processed
         for i in range(0, len(event_ids), 50_000):
             executemany(
@@ -350,12 +370,20 @@ class SqlUnitOfWork:
         return sum(self.stage_json(stream, bodies) for stream, bodies in by_stream.items())
 
     def stage_json(self, stream: str, bodies: Sequence[bytes]) -> int:
-        """Like :meth:`stage` for envelopes already serialised (saves a second encoding)."""
-        at = datetime.now(UTC)
-        rows = [{"stream": stream, "body": b, "error": None, "created_at": at} for b in bodies]
-        if rows:
-            self.conn.execute(sa.insert(self.tables.outbox), rows)
-        return len(rows)
+        """Like :meth:`stage` for envelopes already serialised (saves a second encoding);
+        one statement straight on the driver, compiled once."""
+        if not bodies:
+            return 0
+        at = driver_time(self.conn, datetime.now(UTC))
+        outbox = self.tables.outbox
+        executemany(
+            self.conn,
+            f"outbox.stage:{outbox.name}",
+            lambda: sa.insert(outbox).values({c: sa.bindparam(c) for c in _STAGED}),
+            [(stream, b, None, at) for b in bodies],
+            positional=_STAGED,
+        )
+        return len(bodies)
 
     def audit(
         self,
@@ -399,6 +427,17 @@ class SqlUnitOfWork:
         rows = [{"stream": dlq, "body": b, "error": r, "created_at": at} for b, r in rejected]
         if rows:
             self.conn.execute(sa.insert(self.tables.outbox), rows)
+
+
+_STAGED = ("stream", "body", "error", "created_at")
+
+
+def driver_time(conn: Connection, at: datetime) -> Any:
+    """``at`` as a timestamp column takes it when written straight on the driver: on SQLite
+    in SQLAlchemy's own storage format (what its reads and comparisons expect)."""
+    if conn.dialect.name == "sqlite":
+        return at.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return at
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

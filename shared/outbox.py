@@ -46,7 +46,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from shared.consumer import DEAD_LETTER_MAXLEN
 from shared.contracts.envelope import WIRE_FIELD
-from shared.db import PlumbingTables
+from shared.db import PlumbingTables, driver_time, executemany
 from shared.retention import Retention
 
 log = logging.getLogger(__name__)
@@ -145,14 +145,21 @@ class OutboxRelay:
                 counts[stream] = counts.get(stream, 0) + 1
             entry_ids = pipe.execute()
             now = datetime.now(UTC)
-            conn.execute(
-                sa.update(t)
-                .where(t.c.id == sa.bindparam("b_id"))
-                .values(published_at=now, redis_run=run, entry_id=sa.bindparam("b_entry")),
-                [
-                    {"b_id": r[0], "b_entry": _text(entry)}
-                    for r, entry in zip(rows, entry_ids, strict=True)
-                ],
+            at = driver_time(conn, now)
+            executemany(  # straight on the driver: SQLAlchemy's per-row parameters cost more
+                conn,
+                f"outbox.published:{t.name}",
+                lambda: (
+                    sa.update(t)
+                    .where(t.c.id == sa.bindparam("b_id"))
+                    .values(
+                        published_at=sa.bindparam("b_at"),
+                        redis_run=sa.bindparam("b_run"),
+                        entry_id=sa.bindparam("b_entry"),
+                    )
+                ),
+                [(at, run, _text(entry), r[0]) for r, entry in zip(rows, entry_ids, strict=True)],
+                positional=("b_at", "b_run", "b_entry", "b_id"),
             )
             self._delete_confirmed(conn, run, now)  # same transaction: no extra write lock
         if self._on_published:

@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import annotated_types
 from fastapi import APIRouter, Body, Header, Response, status
 from pydantic import Field, ValidationError, model_validator
 
@@ -24,6 +25,7 @@ from shared.access import Caller, Perm, body
 from shared.contracts.codes import AreaType, Relation
 from shared.errors import DomainError, ErrorKind, Problem
 from shared.http_errors import field_errors
+from shared.json_route import OrjsonRoute
 from shared.runtime import Runtime
 
 MAX_BATCH = 1000
@@ -49,26 +51,38 @@ _TEXT_KEYS = ("survey_id", "household_code", "commune_code", "village_code", "he
 
 
 def _nfc_all(data: Any) -> Any:
-    """The free-text and code fields in NFC (the others are enums, numbers and dates)."""
+    """The free-text and code fields in NFC (the others are enums, numbers and dates). The
+    input is returned as it is when every text already is (nearly always), else a copy."""
     if not isinstance(data, dict):
         return data
-    out = dict(data)
+    out = data
     for key in _TEXT_KEYS:
-        if isinstance(out.get(key), str):
-            out[key] = nfc(out[key])
-    members = out.get("members")
+        text = data.get(key)
+        if isinstance(text, str) and (normal := nfc(text)) is not text:
+            out = out if out is not data else dict(data)
+            out[key] = normal
+    members = data.get("members")
     if isinstance(members, list):
-        out["members"] = [_nfc_member(m) for m in members]
+        normal_members = [_nfc_member(m) for m in members]
+        if any(a is not b for a, b in zip(normal_members, members, strict=True)):
+            out = out if out is not data else dict(data)
+            out["members"] = normal_members
     return out
+
+
+_MEMBER_TEXT_KEYS = ("ethnicity", "full_name")
 
 
 def _nfc_member(member: Any) -> Any:
     if not isinstance(member, dict):
         return member
-    return {
-        k: nfc(v) if k in ("ethnicity", "full_name") and isinstance(v, str) else v
-        for k, v in member.items()
-    }
+    out = member
+    for key in _MEMBER_TEXT_KEYS:
+        text = member.get(key)
+        if isinstance(text, str) and (normal := nfc(text)) is not text:
+            out = out if out is not member else dict(member)
+            out[key] = normal
+    return out
 
 
 def text_problems(survey: SurveyRecord) -> list[Problem]:
@@ -99,13 +113,43 @@ def resolve(survey: SurveyIn, registry: AreaRegistry) -> SurveyRecord:
     except AreaLookupError as exc:
         raise area_error(exc) from exc
     head = next(m for m in survey.members if m.relation is Relation.HEAD)
-    data: dict[str, Any] = dict(survey)
-    data.update(
-        province_code=area.province_code,
-        area_type=area.area_type,
-        head_citizen_id_missing=head.citizen_id is None,
-    )
-    return SurveyRecord.model_validate(data)
+    data: dict[str, Any] = survey.__dict__ | {
+        "province_code": area.province_code,
+        "area_type": area.area_type,
+        "head_citizen_id_missing": head.citizen_id is None,
+    }
+    if 0 < len(area.province_code) <= _PROVINCE_CODE_MAX:
+        # validated once: every other field is as ``SurveyIn`` (the same rules) checked it
+        return SurveyRecord.model_construct(**data)
+    return SurveyRecord.model_validate(data)  # refused by the contract's own message
+
+
+_PROVINCE_CODE_MAX: int = next(
+    m.max_length
+    for m in SurveyRecord.model_fields["province_code"].metadata
+    if isinstance(m, annotated_types.MaxLen)
+)
+
+
+def check_batch(
+    items: list[dict[str, Any]], registry: AreaRegistry
+) -> tuple[list[dict[str, Any]], list[tuple[int, SurveyRecord]]]:
+    """Each item of a batch validated on its own: (a result per item, empty for the valid
+    ones, the rejected ones with their errors; the valid surveys with their index)."""
+    results: list[dict[str, Any]] = [{} for _ in items]
+    valid: list[tuple[int, SurveyRecord]] = []
+    for i, item in enumerate(items):
+        try:
+            valid.append((i, resolve(SurveyIn.model_validate(item), registry)))
+        except ValidationError as exc:
+            results[i] = {"index": i, "status": "rejected", "errors": field_errors(exc.errors())}
+        except DomainError as exc:
+            results[i] = {
+                "index": i,
+                "status": "rejected",
+                "errors": [p.as_dict() for p in exc.problems],
+            }
+    return results, valid
 
 
 def caller_registry(caller: Caller, registry: AreaRegistry, perm: Perm) -> AreaRegistry:
@@ -127,7 +171,7 @@ def area_error(exc: AreaLookupError) -> DomainError:
 
 
 def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics, vault: Vault) -> APIRouter:
-    api = APIRouter(tags=["surveys"])
+    api = APIRouter(tags=["surveys"], route_class=OrjsonRoute)
     submit = rt.access.requires(Perm.SURVEY_SUBMIT, body("commune_code,village_code"))
 
     @api.post("/surveys", status_code=status.HTTP_201_CREATED)
@@ -192,24 +236,7 @@ def router(rt: Runtime, registry: AreaRegistry, metrics: IntakeMetrics, vault: V
         """Submit up to 1,000 surveys at once (a tablet syncing after a day offline). Each item
         is validated on its own: valid items are stored even when others are rejected (an item
         outside the caller's area is rejected with the reason)."""
-        mine = caller_registry(caller, registry, Perm.SURVEY_SUBMIT)
-        results: list[dict[str, Any]] = [{} for _ in items]
-        valid: list[tuple[int, SurveyRecord]] = []
-        for i, item in enumerate(items):
-            try:
-                valid.append((i, resolve(SurveyIn.model_validate(item), mine)))
-            except ValidationError as exc:
-                results[i] = {
-                    "index": i,
-                    "status": "rejected",
-                    "errors": field_errors(exc.errors()),
-                }
-            except DomainError as exc:
-                results[i] = {
-                    "index": i,
-                    "status": "rejected",
-                    "errors": [p.as_dict() for p in exc.problems],
-                }
+        results, valid = check_batch(items, caller_registry(caller, registry, Perm.SURVEY_SUBMIT))
         receipts = (
             await asyncio.to_thread(
                 accept_surveys,

@@ -13,14 +13,15 @@ citizen ids go to ``survey_person`` in the same transaction, citizen ids sealed 
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
-from uuid import UUID, uuid4
+from typing import Any, Final
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -28,13 +29,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from services.intake.adapters.tables import households, people, plumbing, surveys
 from services.intake.adapters.vault import Vault
-from services.intake.domain.record import SurveyRecord
+from services.intake.domain.record import Person, SurveyRecord
 from services.intake.domain.text import given_first, search_key
 from services.intake.duplicates import refresh_duplicates
 from shared.access.model import Actor, Area
 from shared.contracts.envelope import Contract, Envelope
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
-from shared.db import SqlUnitOfWork, insert_many, upsert_latest
+from shared.db import SqlUnitOfWork, driver_time, executemany, upsert_latest
 from shared.runtime import STREAM_OF
 
 PRODUCER = "intake"
@@ -52,6 +53,34 @@ class Receipt:
     household_code: str
     version: int
     status: ReceiptStatus
+
+
+SURVEY_COLUMNS: Final = (
+    "survey_id",
+    "household_code",
+    "version",
+    "commune_code",
+    "channel",
+    "content_hash",
+    "citizen_id_missing",
+    "payload",
+    "received_at",
+)
+"""A ``survey`` row's values in this order (rows as tuples: written straight on the driver)."""
+
+PERSON_COLUMNS: Final = (
+    "survey_id",
+    "member_no",
+    "household_code",
+    "is_head",
+    "full_name",
+    "name_key",
+    "given_key",
+    "citizen_key",
+    "citizen_sealed",
+)
+"""A ``survey_person`` row's values in this order."""
+_CITIZEN_KEY = PERSON_COLUMNS.index("citizen_key")
 
 
 class IntakeUnitOfWork(SqlUnitOfWork):
@@ -85,9 +114,19 @@ class IntakeUnitOfWork(SqlUnitOfWork):
             found.update({code: int(v) for code, v in self.conn.execute(q)})
         return found
 
-    def add_surveys(self, rows: list[dict[str, Any]], persons: list[dict[str, Any]]) -> None:
-        insert_many(self.conn, surveys, rows)
-        insert_many(self.conn, people, persons)
+    def add_surveys(self, rows: list[tuple[Any, ...]], persons: list[tuple[Any, ...]]) -> None:
+        """Survey rows (``SURVEY_COLUMNS``) and person rows (``PERSON_COLUMNS``), one
+        statement each, compiled once."""
+        executemany(
+            self.conn, "intake.survey", lambda: sa.insert(surveys), rows, positional=SURVEY_COLUMNS
+        )
+        executemany(
+            self.conn,
+            "intake.person",
+            lambda: sa.insert(people),
+            persons,
+            positional=PERSON_COLUMNS,
+        )
 
     def save_households(self, rows: list[dict[str, Any]]) -> None:
         """Each household's latest survey: replaced only by a survey later in interview order
@@ -105,8 +144,9 @@ class PreparedSurvey:
     Bulk imports validate in a worker process and send these across, so the writing process
     neither validates, serialises nor seals a second time. Build with :meth:`of`.
     ``payload_json`` is the event's payload (no personal data); ``persons`` are the
-    ``survey_person`` rows; ``content_hash`` is a keyed hash of both, so a copy of the
-    database cannot be searched for a guessed citizen id through it.
+    ``survey_person`` rows (values in ``PERSON_COLUMNS`` order); ``content_hash`` is a keyed
+    hash of both, so a copy of the database cannot be searched for a guessed citizen id
+    through it.
     """
 
     survey_id: str
@@ -117,7 +157,7 @@ class PreparedSurvey:
     payload_json: bytes
     content_hash: str
     order_key: str
-    persons: tuple[dict[str, Any], ...]
+    persons: tuple[tuple[Any, ...], ...]
 
     @classmethod
     def of(cls, record: SurveyPayload, vault: Vault) -> PreparedSurvey:
@@ -127,23 +167,7 @@ class PreparedSurvey:
         else:
             body, persons = record.__pydantic_serializer__.to_json(record), ()
         personal = "\x1e".join(p.canonical() for p in persons).encode()
-        rows = tuple(
-            {
-                "survey_id": record.survey_id,
-                "member_no": p.member_no,
-                "household_code": record.household_code,
-                "is_head": p.is_head,
-                "full_name": p.full_name,
-                "name_key": search_key(p.full_name) if p.is_head and p.full_name else None,
-                "given_key": (
-                    given_first(search_key(p.full_name)) if p.is_head and p.full_name else None
-                ),
-                "citizen_key": vault.match_key(p.citizen_id) if p.citizen_id else None,
-                "citizen_sealed": vault.seal(p.citizen_id) if p.citizen_id else None,
-            }
-            for p in persons
-            if p.full_name or p.citizen_id
-        )
+        rows = tuple(_person_row(record, p, vault) for p in persons if p.full_name or p.citizen_id)
         return cls(
             record.survey_id,
             record.household_code,
@@ -155,6 +179,24 @@ class PreparedSurvey:
             record.order_key,
             rows,
         )
+
+
+def _person_row(record: SurveyPayload, p: Person, vault: Vault) -> tuple[Any, ...]:
+    name_key = search_key(p.full_name) if p.is_head and p.full_name else None
+    return (
+        record.survey_id,
+        p.member_no,
+        record.household_code,
+        p.is_head,
+        p.full_name,
+        name_key,
+        given_first(name_key) if name_key else None,
+        vault.match_key(p.citizen_id) if p.citizen_id else None,
+        vault.seal(p.citizen_id) if p.citizen_id else None,
+    )
+
+
+_ENVELOPE = Envelope[Contract]
 
 
 class _EnvelopeTemplate:
@@ -169,7 +211,7 @@ class _EnvelopeTemplate:
 
     def __init__(self, correlation_id: str, occurred_at: datetime) -> None:
         # validated by the envelope's own rules (aware time, id lengths), with an empty payload
-        envelope = Envelope[Contract].model_validate(
+        envelope = _ENVELOPE.model_validate(
             {
                 "event_id": self._MARKER,
                 "event_type": HouseholdSurveyed.EVENT_TYPE,
@@ -188,7 +230,19 @@ class _EnvelopeTemplate:
         self._middle = rest.removesuffix(b"{}}")
 
     def render(self, payload_json: bytes) -> bytes:
-        return b"".join((self._head, str(uuid4()).encode(), self._middle, payload_json, b"}"))
+        return b"".join((self._head, _uuid4_text(), self._middle, payload_json, b"}"))
+
+
+def _uuid4_text() -> bytes:
+    """A random (version 4) UUID in its text form, as ``str(uuid4())`` writes it."""
+    raw = int.from_bytes(os.urandom(16))
+    raw = raw & _UUID4_CLEAR | _UUID4_SET
+    h = f"{raw:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}".encode()
+
+
+_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
 
 
 def accept_surveys(
@@ -277,11 +331,12 @@ def _accept_once(
         stored = uow.stored_surveys([p.survey_id for p in surveys_in])
         versions = uow.latest_versions(sorted({p.household_code for p in surveys_in}))
         receipts: list[Receipt] = []
-        new_rows: list[dict[str, Any]] = []
-        persons: list[dict[str, Any]] = []
+        new_rows: list[tuple[Any, ...]] = []
+        persons: list[tuple[Any, ...]] = []
         bodies: list[bytes] = []
         latest: dict[str, dict[str, Any]] = {}
         seen: dict[str, tuple[str, int, str]] = dict(stored)
+        received_at = driver_time(uow.conn, now)
         for p in surveys_in:
             digest = p.content_hash
             if p.survey_id in seen:
@@ -294,17 +349,17 @@ def _accept_once(
             body = template.render(p.payload_json)
             bodies.append(body)
             new_rows.append(
-                {
-                    "survey_id": p.survey_id,
-                    "household_code": p.household_code,
-                    "version": version,
-                    "commune_code": p.commune_code,
-                    "channel": channel,
-                    "content_hash": digest,
-                    "citizen_id_missing": p.citizen_id_missing,
-                    "payload": body,
-                    "received_at": now,
-                }
+                (
+                    p.survey_id,
+                    p.household_code,
+                    version,
+                    p.commune_code,
+                    channel,
+                    digest,
+                    p.citizen_id_missing,
+                    body,
+                    received_at,
+                )
             )
             persons.extend(p.persons)
             current = latest.get(p.household_code)
@@ -324,7 +379,7 @@ def _accept_once(
         uow.save_households(list(latest.values()))
         uow.stage_json(HOUSEHOLD_SURVEYED_STREAM, bodies)
         if new_rows:
-            keys = [p["citizen_key"] for p in persons if p["citizen_key"]]
+            keys = [p[_CITIZEN_KEY] for p in persons if p[_CITIZEN_KEY]]
             uow.stage(refresh_duplicates(uow.conn, keys, set(latest), now))
         if actor is not None and new_rows:
             _audit_surveys(uow, actor, new_rows, channel, correlation_id)
@@ -335,22 +390,23 @@ def _accept_once(
 def _audit_surveys(
     uow: IntakeUnitOfWork,
     actor: Actor,
-    rows: list[dict[str, Any]],
+    rows: list[tuple[Any, ...]],
     channel: str,
     correlation_id: str,
 ) -> None:
-    """One audit entry per survey sent alone; one per upload (counts and communes) for many."""
-    communes = sorted({r["commune_code"] for r in rows})
+    """One audit entry per survey sent alone; one per upload (counts and communes) for many.
+    ``rows`` are ``survey`` rows (``SURVEY_COLUMNS``)."""
+    communes = sorted({r[3] for r in rows})
     if len(rows) == 1:
-        r = rows[0]
+        survey_id, household_code, version, commune_code = rows[0][:4]
         uow.audit(
             actor,
             "survey.submitted",
             "household",
-            r["household_code"],
+            household_code,
             service=PRODUCER,
-            area=Area(commune=r["commune_code"]),
-            after={"survey_id": r["survey_id"], "version": r["version"], "channel": channel},
+            area=Area(commune=commune_code),
+            after={"survey_id": survey_id, "version": version, "channel": channel},
             correlation_id=correlation_id,
         )
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from shared.db import create_db_engine, upsert_latest
+from shared.db import create_db_engine, executemany, insert_many, upsert_latest
 
 metadata = sa.MetaData()
 projection = sa.Table(
@@ -105,3 +105,36 @@ def test_columns_left_out_take_their_defaults_and_values_are_stored_as_by_sqlalc
             "active"
         )
     engine.dispose()
+
+
+defaulted = sa.Table(
+    "defaulted",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("order_key", sa.String(32), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False, default="active"),
+)
+
+
+def test_columns_left_out_take_their_defaults_when_rows_go_straight_to_the_driver(
+    database_url: str,
+) -> None:
+    engine = create_db_engine(database_url)
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        upsert_latest(conn, defaulted, [{"code": "A", "order_key": "1"}], ["code"])
+        insert_many(conn, defaulted, [{"code": "B", "order_key": "1"}])
+        executemany(
+            conn,
+            "test.defaulted.positional",
+            lambda: sa.insert(defaulted).values(
+                {c: sa.bindparam(c) for c in ("code", "order_key")}
+            ),
+            [("C", "1")],
+            positional=("code", "order_key"),
+        )
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(defaulted.c.code, defaulted.c.state).order_by(defaulted.c.code)
+        ).all()
+    assert [tuple(r) for r in rows] == [("A", "active"), ("B", "active"), ("C", "active")]

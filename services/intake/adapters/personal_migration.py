@@ -86,6 +86,8 @@ def _cleaned(body: bytes, vault: _Lazy) -> tuple[bytes, Any] | None:
 
 
 def move_personal_data(conn: Connection) -> None:
+    from services.intake.service import PERSON_COLUMNS
+
     vault = _Lazy()
     villages: dict[str, str] = {}
     last = ""
@@ -111,7 +113,7 @@ def move_personal_data(conn: Connection) -> None:
                 .where(_survey.c.survey_id == survey_id)
                 .values(payload=body, content_hash=prepared.content_hash)
             )
-            persons.extend(prepared.persons)
+            persons.extend(dict(zip(PERSON_COLUMNS, row, strict=True)) for row in prepared.persons)
         if persons:
             conn.execute(sa.insert(_person), persons)
     for code, latest in conn.execute(

@@ -20,7 +20,8 @@ class IntakeModel(SQLModel, registry=mapper_registry):
 
 class SurveyRow(IntakeModel, table=True):
     """Every survey as received; a household's versions are numbered 1, 2, … in arrival order
-    (unique per household, so two writers racing cannot both take one number)."""
+    (unique per household, so two writers racing cannot both take one number). The unique
+    index also finds a household's surveys (its leading column is the household code)."""
 
     __tablename__ = "survey"
     __table_args__ = (
@@ -28,7 +29,7 @@ class SurveyRow(IntakeModel, table=True):
     )
 
     survey_id: str = Field(primary_key=True, max_length=64)
-    household_code: str = Field(index=True, max_length=64)
+    household_code: str = Field(max_length=64)
     version: int
     commune_code: str = Field(index=True, max_length=16)
     channel: str = Field(max_length=16)

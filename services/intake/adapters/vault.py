@@ -35,7 +35,7 @@ def _derive(secret: bytes, purpose: bytes) -> bytes:
 class Vault:
     """Keyed hashing and sealing of personal data with keys derived from one secret."""
 
-    __slots__ = ("_aead", "_mac_key", "_seal_key")
+    __slots__ = ("_aead", "_mac", "_mac_key", "_seal_key")
 
     def __init__(self, secret: bytes) -> None:
         if len(secret) < SECRET_BYTES:
@@ -44,14 +44,18 @@ class Vault:
         self._mac_key = _derive(secret, b"match")
         self._seal_key = _derive(secret, b"seal")
         self._aead = AESGCM(self._seal_key)
+        self._mac = hmac.new(self._mac_key, digestmod=hashlib.sha256)
 
     def __reduce__(self) -> tuple[type[_SealedVault], tuple[bytes, bytes]]:
         # sent to bulk-file parser processes: the derived keys, not the secret
         return (_SealedVault, (self._mac_key, self._seal_key))
 
     def mac(self, data: bytes) -> str:
-        """HMAC-SHA256 of ``data`` as hex: equal inputs match, nothing can be read back."""
-        return hmac.new(self._mac_key, data, hashlib.sha256).hexdigest()
+        """HMAC-SHA256 of ``data`` as hex: equal inputs match, nothing can be read back.
+        (A copy of one keyed state: the key is not prepared again for every value.)"""
+        mac = self._mac.copy()
+        mac.update(data)
+        return mac.hexdigest()
 
     def match_key(self, citizen_id: str) -> str:
         return self.mac(b"cid:" + citizen_id.encode())
@@ -83,6 +87,7 @@ class _SealedVault(Vault):
         self._mac_key = mac_key
         self._seal_key = seal_key
         self._aead = AESGCM(seal_key)
+        self._mac = hmac.new(mac_key, digestmod=hashlib.sha256)
 
 
 def load_or_create_secret(path: Path) -> bytes:
