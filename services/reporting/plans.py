@@ -37,7 +37,9 @@ PlanEvent = PlanAdopted | PlanRevised | ProjectRecorded | CapacityRecorded | Tra
 
 
 def spending_rows(events: Sequence[SupportDisbursed]) -> list[dict[str, object]]:
-    """What the plan projection keeps of disbursements (sums and households reached)."""
+    """What the plan projection keeps of disbursements (sums and households reached). A
+    pass-on (``passed_from_record_id``: an animal handed on by the household that received it)
+    reaches a household but spends nothing: the giver's disbursement was the money."""
     return [
         {
             "year": p.disbursed_on.year,
@@ -46,7 +48,7 @@ def spending_rows(events: Sequence[SupportDisbursed]) -> list[dict[str, object]]
             "funding_source": p.funding_source.value,
             "kind": p.kind.value,
             "household_code": p.household_code,
-            "amount_vnd": p.amount_vnd,
+            "amount_vnd": 0 if p.passed_from_record_id else p.amount_vnd,
         }
         for p in (e.payload for e in events)
     ]

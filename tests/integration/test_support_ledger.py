@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 
 from services.support.adapters.ledger_repo import RecordFilter
-from services.support.adapters.tables import members, recognised
+from services.support.adapters.tables import ledger_sums, members, recognised
 from services.support.usecases import (
     credit,
     housing,
@@ -469,6 +469,14 @@ def test_a_cow_bank_passes_calves_on_and_keeps_its_chain_and_fund(ledger: Ledger
     assert (given.status, given.on_hand, given.passed_on) == ("fulfilled", 1, 1)
     history = ledger.do(reads.household_history, "HH-B", date(2025, 3, 1))
     assert history.records[0].passed_from_record_id == "RV-A"
+    with ledger.engine.connect() as conn:  # what plans are measured by: the pass-on spent nothing
+        sums = {
+            r.year: (r.amount_vnd, r.records)
+            for r in conn.execute(
+                sa.select(ledger_sums).where(ledger_sums.c.commune_code == "04570")
+            )
+        }
+    assert sums == {2023: (18_000_000, 1), 2024: (0, 1)}
     assert history.obligations[0].status == "waived"
     passed = ledger.events(revolving_events.PassedOn)[0].payload
     assert (passed.status, passed.to_household_code) == ("fulfilled", "HH-B")

@@ -269,12 +269,15 @@ def totals_of(views: Sequence[RecordView]) -> Totals:
 def add_to_sums(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Add ``rows`` to the running sums and the households reached (one accumulating upsert
     per key, keys in a fixed order so that two transactions adding to the same keys cannot
-    deadlock on PostgreSQL)."""
+    deadlock on PostgreSQL). A pass-on (an animal a household hands on to the next, recorded
+    with ``passed_from_record_id``) reaches a household but spends no money: the giver's
+    record was the disbursement, so it adds nothing to the amount."""
     acc: dict[tuple[int, str, str, str], list[int]] = {}
     for r in rows:
         key = (r["given_on"].year, r["commune_code"], r["programme_code"], r["funding_source"])
         a = acc.setdefault(key, [0, 0])
-        a[0] += r["amount_vnd"]
+        if not r.get("passed_from_record_id"):
+            a[0] += r["amount_vnd"]
         a[1] += 1
     ins: Any = (
         postgresql.insert(ledger_sums)
