@@ -23,9 +23,8 @@ def register(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> None:
         outcome = await asyncio.to_thread(
             assess_surveys, AssessmentUnitOfWork(rt.engine), events, rules, datetime.now(UTC)
         )
-        for e in outcome.classified:
-            p = e.payload
-            metrics.classified.labels(p.standard_id, p.stage.value, p.status.value).inc()
+        for (standard_id, stage, status), n in outcome.counts.items():
+            metrics.classified.labels(standard_id, stage, status).inc(n)
         metrics.stale.inc(outcome.stale)
         metrics.rejected.inc(outcome.rejected)
         rt.relay.notify()

@@ -15,11 +15,14 @@ rules themselves live in the domain, the SQL in the adapters.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from uuid import uuid4
 
+import orjson
 from sqlalchemy.engine import Engine
 
 from services.assessment.adapters.repositories import Snapshot, StoredResult, life_event_of
@@ -140,54 +143,97 @@ def to_payload(
     order_key: str | None = None,
     accepted_at: datetime | None = None,
 ) -> ClassificationPayload:
-    """The event payload of ``survey``'s ``result`` (``order_key``: the survey's, when the
-    caller has it already; computing it costs several microseconds; ``accepted_at``: when
-    intake accepted the survey, on results proposed from its ``HouseholdSurveyed``)."""
-    head = next(m for m in survey.members if m.relation is Relation.HEAD)
-    # One validation of a plain dict (pydantic-core, in Rust) is several times faster than
-    # building the 13 nested models in Python; this is the hot path of a review.
+    """The event payload of ``survey``'s ``result`` as the contract's model (see
+    :func:`payload_values`)."""
     return ClassificationPayload.model_validate(
+        payload_values(
+            survey,
+            result,
+            change,
+            stage=stage,
+            governing=governing,
+            standard=standard,
+            order_key=order_key,
+            accepted_at=accepted_at,
+        )
+    )
+
+
+def payload_values(
+    survey: SurveyPayload,
+    result: Classification,
+    change: TransitionResult,
+    *,
+    stage: ReviewStage,
+    governing: bool,
+    standard: Standard,
+    order_key: str | None = None,
+    accepted_at: datetime | None = None,
+) -> dict[str, Any]:
+    """The event payload of ``survey``'s ``result``, as plain values in the contract's field
+    order (``order_key``: the survey's, when the caller has it already; computing it costs
+    several microseconds; ``accepted_at``: when intake accepted the survey, on results
+    proposed from its ``HouseholdSurveyed``). Every value comes from a validated survey and
+    the engine's result; ``tests/service/test_assessment_review.py`` checks the events built
+    from them against the contract."""
+    head = next(m for m in survey.members if m.relation is Relation.HEAD)
+    return {
+        "survey_id": survey.survey_id,
+        "household_code": survey.household_code,
+        "province_code": survey.province_code,
+        "commune_code": survey.commune_code,
+        "village_code": survey.village_code,
+        "area_type": survey.area_type,
+        "review_year": survey.review_round.year,
+        "surveyed_at": survey.surveyed_at,
+        "survey_order_key": order_key or survey.order_key,
+        "standard_id": result.standard_id,
+        "stage": stage,
+        "status": result.status,
+        "transition": change.transition,
+        "previous_status": change.previous_status,
+        "newly_escaped_until": change.newly_escaped_until,
+        "income_basis": result.income_basis,
+        "income_value": result.income_value,
+        "income_line": result.income_line,
+        "deprivation_count": result.deprivation_count,
+        "indicators": [
+            {
+                "code": i.code,
+                "dimension": i.dimension,
+                "deprived": i.deprived,
+                "reason": i.reason,
+            }
+            for i in result.indicators
+        ],
+        "low_income_worker_household": result.low_income_worker_household,
+        "member_count": len(survey.members),
+        "head_ethnicity": head.ethnicity,
+        "head_sex": head.sex,
+        "members": member_profiles(survey, standard),
+        "causes": survey.causes,
+        "needs": survey.needs,
+        "rule_hash": result.rule_hash,
+        "engine_version": result.engine_version,
+        "governing": governing,
+        "accepted_at": accepted_at,
+    }
+
+
+def event_body(values: dict[str, Any], *, correlation_id: str, occurred_at: datetime) -> bytes:
+    """A new ``HouseholdClassified`` envelope around payload ``values``, serialised as the
+    contract model serialises it (UTC as ``Z``), without building the models."""
+    return orjson.dumps(
         {
-            "survey_id": survey.survey_id,
-            "household_code": survey.household_code,
-            "province_code": survey.province_code,
-            "commune_code": survey.commune_code,
-            "village_code": survey.village_code,
-            "area_type": survey.area_type,
-            "review_year": survey.review_round.year,
-            "surveyed_at": survey.surveyed_at,
-            "survey_order_key": order_key or survey.order_key,
-            "standard_id": result.standard_id,
-            "stage": stage,
-            "status": result.status,
-            "transition": change.transition,
-            "previous_status": change.previous_status,
-            "newly_escaped_until": change.newly_escaped_until,
-            "income_basis": result.income_basis,
-            "income_value": result.income_value,
-            "income_line": result.income_line,
-            "deprivation_count": result.deprivation_count,
-            "indicators": [
-                {
-                    "code": i.code,
-                    "dimension": i.dimension,
-                    "deprived": i.deprived,
-                    "reason": i.reason,
-                }
-                for i in result.indicators
-            ],
-            "low_income_worker_household": result.low_income_worker_household,
-            "member_count": len(survey.members),
-            "head_ethnicity": head.ethnicity,
-            "head_sex": head.sex,
-            "members": member_profiles(survey, standard),
-            "causes": survey.causes,
-            "needs": survey.needs,
-            "rule_hash": result.rule_hash,
-            "engine_version": result.engine_version,
-            "governing": governing,
-            "accepted_at": accepted_at,
-        }
+            "event_id": str(uuid4()),
+            "event_type": HouseholdClassified.EVENT_TYPE,
+            "schema_version": HouseholdClassified.SCHEMA_VERSION,
+            "occurred_at": occurred_at,
+            "correlation_id": correlation_id,
+            "producer": PRODUCER,
+            "payload": values,
+        },
+        option=orjson.OPT_UTC_Z,
     )
 
 
@@ -217,13 +263,13 @@ def _proposed(
     order_key: str,
     facts: HouseholdFacts,
     accepted_at: datetime | None = None,
-) -> list[ClassificationPayload]:
+) -> list[dict[str, Any]]:
     """The payloads proposed under the governing standard (its result ``main``) and the next
     period's standard, each with its transition from ``last`` (ValueError: the survey was
     interviewed before the household's last recognition)."""
     decided_on = survey.surveyed_at.date()
     return [
-        to_payload(
+        payload_values(
             survey,
             result,
             transition(
@@ -241,9 +287,17 @@ def _proposed(
 
 @dataclass(frozen=True)
 class AssessOutcome:
-    classified: list[HouseholdClassified]
+    bodies: list[bytes]
+    """The classification events emitted, as published."""
+    counts: Counter[tuple[str, str, str]]
+    """How many of them per (standard, stage, status)."""
     stale: int
     rejected: int
+
+    @property
+    def classified(self) -> list[HouseholdClassified]:
+        """The events emitted, decoded (and so checked against the contract)."""
+        return [HouseholdClassified.from_json(b) for b in self.bodies]
 
 
 def _snapshot(e: HouseholdSurveyed, order_key: str, facts: HouseholdFacts) -> Snapshot:
@@ -279,7 +333,7 @@ def assess_surveys(
         )
         stale = len(fresh) - len(newest)
         known = uow.states.get(newest)
-        out: list[HouseholdClassified] = []
+        counts: Counter[tuple[str, str, str]] = Counter()
         proposed: list[ReviewState] = []
         stored: list[StoredResult] = []
         bodies: list[bytes] = []
@@ -305,13 +359,11 @@ def assess_surveys(
                 rejected.append((e.to_json(), f"not classifiable: {exc}"))
                 continue
             for p in payloads:
-                event = HouseholdClassified.create(
-                    p, producer=PRODUCER, correlation_id=e.correlation_id, occurred_at=now
-                )
-                out.append(event)
-                body = event.to_json()
+                body = event_body(p, correlation_id=e.correlation_id, occurred_at=now)
                 bodies.append(body)
-                stored.append(StoredResult(p.survey_id, p.standard_id, code, p.status, body))
+                status: PovertyStatus = p["status"]
+                counts[(p["standard_id"], ReviewStage.PROPOSED.value, status.value)] += 1
+                stored.append(StoredResult(survey.survey_id, p["standard_id"], code, status, body))
             proposed.append(
                 review.propose(
                     state,
@@ -335,7 +387,7 @@ def assess_surveys(
         uow.stage_json(HOUSEHOLD_CLASSIFIED_STREAM, bodies)
         uow.stage_dead_letters(HOUSEHOLD_SURVEYED_STREAM, rejected)
         uow.commit()
-        return AssessOutcome(classified=out, stale=stale, rejected=len(rejected))
+        return AssessOutcome(bodies, counts, stale=stale, rejected=len(rejected))
 
 
 def _with_waiting_life_events(
