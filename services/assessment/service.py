@@ -433,17 +433,26 @@ def apply_life_events(
             if state is None:  # its survey is not classified yet: applied when it is
                 uow.pending_life.add(e)
                 continue
-            after = review.after_life_event(
-                state, life_event_of(e), surveyed[state.latest_survey_id]
-            )
-            if after is None:
-                continue
-            if e.payload.kind is LifeEventKind.MOVED:
-                uow.states.move(code, after.commune_code)
-            else:
-                uow.states.hold(code, after.hold, after.hold_since)
-            known[code] = after
-            changed += 1
+            event = life_event_of(e)
+            while True:  # decided against the state read; written only if it is still current
+                after = review.after_life_event(state, event, surveyed[state.latest_survey_id])
+                if after is None:
+                    break
+                survey_id = state.latest_survey_id
+                if e.payload.kind is LifeEventKind.MOVED:
+                    written = uow.states.move(code, after.commune_code, survey_id=survey_id)
+                else:
+                    written = uow.states.hold(
+                        code, after.hold, after.hold_since, survey_id=survey_id
+                    )
+                if written:
+                    known[code] = after
+                    changed += 1
+                    break
+                # a newer survey was classified meanwhile (its transaction committed first):
+                # read it and decide again
+                state = uow.states.get({code})[code]
+                surveyed.update(uow.snapshots.surveyed_on([state.latest_survey_id]))
         uow.mark_processed(fresh, now)
         uow.commit()
     return changed

@@ -150,3 +150,23 @@ def test_waiting_life_events_are_forgotten_when_taken(engine: sa.Engine) -> None
     assert [e.kind for e in taken["HH-1"]] == [LifeEventKind.DISSOLVED]
     with AssessmentUnitOfWork(engine) as uow:
         assert list(uow.pending_life.take(["HH-1", "HH-2"])) == ["HH-2"]
+
+
+def test_a_life_event_decided_on_an_older_survey_is_not_written_when_a_newer_one_is_stored(
+    engine: sa.Engine,
+) -> None:
+    """A hold or move is decided against the household's latest survey: if another
+    transaction stored a newer survey meanwhile, the write does nothing and says so (the
+    caller decides again against the newer survey)."""
+    with AssessmentUnitOfWork(engine) as uow:
+        uow.states.save_latest([_state(hold=None, hold_since=None)])
+        uow.commit()
+    with AssessmentUnitOfWork(engine) as uow:
+        assert not uow.states.hold("HH-1", Hold.NEEDS_SURVEY, date(2026, 2, 1), survey_id="old")
+        assert not uow.states.move("HH-1", "04681", survey_id="old")
+        assert uow.states.one("HH-1") == _state(hold=None, hold_since=None)
+        assert uow.states.hold("HH-1", Hold.NEEDS_SURVEY, date(2026, 2, 1), survey_id="HH-1-2026")
+        assert uow.states.move("HH-1", "04681", survey_id="HH-1-2026")
+        uow.commit()
+    with AssessmentUnitOfWork(engine) as uow:
+        assert uow.states.one("HH-1") == _state(commune_code="04681", hold_since=date(2026, 2, 1))

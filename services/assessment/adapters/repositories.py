@@ -165,20 +165,29 @@ class ReviewStates:
         survey win whatever order their transactions commit in)."""
         upsert_latest(self.conn, states, [row_of(s) for s in proposed], keys=["household_code"])
 
-    def move(self, code: str, commune_code: str) -> None:
-        """The household moved: its state (and status) follow it to ``commune_code``."""
-        self.conn.execute(
-            sa.update(states)
-            .where(states.c.household_code == code)
-            .values(commune_code=commune_code)
-        )
+    def move(self, code: str, commune_code: str, *, survey_id: str | None = None) -> bool:
+        """The household moved: its state (and status) follow it to ``commune_code``.
+        ``survey_id``: only if its latest survey is still that one (the decision was taken
+        against it; a survey classified meanwhile needs a new decision). True if written."""
+        where = [states.c.household_code == code]
+        if survey_id is not None:
+            where.append(states.c.latest_survey_id == survey_id)
+        done = self.conn.execute(sa.update(states).where(*where).values(commune_code=commune_code))
+        return bool(done.rowcount)
 
-    def hold(self, code: str, hold: Hold | None, since: date | None) -> None:
-        self.conn.execute(
+    def hold(
+        self, code: str, hold: Hold | None, since: date | None, *, survey_id: str | None = None
+    ) -> bool:
+        """Hold (or release) the household; ``survey_id`` as for :meth:`move`."""
+        where = [states.c.household_code == code]
+        if survey_id is not None:
+            where.append(states.c.latest_survey_id == survey_id)
+        done = self.conn.execute(
             sa.update(states)
-            .where(states.c.household_code == code)
+            .where(*where)
             .values(hold=hold.value if hold else None, hold_since=since)
         )
+        return bool(done.rowcount)
 
     def save_meeting_outcomes(self, voted: Iterable[ReviewState]) -> None:
         """Write the meeting outcome of each state (and only that column)."""
