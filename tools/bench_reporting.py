@@ -18,7 +18,7 @@ import resource
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from services.reporting.adapters.areas_file import areas_from_rows
 from services.reporting.adapters.export_book import xlsx_bytes
 from services.reporting.adapters.repository import ReportingUnitOfWork
 from services.reporting.app import MIGRATIONS
-from services.reporting.replay import read_bodies, rebuild_reporting
+from services.reporting.replay import rebuild_reporting
 from services.reporting.service import (
     Rebuild,
     TableKind,
@@ -42,6 +42,7 @@ from services.reporting.service import (
     target_comparison,
 )
 from services.reporting.settings import ReportingSettings
+from shared.consumer import raw_event
 from shared.contracts import HOUSEHOLD_CLASSIFIED_STREAM
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.envelope import WIRE_FIELD
@@ -137,6 +138,22 @@ def load(
         "per_cpu_s": n / cpu,
         "write_s": write_s,
     }
+
+
+def read_bodies(client: Any, stream: str, until: bytes | str, chunk: int) -> Iterator[list[bytes]]:
+    """The entries' bodies from the start of ``stream`` up to ``until`` (inclusive), in
+    lists of up to ``chunk``: plain ``XRANGE``, the raw rate the rebuild is compared with."""
+    start: bytes | str = "-"
+    while True:
+        entries = client.xrange(stream, min=start, max=until, count=chunk)
+        if not entries:
+            return
+        bodies = [b for _id, fields in entries if (b := raw_event(fields)) is not None]
+        if bodies:
+            yield bodies
+        if len(entries) < chunk:
+            return
+        start = b"(" + entries[-1][0]
 
 
 def _load_stream(

@@ -59,22 +59,6 @@ class RebuildReport:
     seconds: float
 
 
-def read_bodies(client: Any, stream: str, until: bytes | str, chunk: int) -> Iterator[list[bytes]]:
-    """The entries' bodies from the start of ``stream`` up to ``until`` (inclusive), in
-    lists of up to ``chunk``."""
-    start: bytes | str = "-"
-    while True:
-        entries = client.xrange(stream, min=start, max=until, count=chunk)
-        if not entries:
-            return
-        bodies = [b for _id, fields in entries if (b := raw_event(fields)) is not None]
-        if bodies:
-            yield bodies
-        if len(entries) < chunk:
-            return
-        start = b"(" + entries[-1][0]
-
-
 REBUILD_GROUP = "reporting-rebuild"
 """A consumer group of the rebuild's own: Redis shares the classification stream's entries
 among the worker processes (each reads, decodes and reduces its share), and the retention
@@ -127,11 +111,16 @@ def read_share(task: ReadTask, definitions: ReportDefinitions) -> TaskResult:
 def _shares(task: ReadTask, definitions: ReportDefinitions, workers: int) -> Iterator[TaskResult]:
     """Every entry up to ``task.until``, read and reduced in ``workers`` processes (0: here)."""
     if workers <= 0:
-        while True:
-            result = read_share(task, definitions)
-            yield result
-            if result.done:
-                return
+        try:
+            while True:
+                result = read_share(task, definitions)
+                yield result
+                if result.done:
+                    return
+        finally:  # this process's client, unlike a worker's, outlives the rebuild otherwise
+            client = _clients.pop(task.redis_url, None)
+            if client is not None:
+                client.close()
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     )
