@@ -20,7 +20,10 @@ id of the Redis server run (``INFO server`` ``run_id``) that took it, and
   has been written to disk by then;
 * if the run id has changed meanwhile (Redis restarted: crash, power cut, failover), checked
   against the stream: entries still there are deleted, entries the stream lacks are published
-  again (new entry ids; consumers drop the repeats by event id).
+  again (new entry ids; consumers drop the repeats by event id). The relay looks for such rows
+  when it first runs, whenever it sees a new run id, and every ``settle_every_s`` (rows
+  another replica marked against a run it saw just before a restart), not on every pass:
+  finding them reads every published row still kept.
 
 A Redis that came back with none of its data is also caught here for the last
 ``confirm_after_s`` seconds of events; older events it lost are not recoverable from the
@@ -66,6 +69,7 @@ class OutboxRelay:
         retention: Retention | None = None,
         retain_every_s: float = 60.0,
         confirm_after_s: float = CONFIRM_AFTER_S,
+        settle_every_s: float = 60.0,
         on_published: Callable[[str, int], None] | None = None,
     ) -> None:
         self._engine = engine
@@ -83,6 +87,10 @@ class OutboxRelay:
         self._prune_every = max(0.1, confirm_after_s / 4)
         self._next_prune = 0.0
         self.republished = 0
+        self._settle_every = settle_every_s
+        self._settled_for: str | None = None  # the Redis run rows were last settled against
+        self._next_settle = 0.0
+        self.settle_passes = 0
 
     def notify(self) -> None:
         """Ask the relay to run now (called after a commit that staged events)."""
@@ -94,7 +102,10 @@ class OutboxRelay:
         Also settles rows published earlier: confirmed ones are deleted, ones a restarted
         Redis lost are queued to be published again (see the module's durability rule)."""
         run = self.redis_run()
-        self._reconcile(run)
+        if run != self._settled_for or time.monotonic() >= self._next_settle:
+            self._reconcile(run)
+            self._settled_for = run
+            self._next_settle = time.monotonic() + self._settle_every
         total = 0
         while True:
             n = self._publish_batch(run)
@@ -196,6 +207,7 @@ class OutboxRelay:
         """Rows published to an earlier Redis run: delete those the stream still holds,
         publish again those it lost."""
         t = self._outbox
+        self.settle_passes += 1
         while True:
             with self._engine.connect() as conn, conn.begin():
                 rows = conn.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -125,6 +126,39 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _rss_mb(pid: int) -> tuple[float, float] | None:
+    """(resident now, peak resident) of a process in MB (Linux /proc), or None elsewhere."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    kb = {
+        k: int(v.split()[0])
+        for k, _, v in (line.partition(":") for line in status.splitlines())
+        if k in ("VmRSS", "VmHWM")
+    }
+    return kb["VmRSS"] / 1024, kb["VmHWM"] / 1024
+
+
+def _redis_cpu_seconds(client: Any) -> float:
+    """CPU seconds the Redis server has used (its own ``INFO cpu``: embedded or not)."""
+    info = client.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def _own_cpu_seconds() -> float:
+    """CPU seconds of this load generator (every thread)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _services_cpu(stack: Stack) -> dict[str, float]:
+    return {
+        name: sum(_cpu_seconds(p.pid) or 0.0 for p in procs)
+        for name, procs in stack.processes.items()
+    }
+
+
 def raw_redis_rates(url: str, n: int, size: int) -> tuple[float, float]:
     """(pipelined XADD/s, XREADGROUP+XACK/s) for ``n`` entries of ``size`` bytes."""
     client: Any = redis.Redis.from_url(url)  # stream replies are loosely typed by redis-py
@@ -194,19 +228,28 @@ def run_bench(
         )
         token = stack.token()
         headers = {"Authorization": f"Bearer {token}"}
+        redis_client: Any = redis.Redis.from_url(stack.redis_url)
         with httpx.Client(
             base_url=stack.url("reporting"), timeout=30, headers=headers
         ) as reporting:
+            before = _services_cpu(stack)
+            redis_before, own_before = _redis_cpu_seconds(redis_client), _own_cpu_seconds()
+            load_before = os.getloadavg()
             start = time.perf_counter()
             asyncio.run(_push(stack.url("intake"), n, run=f"r{int(time.time())}", token=token))
             accepted = time.perf_counter()
             while _applied(reporting) < n:
                 time.sleep(0.25)
             done = time.perf_counter()
-            cpu = {
-                name: sum(_cpu_seconds(p.pid) or 0.0 for p in procs)
+            cpu = _services_cpu(stack)
+            redis_cpu = _redis_cpu_seconds(redis_client) - redis_before
+            own_cpu = _own_cpu_seconds() - own_before
+            load_after = os.getloadavg()
+            rss = {
+                name: [r for p in procs if (r := _rss_mb(p.pid)) is not None]
                 for name, procs in stack.processes.items()
             }
+        redis_client.close()
         e2e = n / (done - start)
         intake_rate = n / (accepted - start)
         print(
@@ -231,6 +274,31 @@ def run_bench(
                 + f"; total {total:,.0f} µs → on {cores} cores at most "
                 f"{cores * 1e6 / total:,.0f} surveys/s, before Redis and the load generator"
             )
+        flowing = {name: 1e6 * (cpu[name] - before.get(name, 0.0)) / n for name in cpu}
+        services = sum(flowing.values())
+        redis_us, own_us = 1e6 * redis_cpu / n, 1e6 * own_cpu / n
+        everything = services + redis_us + own_us
+        if services:
+            print(
+                "CPU per survey while the surveys flowed (µs): "
+                + ", ".join(f"{name} {us:,.0f}" for name, us in flowing.items())
+                + f"; services {services:,.0f} + Redis {redis_us:,.0f} + this load generator "
+                f"{own_us:,.0f} = {everything:,.0f} µs → on {cores} cores at most "
+                f"{cores * 1e6 / everything:,.0f} surveys/s"
+            )
+        print(
+            "RSS after the run, MB now (peak): "
+            + ", ".join(
+                f"{name} " + " + ".join(f"{now:,.0f} ({peak:,.0f})" for now, peak in found)
+                for name, found in rss.items()
+                if found
+            )
+        )
+        print(
+            "load average before {:.2f} {:.2f} {:.2f}, after {:.2f} {:.2f} {:.2f}".format(
+                *load_before, *load_after
+            )
+        )
     return {
         "raw_xadd_per_s": add_rate,
         "raw_read_ack_per_s": read_rate,

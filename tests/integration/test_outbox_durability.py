@@ -85,8 +85,9 @@ def test_published_rows_stay_until_the_same_redis_run_has_had_time_to_persist_th
     relay.close()
 
 
+@pytest.mark.parametrize("relay_restarts", [True, False], ids=["new-relay", "same-relay"])
 def test_events_redis_lost_in_a_power_cut_are_published_again_when_it_returns(
-    server: EmbeddedRedis, engine: Engine
+    server: EmbeddedRedis, engine: Engine, relay_restarts: bool
 ) -> None:
     relay = OutboxRelay(engine, plumbing, server.url, confirm_after_s=30)
     _store(engine, range(1, 51))
@@ -103,9 +104,35 @@ def test_events_redis_lost_in_a_power_cut_are_published_again_when_it_returns(
     server.start()
     assert len(_codes_on_stream(server.url)) == 50  # Redis lost 100 acknowledged entries
 
-    relay.close()
-    relay = OutboxRelay(engine, plumbing, server.url, confirm_after_s=30)  # e.g. after a restart
+    if relay_restarts:  # the service restarted too
+        relay.close()
+        relay = OutboxRelay(engine, plumbing, server.url, confirm_after_s=30)
+    # else the running relay sees Redis's new run id on its next pass
     assert relay.publish_pending() == 100
     assert relay.republished == 100
     assert _codes_on_stream(server.url) == [f"HH-{n:07d}" for n in range(1, 151)]
+    relay.close()
+
+
+def test_rows_are_settled_once_per_redis_run_and_periodically_not_on_every_pass(
+    server: EmbeddedRedis, engine: Engine
+) -> None:
+    """Finding rows published to another Redis run reads every published row kept, so it is
+    done when the run changes and every ``settle_every_s``: then rows another replica marked
+    against a run it saw just before a restart are settled too."""
+    relay = OutboxRelay(engine, plumbing, server.url, confirm_after_s=30, settle_every_s=0.5)
+    _store(engine, range(1, 11))
+    assert relay.publish_pending() == 10
+    _store(engine, range(11, 21))
+    assert relay.publish_pending() == 10
+    assert relay.settle_passes == 1  # the first pass only
+    with engine.begin() as conn:  # as if another replica had published them to an older run
+        conn.execute(sa.update(plumbing.outbox).values(redis_run="an-earlier-run"))
+    assert relay.publish_pending() == 0
+    assert _outbox_rows(engine) == 20  # not looked at yet
+    time.sleep(0.6)
+    assert relay.publish_pending() == 0
+    assert relay.settle_passes == 2
+    assert _outbox_rows(engine) == 0  # all found on the stream, so deleted
+    assert relay.republished == 0
     relay.close()
