@@ -289,6 +289,15 @@ class StreamConsumer(Generic[E]):
         if not events:
             return
         try:
+            await self._apply(events, ids)
+        finally:
+            # FastStream keeps the decoded batch on its message until the next read: emptied
+            # here, the events' memory is freed now, not held while the stream is quiet
+            events.clear()
+
+    async def _apply(self, events: list[E], ids: list[list[bytes]]) -> None:
+        assert self._process is not None
+        try:
             await self._process(events)
         except Exception as exc:
             log.warning(

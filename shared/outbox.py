@@ -65,7 +65,7 @@ class OutboxRelay:
         tables: PlumbingTables,
         redis_url: str,
         *,
-        batch: int = 2000,
+        batch: int = 500,
         retention: Retention | None = None,
         retain_every_s: float = 60.0,
         confirm_after_s: float = CONFIRM_AFTER_S,

@@ -11,7 +11,8 @@ replicas' addresses).
 
 ``python -m tools.rehearsal drain --replicas 1 --replicas 3 --n 5000`` measures how long
 assessment takes to drain a backlog of surveys with each number of replicas (the year-end
-peak: see docs/benchmarks.md).
+peak: see docs/benchmarks.md): the stage alone, support and reporting stopped meanwhile
+(``--with-consumers`` runs them at the same time).
 """
 
 from __future__ import annotations
@@ -132,6 +133,7 @@ class Rehearsal(Stack):
         database = self.databases.get(service) or f"sqlite:///{self.data_dir / service}.db"
         env = {k: v for k, v in os.environ.items() if not k.startswith(_PREFIXES)}
         env.pop("AUTH_JWKS_FILE", None)
+        env.setdefault("MALLOC_ARENA_MAX", "2")  # as deploy/Dockerfile sets it
         env.update(
             {
                 k: _localise(
@@ -402,10 +404,14 @@ class Drain:
     """From the first classification to the last."""
     load_before: str
     load_after: str
+    alone: bool = True
+    """Support and reporting were stopped during the drain."""
 
     def line(self) -> str:
         return (
-            f"assessment × {self.replicas}: {self.surveys:,} surveys classified in "
+            f"assessment × {self.replicas}"
+            f"{' alone' if self.alone else ', support and reporting consuming'}: "
+            f"{self.surveys:,} surveys classified in "
             f"{self.seconds:.1f} s from start-up, {self.working:.1f} s from the first "
             f"({self.surveys / self.working:,.0f} surveys/s); "
             f"load average before {' '.join(self.load_before.split()[:3])}, "
@@ -413,14 +419,15 @@ class Drain:
         )
 
 
-def measure_drain(replicas: int, n: int, folder: Path) -> Drain:
+def measure_drain(replicas: int, n: int, folder: Path, *, alone: bool = True) -> Drain:
     """Queue ``n`` surveys with assessment stopped, then start ``replicas`` assessment
-    replicas together and time until all are classified under the governing standard."""
+    replicas together and time until all are classified under the governing standard
+    (``alone``: the stage by itself, support and reporting not running)."""
     with fresh_databases() as databases:
         stack = Rehearsal(
             folder,
             ports=free_service_ports(),
-            replicas={"assessment": 0},
+            replicas={"assessment": 0, **({"support": 0, "reporting": 0} if alone else {})},
             databases=databases,
             redis_executable=redis_server_binary(),
             extra_env={f"{s.upper()}_LOG_LEVEL": "WARNING" for s in SERVICES},
@@ -447,7 +454,7 @@ def measure_drain(replicas: int, n: int, folder: Path) -> Drain:
                 time.sleep(0.1)
             ended = time.monotonic()
             working = ended - (first or started)
-            return Drain(replicas, n, ended - started, working, before, loadavg())
+            return Drain(replicas, n, ended - started, working, before, loadavg(), alone)
         finally:
             stack.stop()
 
@@ -459,11 +466,14 @@ cli = typer.Typer(add_completion=False, help=__doc__)
 def drain(
     replicas: list[int] = typer.Option([1, 3], help="Assessment replicas (repeatable)."),
     n: int = typer.Option(5000, help="Surveys queued before assessment starts."),
+    with_consumers: bool = typer.Option(
+        False, help="Run support and reporting during the drain (default: the stage alone)."
+    ),
 ) -> None:
     """Time how long assessment takes to drain ``n`` queued surveys with each replica count."""
     for k in replicas:
         with tempfile.TemporaryDirectory(prefix="giamngheo-drain-") as tmp:
-            print(measure_drain(k, n, Path(tmp)).line(), flush=True)
+            print(measure_drain(k, n, Path(tmp), alone=not with_consumers).line(), flush=True)
 
 
 @cli.command()

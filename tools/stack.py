@@ -137,6 +137,7 @@ class Stack:
                 f"{prefix}_HTTP_PORT": str(port),
             }
         )
+        env.setdefault("MALLOC_ARENA_MAX", "2")  # as deploy/Dockerfile sets it
         env.update(self.extra_env)
         return env
 
