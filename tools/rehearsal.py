@@ -406,8 +406,12 @@ class Drain:
     load_after: str
     alone: bool = True
     """Support and reporting were stopped during the drain."""
+    cores: dict[str, float] = field(default_factory=dict)
+    """CPU seconds per second of the drain, by who used them (assessment's replicas together,
+    PostgreSQL's processes, Redis)."""
 
     def line(self) -> str:
+        used = ", ".join(f"{who} {c:.2f}" for who, c in self.cores.items())
         return (
             f"assessment × {self.replicas}"
             f"{' alone' if self.alone else ', support and reporting consuming'}: "
@@ -416,7 +420,33 @@ class Drain:
             f"({self.surveys / self.working:,.0f} surveys/s); "
             f"load average before {' '.join(self.load_before.split()[:3])}, "
             f"after {' '.join(self.load_after.split()[:3])}"
+            + (f"; cores used: {used}" if used else "")
         )
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu_seconds() -> float:
+    """CPU seconds of this machine's PostgreSQL processes (0 where /proc is missing)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/comm"):
+        with contextlib.suppress(OSError):
+            if stat.read_text().strip() == "postgres":
+                total += _cpu_seconds(int(stat.parent.name))
+    return total
+
+
+def _redis_cpu_seconds(url: str) -> float:
+    client: Any = redis.Redis.from_url(url)
+    info = client.info("cpu")
+    client.close()
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def measure_drain(replicas: int, n: int, folder: Path, *, alone: bool = True) -> Drain:
@@ -443,6 +473,8 @@ def measure_drain(replicas: int, n: int, folder: Path, *, alone: bool = True) ->
                 time.sleep(0.2)
             queue.close()
             before = loadavg()
+            pg_before = _postgres_cpu_seconds()
+            redis_before = _redis_cpu_seconds(stack.redis_url or "")
             started = time.monotonic()
             for _ in range(replicas):
                 stack.spawn("assessment", free_port(avoid=set(stack.ports.values())))
@@ -454,7 +486,14 @@ def measure_drain(replicas: int, n: int, folder: Path, *, alone: bool = True) ->
                 time.sleep(0.1)
             ended = time.monotonic()
             working = ended - (first or started)
-            return Drain(replicas, n, ended - started, working, before, loadavg(), alone)
+            wall = ended - started
+            cores = {
+                "assessment": sum(_cpu_seconds(p.pid) for p in stack.processes["assessment"])
+                / wall,
+                "PostgreSQL": (_postgres_cpu_seconds() - pg_before) / wall,
+                "Redis": (_redis_cpu_seconds(stack.redis_url or "") - redis_before) / wall,
+            }
+            return Drain(replicas, n, wall, working, before, loadavg(), alone, cores)
         finally:
             stack.stop()
 
