@@ -27,6 +27,9 @@ from shared.contracts.envelope import Envelope, Identified, dead_letter_stream
 EventT = TypeVar("EventT", bound=Identified)
 
 
+SQLITE_PAGE_SIZE = 8192
+
+
 def create_db_engine(url: str) -> Engine:
     """An engine for ``url``: SQLite in WAL mode (created folders and all) or PostgreSQL."""
     if url.startswith("sqlite"):
@@ -40,6 +43,10 @@ def create_db_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
+            # a new database only (an existing one keeps its size): events and surveys are
+            # 2-4 KB rows, one to a 4 KB page; 8 KB pages hold two and take fewer writes
+            # (end to end ~7 % less CPU, docs/benchmarks.md)
+            cur.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
