@@ -20,7 +20,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from uuid import uuid4
 
 import orjson
 from sqlalchemy.engine import Engine
@@ -64,6 +63,7 @@ from shared.contracts.classifications import (
     HouseholdClassified,
 )
 from shared.contracts.codes import PovertyStatus, Relation, ReviewStage
+from shared.contracts.envelope import new_event_id_text
 from shared.contracts.registry import DuplicatePersonFlagged, HouseholdChanged, LifeEventKind
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
 
@@ -225,7 +225,7 @@ def event_body(values: dict[str, Any], *, correlation_id: str, occurred_at: date
     contract model serialises it (UTC as ``Z``), without building the models."""
     return orjson.dumps(
         {
-            "event_id": str(uuid4()),
+            "event_id": new_event_id_text(),
             "event_type": HouseholdClassified.EVENT_TYPE,
             "schema_version": HouseholdClassified.SCHEMA_VERSION,
             "occurred_at": occurred_at,

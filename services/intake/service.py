@@ -13,7 +13,6 @@ citizen ids go to ``survey_person`` in the same transaction, citizen ids sealed 
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from collections.abc import Sequence
@@ -33,7 +32,7 @@ from services.intake.domain.record import Person, SurveyRecord
 from services.intake.domain.text import given_first, search_key
 from services.intake.duplicates import refresh_duplicates
 from shared.access.model import Actor, Area
-from shared.contracts.envelope import Contract, Envelope
+from shared.contracts.envelope import Contract, Envelope, new_event_id_text
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed, SurveyPayload
 from shared.db import SqlUnitOfWork, driver_time, executemany, upsert_latest
 from shared.runtime import STREAM_OF
@@ -230,19 +229,9 @@ class _EnvelopeTemplate:
         self._middle = rest.removesuffix(b"{}}")
 
     def render(self, payload_json: bytes) -> bytes:
-        return b"".join((self._head, _uuid4_text(), self._middle, payload_json, b"}"))
-
-
-def _uuid4_text() -> bytes:
-    """A random (version 4) UUID in its text form, as ``str(uuid4())`` writes it."""
-    raw = int.from_bytes(os.urandom(16))
-    raw = raw & _UUID4_CLEAR | _UUID4_SET
-    h = f"{raw:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}".encode()
-
-
-_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
-_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+        return b"".join(
+            (self._head, new_event_id_text().encode(), self._middle, payload_json, b"}")
+        )
 
 
 def accept_surveys(

@@ -7,9 +7,11 @@ streams with ``XREADGROUP`` and any JSON parser.
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -17,6 +19,30 @@ WIRE_FIELD = "event"
 """Name of the single stream-entry field that carries the JSON envelope."""
 
 P = TypeVar("P", bound=BaseModel)
+
+_V7_RANDOM = (1 << 74) - 1
+_V7_VERSION_VARIANT = (0x7 << 76) | (0b10 << 62)
+
+
+def _v7_int() -> int:
+    """128 bits of a version 7 UUID (RFC 9562): milliseconds since 1970 in the top 48 bits,
+    then version, 74 random bits split by the variant."""
+    rand = int.from_bytes(os.urandom(10)) & _V7_RANDOM
+    high, low = rand >> 62, rand & ((1 << 62) - 1)
+    return (time.time_ns() // 1_000_000) << 80 | high << 64 | low | _V7_VERSION_VARIANT
+
+
+def new_event_id() -> UUID:
+    """A new event id: a version 7 UUID, ordered by time. Consumers record the ids of the
+    events they applied, so ids that grow with time are appended to that index instead of
+    landing on a random page of it (a random version 4 id dirtied a page per event)."""
+    return UUID(int=_v7_int())
+
+
+def new_event_id_text() -> str:
+    """:func:`new_event_id` in its text form, as ``str()`` writes it."""
+    h = f"{_v7_int():032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class Identified(Protocol):
@@ -42,8 +68,9 @@ class Envelope(BaseModel, Generic[P]):
     SCHEMA_VERSION: ClassVar[int] = 1
 
     event_id: UUID = Field(
-        default_factory=uuid4,
-        description="Unique id of this event; consumers use it to ignore redeliveries.",
+        default_factory=new_event_id,
+        description="Unique id of this event; consumers use it to ignore redeliveries. "
+        "Producers here write version 7 UUIDs (time-ordered, RFC 9562); any UUID is accepted.",
     )
     event_type: str = Field(description="Name of the event, in the past tense.")
     schema_version: int = Field(ge=1, description="Version of the payload schema.")
@@ -66,7 +93,7 @@ class Envelope(BaseModel, Generic[P]):
         event_id: UUID | None = None,
     ) -> Self:
         """Wrap ``payload`` in a new envelope of this event type."""
-        eid = event_id or uuid4()
+        eid = event_id or new_event_id()
         return cls(
             event_id=eid,
             event_type=cls.EVENT_TYPE,
