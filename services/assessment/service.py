@@ -16,7 +16,7 @@ rules themselves live in the domain, the SQL in the adapters.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -300,23 +300,31 @@ class AssessOutcome:
         return [HouseholdClassified.from_json(b) for b in self.bodies]
 
 
-def _snapshot(e: HouseholdSurveyed, order_key: str, facts: HouseholdFacts) -> Snapshot:
+def _snapshot(
+    e: HouseholdSurveyed, order_key: str, facts: HouseholdFacts, body: bytes | None
+) -> Snapshot:
     s = e.payload
     return Snapshot(
         survey_id=s.survey_id,
         household_code=s.household_code,
         commune_code=s.commune_code,
         order_key=order_key,
-        payload=e.to_json(),
+        payload=body if body is not None else e.to_json(),
         facts=facts_to_json(facts),
     )
 
 
 def assess_surveys(
-    uow: AssessmentUnitOfWork, events: Sequence[HouseholdSurveyed], rules: Rules, now: datetime
+    uow: AssessmentUnitOfWork,
+    events: Sequence[HouseholdSurveyed],
+    rules: Rules,
+    now: datetime,
+    received: Mapping[str, bytes] | None = None,
 ) -> AssessOutcome:
     """Classify the newest survey of each household in the batch (unless a later one is
     already applied); keep every snapshot; dead-letter surveys no standard can classify.
+    ``received``: the JSON events came in, by event id, stored as they are (those missing are
+    serialised again).
 
     A batch costs the same statements whatever its size (up to 500 surveys): one read each of
     the processed ids, the states and the life events waiting for new households, one write
@@ -327,7 +335,10 @@ def assess_surveys(
         ]
         keyed = [(e, e.payload.order_key) for e in fresh]  # a computed property: once each
         facts = {id(e): facts_of(e.payload) for e in fresh}  # stored, and used to classify
-        uow.snapshots.add([_snapshot(e, key, facts[id(e)]) for e, key in keyed])
+        came = received or {}
+        uow.snapshots.add(
+            [_snapshot(e, key, facts[id(e)], came.get(str(e.event_id))) for e, key in keyed]
+        )
         newest = review.newest_per_household(
             keyed, lambda ek: ek[0].payload.household_code, lambda ek: ek[1]
         )

@@ -357,3 +357,15 @@ def test_a_new_survey_needs_a_new_meeting_and_carries_the_recognised_status_forw
             now=NOW,
         )
     assert "họp thôn" in refused.value.message_vi
+
+
+def test_a_survey_is_stored_as_it_came_when_its_body_is_at_hand(engine: sa.Engine) -> None:
+    came, other = poor_household(1), poor_household(2)
+    body = b" " + came.to_json()  # as read from the stream, spacing and all
+    assess_surveys(
+        AssessmentUnitOfWork(engine), [came, other], RULES, NOW, {str(came.event_id): body}
+    )
+    with engine.connect() as conn:
+        stored = dict(conn.execute(sa.select(snapshots.c.survey_id, snapshots.c.payload)).all())
+    assert bytes(stored[came.payload.survey_id]) == body  # not serialised again
+    assert HouseholdSurveyed.from_json(stored[other.payload.survey_id]) == other
