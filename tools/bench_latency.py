@@ -22,7 +22,6 @@ import math
 import os
 import shlex
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from tools.bench_pipeline import synthetic_body
-from tools.stack import Stack, free_service_ports
+from tools.stack import Stack, free_service_ports, work_folder
 
 METRIC = "giamngheo_survey_to_report_seconds"
 GOVERNING = "vn-2022-2025"
@@ -238,10 +237,12 @@ def run_latency_bench(
 ) -> LatencyResult:
     """Start the platform, send ``rate`` surveys a second for ``warmup`` + ``seconds`` and
     return the latencies of the measured part."""
-    work = data_dir or Path(tempfile.mkdtemp(prefix="giamngheo-latency-"))
-    with Stack(
-        work, redis_url=redis_url, ports=free_service_ports(), admin_must_change=False
-    ) as stack:
+    with (
+        work_folder(data_dir, "giamngheo-latency-") as work,
+        Stack(
+            work, redis_url=redis_url, ports=free_service_ports(), admin_must_change=False
+        ) as stack,
+    ):
         return asyncio.run(
             _measure(stack, rate=rate, seconds=seconds, warmup=warmup, batch=batch, poll=poll)
         )

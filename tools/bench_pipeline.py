@@ -12,7 +12,6 @@ import asyncio
 import copy
 import os
 import resource
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ import httpx
 import orjson
 import redis
 
-from tools.stack import Stack, free_service_ports
+from tools.stack import Stack, free_service_ports, work_folder
 
 VILLAGES = [
     ("04570", "04570-01"),
@@ -208,17 +207,26 @@ async def _push(
         await asyncio.gather(*(worker() for _ in range(concurrency)))
 
 
-def _applied(client: httpx.Client) -> int:
-    applied = client.get("/reports/events").json()["applied"]
+def _applied(client: httpx.Client, stack: Stack) -> int:
+    """Governing classifications reporting has applied (signing in again when the token has
+    expired: a million surveys take longer than a token lives)."""
+    answer = client.get("/reports/events")
+    if answer.status_code == 401:
+        client.headers["Authorization"] = f"Bearer {stack.token()}"
+        answer = client.get("/reports/events")
+    answer.raise_for_status()
+    applied = answer.json()["applied"]
     return int(applied.get("HouseholdClassified", {}).get("vn-2022-2025", 0))
 
 
 def run_bench(
     n: int, data_dir: Path | None = None, redis_url: str | None = None
 ) -> dict[str, float]:
-    work = data_dir or Path(tempfile.mkdtemp(prefix="giamngheo-bench-"))
     ports = free_service_ports()
-    with Stack(work, redis_url=redis_url, ports=ports, admin_must_change=False) as stack:
+    with (
+        work_folder(data_dir, "giamngheo-bench-") as work,
+        Stack(work, redis_url=redis_url, ports=ports, admin_must_change=False) as stack,
+    ):
         assert stack.redis_url
         size = len(orjson.dumps(synthetic_body(0)))  # survey JSON; the envelope adds ~300 B
         add_rate, read_rate = raw_redis_rates(stack.redis_url, min(n, 200_000), size + 300)
@@ -238,7 +246,7 @@ def run_bench(
             start = time.perf_counter()
             asyncio.run(_push(stack.url("intake"), n, run=f"r{int(time.time())}", token=token))
             accepted = time.perf_counter()
-            while _applied(reporting) < n:
+            while _applied(reporting, stack) < n:
                 time.sleep(0.25)
             done = time.perf_counter()
             cpu = _services_cpu(stack)
@@ -310,6 +318,11 @@ def run_bench(
 def run_whatif_bench(n: int, data_dir: Path | None = None) -> dict[str, float]:
     """What-if over ``n`` households stored in an assessment database (SQLite), timed from
     the query to the finished report."""
+    with work_folder(data_dir, "giamngheo-whatif-") as work:
+        return _whatif_bench(n, work)
+
+
+def _whatif_bench(n: int, work: Path) -> dict[str, float]:
     import sqlalchemy as sa
 
     from services.assessment.adapters.standards_repo import load_with_overrides
@@ -321,7 +334,6 @@ def run_whatif_bench(n: int, data_dir: Path | None = None) -> dict[str, float]:
     from shared.migrations import upgrade
     from tools.synthetic import synthetic_surveys
 
-    work = data_dir or Path(tempfile.mkdtemp(prefix="giamngheo-whatif-"))
     engine = create_db_engine(f"sqlite:///{work / 'assessment.db'}")
     upgrade(engine, MIGRATIONS)
     samples = synthetic_surveys(min(n, 20_000))
@@ -363,6 +375,7 @@ def run_whatif_bench(n: int, data_dir: Path | None = None) -> dict[str, float]:
     started = time.perf_counter()
     report = what_if(engine, rules, baseline_id="vn-2022-2025", alternative_id="vn-2027-2030")
     seconds = time.perf_counter() - started
+    engine.dispose()
     print(
         f"what-if vn-2022-2025 → vn-2027-2030 over {report.households:,} households "
         f"(+{len(report.not_classifiable):,} not classifiable) read from SQLite: "

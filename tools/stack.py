@@ -10,9 +10,12 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -320,3 +323,17 @@ class Stack:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+@contextlib.contextmanager
+def work_folder(data_dir: Path | None, prefix: str) -> Iterator[Path]:
+    """``data_dir`` when given (kept), else a temporary folder removed afterwards: a run's
+    databases and Redis files take gigabytes at a million surveys."""
+    if data_dir is not None:
+        yield data_dir
+        return
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
