@@ -9,12 +9,13 @@ batch (counted on the engine) and the load average.
 
 The stream carries two classifications per survey, the governing standard's and a baseline
 (``governing: false``, which support skips); both are generated, the pair sharing its
-household. Every indicator carries a prose reason of ``--reason-chars`` characters, as the
-events assessment publishes do. Round 1 registers every household; later rounds re-survey the
-same households a year later, so the stored rows and rosters are replaced (both paths of the
-latest-wins upserts). ``--reader model`` decodes with the full contract model (as the consumer
-did before it read only what support keeps); ``slim`` with the consumer's reader. Bodies are
-built before a round is timed, and the cyclic collector is tuned as a service process tunes it.
+household. Every indicator carries a prose reason of ``--reason-chars`` characters, as events
+of schema version 1 do (``0``: none, as assessment publishes since version 2). Round 1
+registers every household; later rounds re-survey the same households a year later, so the
+stored rows and rosters are replaced (both paths of the latest-wins upserts). ``--reader
+model`` decodes with the full contract model (as the consumer did before it read only what
+support keeps); ``slim`` with the consumer's reader. Bodies are built before a round is timed,
+and the cyclic collector is tuned as a service process tunes it.
 """
 
 from __future__ import annotations
@@ -57,8 +58,10 @@ def bodies(n: int, year: int, stage: str, reason_chars: int, seed: int) -> list[
     for k, e in enumerate(
         synthetic_classification_events(n, seed=seed, review_year=year, stage=stage)
     ):
-        for i in e["payload"]["indicators"]:
-            i["reason"] = reason
+        if reason:
+            e["schema_version"] = 1
+            for i in e["payload"]["indicators"]:
+                i["reason"] = reason
         out.append(orjson.dumps(e))
         e["event_id"] = str(uuid.uuid5(rng_ids, str(k)))
         e["payload"]["governing"] = False
@@ -143,7 +146,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--stage", choices=["recognised", "proposed"], default="recognised")
     ap.add_argument("--reader", choices=["slim", "model"], default="slim")
-    ap.add_argument("--reason-chars", type=int, default=90)
+    ap.add_argument("--reason-chars", type=int, default=90, help="0: none (schema version 2)")
     ap.add_argument("--database-url", default=None)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as folder:

@@ -298,7 +298,7 @@ def synthetic_classification_events(
         yield {
             "event_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "event_type": "HouseholdClassified",
-            "schema_version": 1,
+            "schema_version": 2,
             "occurred_at": surveyed.isoformat(),
             "correlation_id": survey_id,
             "producer": "assessment",
@@ -325,7 +325,7 @@ def synthetic_classification_events(
                 "income_line": 1_500_000,
                 "deprivation_count": len(deprived),
                 "indicators": [
-                    {"code": c, "dimension": d, "deprived": j in deprived, "reason": "synthetic"}
+                    {"code": c, "dimension": d, "deprived": j in deprived}
                     for j, (c, d) in enumerate(_INDICATORS_2022)
                 ],
                 "low_income_worker_household": status == "average" and rng.random() < 0.5,

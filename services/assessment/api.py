@@ -12,12 +12,13 @@ from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 
 from services.assessment import review_dates
-from services.assessment.adapters.views import household_areas, household_view, review_season
+from services.assessment.adapters.views import household_areas, review_season
 from services.assessment.metrics import AssessmentMetrics
 from services.assessment.service import (
     AssessmentUnitOfWork,
     MeetingEntry,
     Rules,
+    household_view,
     recognise,
     recognise_commune,
     record_meeting,
@@ -66,8 +67,10 @@ def router(rt: Runtime, rules: Rules, metrics: AssessmentMetrics) -> APIRouter:
         household_code: str,
         caller: Annotated[Caller, rt.access.requires(Perm.HOUSEHOLD_READ, resource("household"))],
     ) -> dict[str, Any]:
-        """Review state and latest result under each standard, with every indicator and why."""
-        view = await asyncio.to_thread(household_view, rt.engine, household_code)
+        """Review state and latest result under each standard, with every indicator and why
+        (each result's ``explained`` is false, and its reasons null, when the rules have
+        changed since it was classified)."""
+        view = await asyncio.to_thread(household_view, rt.engine, household_code, rules)
         if view is None:
             raise not_found("household_code", "hộ", "household", household_code)
         latest: dict[str, Any] = next(iter(view["results"].values()), {})

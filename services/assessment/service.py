@@ -29,14 +29,20 @@ from services.assessment.adapters.unit_of_work import AssessmentUnitOfWork
 from services.assessment.adapters.views import (
     SEASON_LIST_LIMIT,
     household_areas,
-    household_view,
+    household_record,
     latest_facts,
     review_season,
 )
 from services.assessment.domain import review
 from services.assessment.domain.classifier import Classification, classify
 from services.assessment.domain.errors import NotClassifiable
-from services.assessment.domain.facts import HouseholdFacts, facts_of, facts_to_json
+from services.assessment.domain.explanation import needs_rendering, with_reasons
+from services.assessment.domain.facts import (
+    HouseholdFacts,
+    facts_from_json,
+    facts_of,
+    facts_to_json,
+)
 from services.assessment.domain.profile import member_profiles
 from services.assessment.domain.review import (
     HOLD_EN,
@@ -174,8 +180,9 @@ def payload_values(
     order (``order_key``: the survey's, when the caller has it already; computing it costs
     several microseconds; ``accepted_at``: when intake accepted the survey, on results
     proposed from its ``HouseholdSurveyed``). Every value comes from a validated survey and
-    the engine's result; ``tests/service/test_assessment_review.py`` checks the events built
-    from them against the contract."""
+    the engine's result; ``tests/unit/assessment/test_event_body.py`` checks the events built
+    from them against the contract. Indicators carry no reason (schema version 2): the
+    household view renders them on read (:func:`household_view`)."""
     head = next(m for m in survey.members if m.relation is Relation.HEAD)
     return {
         "survey_id": survey.survey_id,
@@ -198,12 +205,7 @@ def payload_values(
         "income_line": result.income_line,
         "deprivation_count": result.deprivation_count,
         "indicators": [
-            {
-                "code": i.code,
-                "dimension": i.dimension,
-                "deprived": i.deprived,
-                "reason": i.reason,
-            }
+            {"code": i.code, "dimension": i.dimension, "deprived": i.deprived}
             for i in result.indicators
         ],
         "low_income_worker_household": result.low_income_worker_household,
@@ -695,6 +697,34 @@ def recognise_commune(
         )
         uow.commit()
     return CommuneRecognition(events, cover.awaiting_meeting)
+
+
+# a household's review ------------------------------------------------------------------------
+
+
+def household_view(engine: Engine, household_code: str, rules: Rules) -> dict[str, Any] | None:
+    """The household's review state, its latest results under each standard with every
+    indicator's reason, and its history (None: never surveyed).
+
+    Results stored from events of schema version 2 carry no reasons: they are rendered from
+    the stored survey under the result's standard while the rule bundle is unchanged, else
+    left null and the result flagged ``explained: false`` (see
+    :mod:`services.assessment.domain.explanation`)."""
+    found = household_record(engine, household_code)
+    if found is None:
+        return None
+    survey: SurveyPayload | None = None
+    facts: HouseholdFacts | None = None
+    if found.survey is not None and any(needs_rendering(r) for r in found.results.values()):
+        survey = HouseholdSurveyed.from_json(found.survey).payload
+        facts = facts_from_json(found.facts) if found.facts else None
+    return {
+        "state": found.state,
+        "results": {
+            std: with_reasons(r, survey, facts, rules.standards) for std, r in found.results.items()
+        },
+        "history": found.history,
+    }
 
 
 # what-if ----------------------------------------------------------------------------------------

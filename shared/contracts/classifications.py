@@ -23,14 +23,23 @@ HOUSEHOLD_CLASSIFIED_STREAM = "household.classified"
 
 
 class IndicatorResult(Contract):
-    """One deprivation indicator as evaluated for the household. The legal article behind
-    each indicator is in the standard (``standard_id`` + ``rule_hash``; assessment's
-    ``GET /standards``), not repeated in every event."""
+    """One deprivation indicator as evaluated for the household: its code, dimension and
+    whether the household is deprived on it. The legal article behind each indicator is in
+    the standard (``standard_id`` + ``rule_hash``; assessment's ``GET /standards``), and why
+    the household is (or is not) deprived is served by assessment's
+    ``GET /households/{code}``, rendered from the stored survey under the same rule bundle:
+    neither is repeated in every event."""
 
     code: str = Field(description="Indicator code in the standard (e.g. 'health_insurance').")
     dimension: str = Field(description="Dimension the indicator belongs to.")
     deprived: bool = Field(description="Whether the household is deprived on it.")
-    reason: str = Field(description="Why, in terms of the answers (English).")
+    reason: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="Why, in terms of the answers (English): only in events of schema version "
+        "1. From version 2 the field is absent; the explanation is served by assessment's "
+        "GET /households/{code}.",
+    )
 
 
 class MemberProfile(Contract):
@@ -128,6 +137,11 @@ def precedence(p: Ranked) -> str:
 
 
 class HouseholdClassified(Envelope[ClassificationPayload]):
-    """A household was classified (proposed) or its status was recognised."""
+    """A household was classified (proposed) or its status was recognised.
+
+    Schema version 2 leaves out each indicator's ``reason`` (half of a version-1 event's
+    bytes); assessment's ``GET /households/{code}`` explains every indicator. Version-1
+    events, with reasons, are still valid: consumers read both."""
 
     EVENT_TYPE: ClassVar[str] = "HouseholdClassified"
+    SCHEMA_VERSION: ClassVar[int] = 2

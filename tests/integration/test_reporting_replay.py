@@ -4,6 +4,7 @@ rebuild reading the classification stream itself, the consumers replaying the ot
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime
 from typing import Any
@@ -221,6 +222,15 @@ def events() -> tuple[list[HouseholdClassified], list[SupportDisbursed]]:
     return out, support
 
 
+def with_reasons(e: HouseholdClassified) -> bytes:
+    """``e`` as published before schema version 2: every indicator with its reason."""
+    old = e.model_dump(mode="json")
+    old["schema_version"] = 1
+    for i in old["payload"]["indicators"]:
+        i["reason"] = f"{i['code']} as it was answered"
+    return json.dumps(old).encode()
+
+
 def snapshot(client: TestClient) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for year in (2025, 2026):
@@ -244,8 +254,8 @@ async def test_reporting_rebuilt_from_its_streams_gives_identical_tables(
 ) -> None:
     r = redis.Redis.from_url(redis_url)
     classified, support = events()
-    for e in classified:
-        r.xadd(HOUSEHOLD_CLASSIFIED_STREAM, e.to_wire())
+    for n, e in enumerate(classified):  # events of schema version 1 and 2 on the stream
+        r.xadd(HOUSEHOLD_CLASSIFIED_STREAM, {"event": e.to_json() if n % 2 else with_reasons(e)})
     r.xadd(HOUSEHOLD_CLASSIFIED_STREAM, {"event": b'{"event_type": "HouseholdClassified"}'})
     r.xadd(HOUSEHOLD_CLASSIFIED_STREAM, {"other": b"no event here"})
     for s in support:

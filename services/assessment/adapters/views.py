@@ -1,5 +1,6 @@
-"""Assessment's read side: what the review pages and routes show (a household's review and
-history, where the review season stands, every household's latest facts for what-if runs).
+"""Assessment's read side: what the review pages and routes show (a household's review,
+latest survey and history, where the review season stands, every household's latest facts
+for what-if runs).
 
 Queries only; each opens its own connection and writes nothing.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -67,8 +69,26 @@ def meetings_on_latest_surveys(
         return {code: held for code, held in conn.execute(q) if held}
 
 
-def household_view(engine: Engine, household_code: str) -> dict[str, Any] | None:
-    """The household's review state and its latest results under each standard."""
+@dataclass(frozen=True)
+class HouseholdRecord:
+    """A household's review as stored: what :func:`household_record` reads."""
+
+    state: dict[str, Any]
+    """Its review state."""
+    results: dict[str, dict[str, Any]]
+    """Its latest survey's result under each standard (the payload as JSON values)."""
+    history: list[dict[str, Any]]
+    """Its review in time order (see :func:`_history`)."""
+    survey: bytes | None
+    """Its latest survey as received (the ``HouseholdSurveyed`` JSON), the input its results
+    can be re-run on; None if the snapshot is missing."""
+    facts: str | None
+    """That survey's stored facts (None: not stored)."""
+
+
+def household_record(engine: Engine, household_code: str) -> HouseholdRecord | None:
+    """The household's review state, its latest survey with its results under each standard,
+    and its history (None: never surveyed)."""
     with engine.connect() as conn:
         state = conn.execute(
             sa.select(states).where(states.c.household_code == household_code)
@@ -76,19 +96,26 @@ def household_view(engine: Engine, household_code: str) -> dict[str, Any] | None
         if state is None:
             return None
         rows = conn.execute(
-            sa.select(results.c.standard_id, results.c.payload).where(
-                results.c.survey_id == state.latest_survey_id
-            )
+            sa.select(results.c.standard_id, results.c.payload)
+            .where(results.c.survey_id == state.latest_survey_id)
+            .order_by(results.c.standard_id)
         ).all()
+        snapshot = conn.execute(
+            sa.select(snapshots.c.payload, snapshots.c.facts).where(
+                snapshots.c.survey_id == state.latest_survey_id
+            )
+        ).first()
         history = _history(conn, household_code)
-    return {
-        "state": dict(state._mapping),
-        "results": {
+    return HouseholdRecord(
+        state=dict(state._mapping),
+        results={
             std: HouseholdClassified.model_validate_json(p).payload.model_dump(mode="json")
             for std, p in rows
         },
-        "history": history,
-    }
+        history=history,
+        survey=None if snapshot is None else bytes(snapshot.payload),
+        facts=None if snapshot is None else snapshot.facts,
+    )
 
 
 def _history(conn: Connection, household_code: str) -> list[dict[str, Any]]:

@@ -39,10 +39,7 @@ CODES_2022 = tuple(c for c, _ in INDICATORS_2022)
 def indicators(
     deprived: Sequence[str] = (), structure: Sequence[tuple[str, str]] = INDICATORS_2022
 ) -> list[dict[str, Any]]:
-    return [
-        {"code": c, "dimension": d, "deprived": c in deprived, "reason": "test"}
-        for c, d in structure
-    ]
+    return [{"code": c, "dimension": d, "deprived": c in deprived} for c, d in structure]
 
 
 def member(

@@ -189,3 +189,49 @@ def test_the_report_page_shows_reporting_plan_table_when_reporting_has_one() -> 
     assert "Kế hoạch và thực hiện trong năm 2024" in html
     nothing = env.get_template("report_plans.html").render(data={}, t=Translator("vi"))
     assert "report-plans" not in nothing
+
+
+def test_the_household_page_says_when_a_results_reasons_cannot_be_shown() -> None:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from shared.access import Perm
+
+    class Signed:
+        csrf = "x"
+        caller = type("Caller", (), {"username": "officer"})()
+
+        def can(self, _perm: object) -> bool:
+            return False
+
+    def result(reason: str | None, explained: bool) -> dict[str, object]:
+        return {
+            "status": "poor",
+            "transition": "newly_poor",
+            "rule_hash": "ab12cd34ef56" + "0" * 52,
+            "explained": explained,
+            "reasons_from": "rendered" if explained else None,
+            "indicators": [
+                {"code": "water_source", "dimension": "water", "deprived": True, "reason": reason}
+            ],
+        }
+
+    env = Environment(loader=FileSystemLoader(WEB / "templates"), autoescape=select_autoescape())
+    view = {
+        "state": {"commune_code": "04570", "latest_survey_id": "S-1"},
+        "history": [],
+        "results": {
+            "vn-2022-2025": result(None, explained=False),
+            "vn-2027-2030": result("drinking water comes from surface_water", explained=True),
+        },
+    }
+    for lang in ("vi", "en"):
+        t = Translator(lang)
+        html = env.get_template("household.html").render(
+            s=Signed(), t=t, Perm=Perm, code="HH-1", view=view, errors=[]
+        )
+        assert 'id="unexplained-vn-2022-2025"' in html
+        assert 'id="unexplained-vn-2027-2030"' not in html
+        assert t("household.rules_changed", hash="ab12cd34ef56") in html
+        assert t.reason("drinking water comes from surface_water") in html
+        assert "<td>—</td>" in html
+        assert "None" not in html
