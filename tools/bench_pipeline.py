@@ -145,6 +145,19 @@ def _redis_cpu_seconds(client: Any) -> float:
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
+def _postgres_cpu_seconds() -> float:
+    """CPU seconds of this machine's PostgreSQL processes (0 without any, or without /proc):
+    the databases' share when the services run on PostgreSQL."""
+    total = 0.0
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                total += _cpu_seconds(int(comm.parent.name)) or 0.0
+        except OSError:
+            continue
+    return total
+
+
 def _own_cpu_seconds() -> float:
     """CPU seconds of this load generator (every thread)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -242,6 +255,7 @@ def run_bench(
         ) as reporting:
             before = _services_cpu(stack)
             redis_before, own_before = _redis_cpu_seconds(redis_client), _own_cpu_seconds()
+            postgres_before = _postgres_cpu_seconds()
             load_before = os.getloadavg()
             start = time.perf_counter()
             asyncio.run(_push(stack.url("intake"), n, run=f"r{int(time.time())}", token=token))
@@ -252,6 +266,7 @@ def run_bench(
             cpu = _services_cpu(stack)
             redis_cpu = _redis_cpu_seconds(redis_client) - redis_before
             own_cpu = _own_cpu_seconds() - own_before
+            postgres_cpu = _postgres_cpu_seconds() - postgres_before
             load_after = os.getloadavg()
             rss = {
                 name: [r for p in procs if (r := _rss_mb(p.pid)) is not None]
@@ -285,13 +300,15 @@ def run_bench(
         flowing = {name: 1e6 * (cpu[name] - before.get(name, 0.0)) / n for name in cpu}
         services = sum(flowing.values())
         redis_us, own_us = 1e6 * redis_cpu / n, 1e6 * own_cpu / n
-        everything = services + redis_us + own_us
+        postgres_us = 1e6 * postgres_cpu / n
+        everything = services + redis_us + own_us + postgres_us
+        postgres = f" + PostgreSQL {postgres_us:,.0f}" if postgres_us >= 1 else ""
         if services:
             print(
                 "CPU per survey while the surveys flowed (µs): "
                 + ", ".join(f"{name} {us:,.0f}" for name, us in flowing.items())
-                + f"; services {services:,.0f} + Redis {redis_us:,.0f} + this load generator "
-                f"{own_us:,.0f} = {everything:,.0f} µs → on {cores} cores at most "
+                + f"; services {services:,.0f} + Redis {redis_us:,.0f}{postgres} + this load "
+                f"generator {own_us:,.0f} = {everything:,.0f} µs → on {cores} cores at most "
                 f"{cores * 1e6 / everything:,.0f} surveys/s"
             )
         print(
