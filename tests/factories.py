@@ -85,6 +85,24 @@ def surveyed_event(n: int = 1, **overrides: Any) -> HouseholdSurveyed:
     return HouseholdSurveyed.create(survey(n, **overrides), producer="intake")
 
 
+POOR: dict[str, Any] = {
+    "income": {"basis": "vnd_per_capita_month", "value": 900_000},
+    "water_source": "surface_water",
+    "latrine": "none",
+    "uses_telecom": False,
+}
+"""Answers of a poor household: income below the line, deprived on water, sanitation and
+information."""
+
+
+def poor_survey(n: int = 1) -> SurveyPayload:
+    return survey(n, **POOR)
+
+
+def poor_surveyed_event(n: int = 1) -> HouseholdSurveyed:
+    return surveyed_event(n, **POOR)
+
+
 def classified_event(
     n: int | str = 1,
     *,

@@ -164,6 +164,10 @@ def _own_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _per_survey(title: str, micros: dict[str, float]) -> str:
+    return title + ", ".join(f"{name} {us:,.0f}" for name, us in micros.items())
+
+
 def _services_cpu(stack: Stack) -> dict[str, float]:
     return {
         name: sum(_cpu_seconds(p.pid) or 0.0 for p in procs)
@@ -292,8 +296,7 @@ def run_bench(
         cores = os.cpu_count() or 1
         if total:
             print(
-                "CPU per survey, whole run incl. start-up (µs): "
-                + ", ".join(f"{name} {us:,.0f}" for name, us in per.items())
+                _per_survey("CPU per survey, whole run incl. start-up (µs): ", per)
                 + f"; total {total:,.0f} µs → on {cores} cores at most "
                 f"{cores * 1e6 / total:,.0f} surveys/s, before Redis and the load generator"
             )
@@ -305,8 +308,7 @@ def run_bench(
         postgres = f" + PostgreSQL {postgres_us:,.0f}" if postgres_us >= 1 else ""
         if services:
             print(
-                "CPU per survey while the surveys flowed (µs): "
-                + ", ".join(f"{name} {us:,.0f}" for name, us in flowing.items())
+                _per_survey("CPU per survey while the surveys flowed (µs): ", flowing)
                 + f"; services {services:,.0f} + Redis {redis_us:,.0f}{postgres} + this load "
                 f"generator {own_us:,.0f} = {everything:,.0f} µs → on {cores} cores at most "
                 f"{cores * 1e6 / everything:,.0f} surveys/s"

@@ -35,7 +35,7 @@ from shared.contracts.registry import (
 )
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM, HouseholdSurveyed
 from shared.db import create_db_engine
-from tests.factories import surveyed_event
+from tests.factories import poor_surveyed_event, surveyed_event
 
 RULES = Rules(load_with_overrides())
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -49,13 +49,7 @@ def engine(tmp_path: Path) -> sa.Engine:
 
 
 def poor_household(n: int = 1) -> HouseholdSurveyed:
-    return surveyed_event(
-        n,
-        income={"basis": "vnd_per_capita_month", "value": 900_000},
-        water_source="surface_water",
-        latrine="none",
-        uses_telecom=False,
-    )
+    return poor_surveyed_event(n)
 
 
 def test_result_is_identical_when_rerun_on_the_stored_snapshot(engine: sa.Engine) -> None:

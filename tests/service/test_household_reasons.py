@@ -25,7 +25,7 @@ from services.assessment.service import (
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.surveys import HouseholdSurveyed
 from shared.db import create_db_engine
-from tests.factories import surveyed_event
+from tests.factories import poor_surveyed_event
 from tools.synthetic import synthetic_surveys
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -47,13 +47,7 @@ def engine(tmp_path: Path) -> sa.Engine:
 
 
 def poor_household() -> HouseholdSurveyed:
-    return surveyed_event(
-        1,
-        income={"basis": "vnd_per_capita_month", "value": 900_000},
-        water_source="surface_water",
-        latrine="none",
-        uses_telecom=False,
-    )
+    return poor_surveyed_event(1)
 
 
 def reasons(view: dict[str, Any], standard_id: str) -> list[str | None]:

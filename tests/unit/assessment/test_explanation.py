@@ -15,19 +15,13 @@ from services.assessment.service import payload_values
 from shared.contracts.classifications import ClassificationPayload
 from shared.contracts.codes import ReviewStage
 from shared.contracts.surveys import SurveyPayload
-from tests.factories import survey
+from tests.factories import poor_survey, survey
 
 pytestmark = pytest.mark.unit
 
 
 def deprived_household() -> SurveyPayload:
-    return survey(
-        1,
-        income={"basis": "vnd_per_capita_month", "value": 900_000},
-        water_source="surface_water",
-        latrine="none",
-        uses_telecom=False,
-    )
+    return poor_survey(1)
 
 
 def stored(s: SurveyPayload, std: Standard) -> dict[str, Any]:
