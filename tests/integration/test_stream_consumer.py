@@ -224,3 +224,21 @@ async def test_every_read_is_bounded_so_a_stopped_replica_holds_at_most_one_batc
     async with consumer_running(redis_url, "c", slow, policy):
         await eventually(lambda: True)
     assert await pending_count(redis_url) <= 20
+
+
+async def test_a_batch_is_let_go_once_applied(redis_url: str) -> None:
+    """FastStream keeps the decoded batch on its message until the next read: the consumer
+    empties it once applied, so a quiet stream does not hold the last batch's memory."""
+    batches: list[list[HouseholdClassified]] = []
+    sizes: list[int] = []
+
+    async def process(events: list[HouseholdClassified]) -> None:
+        batches.append(events)
+        sizes.append(len(events))
+
+    async with consumer_running(redis_url, "quiet", process, FAST):
+        await publish(redis_url, [classified_event(i) for i in range(30)])
+        await eventually(lambda: sum(sizes) >= 30)
+        await eventually(lambda: all(not b for b in batches))
+    assert sum(sizes) == 30
+    assert await pending_count(redis_url) == 0
