@@ -4,7 +4,6 @@ the same tables), and a round read in its own areas or today's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,7 +12,6 @@ from sqlalchemy.engine import Engine
 
 from services.reporting.adapters.areas_file import load_area_file
 from services.reporting.adapters.repository import ReportingUnitOfWork
-from services.reporting.app import MIGRATIONS
 from services.reporting.service import (
     Rebuild,
     TableKind,
@@ -30,9 +28,7 @@ from shared.contracts.registry import (
     HouseholdChangedPayload,
     LifeEventKind,
 )
-from shared.db import create_db_engine
 from shared.errors import DomainError
-from shared.migrations import upgrade
 from tests.unit.reporting.builders import event
 
 STD = "vn-2022-2025"
@@ -40,12 +36,8 @@ NOW = datetime(2026, 12, 20, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    e = create_db_engine(database_url)
-    upgrade(e, MIGRATIONS)
-    apply_area_registry(ReportingUnitOfWork(e), load_area_file())
-    yield e
-    e.dispose()
+def engine(reporting_engine: Engine) -> Engine:
+    return reporting_engine
 
 
 def changed(

@@ -4,7 +4,7 @@ exit rates of supported and unsupported households (an association)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,12 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from services.reporting.adapters.areas_file import load_area_file
 from services.reporting.adapters.repository import ReportingUnitOfWork
-from services.reporting.app import MIGRATIONS
 from services.reporting.domain.outcomes import Outcomes
 from services.reporting.service import (
-    apply_area_registry,
     apply_classifications,
     apply_loans,
     apply_support,
@@ -33,8 +30,6 @@ from shared.contracts.credit import (
 )
 from shared.contracts.support import DisbursementPayload, SupportDisbursed
 from shared.contracts.training import EnrolmentPayload, TrainingEnrolled
-from shared.db import create_db_engine
-from shared.migrations import upgrade
 from tests.unit.reporting.builders import event
 
 STD = "vn-2022-2025"
@@ -42,12 +37,8 @@ NOW = datetime(2027, 1, 15, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    e = create_db_engine(database_url)
-    upgrade(e, MIGRATIONS)
-    apply_area_registry(ReportingUnitOfWork(e), load_area_file())
-    yield e
-    e.dispose()
+def engine(reporting_engine: Engine) -> Engine:
+    return reporting_engine
 
 
 def u(engine: Engine) -> ReportingUnitOfWork:

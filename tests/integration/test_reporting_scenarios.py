@@ -11,20 +11,17 @@ The households are synthetic; their counts are chosen to give the reported figur
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.engine import Engine
 
-from services.reporting.adapters.areas_file import load_area_file
 from services.reporting.adapters.repository import ReportingUnitOfWork
-from services.reporting.app import MIGRATIONS
 from services.reporting.domain.signoff import Actor, Role
 from services.reporting.service import (
     TableKind,
     TargetInput,
-    apply_area_registry,
     apply_classifications,
     apply_support,
     household_list,
@@ -35,8 +32,6 @@ from services.reporting.service import (
 from shared.contracts.classifications import HouseholdClassified
 from shared.contracts.codes import FundingSource, SupportKind
 from shared.contracts.support import DisbursementPayload, SupportDisbursed
-from shared.db import create_db_engine
-from shared.migrations import upgrade
 from tests.unit.reporting.builders import event
 
 STD = "vn-2022-2025"
@@ -45,12 +40,8 @@ TRAN_YEN = ("04681", "04705", "04711", "04732", "04750")  # former district 138
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    e = create_db_engine(database_url)
-    upgrade(e, MIGRATIONS)
-    apply_area_registry(ReportingUnitOfWork(e), load_area_file())
-    yield e
-    e.dispose()
+def engine(reporting_engine: Engine) -> Engine:
+    return reporting_engine
 
 
 def apply(engine: Engine, events: Sequence[HouseholdClassified]) -> None:

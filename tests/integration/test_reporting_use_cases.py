@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from services.reporting.adapters.areas_file import load_area_file
 from services.reporting.adapters.repository import Households, ReportingUnitOfWork, _facts
 from services.reporting.adapters.tables import (
     cells,
@@ -66,12 +65,8 @@ PROVINCE = Actor("can-bo-tinh", Role.PROVINCE)
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    e = create_db_engine(database_url)
-    upgrade(e, MIGRATIONS)
-    apply_area_registry(ReportingUnitOfWork(e), load_area_file())
-    yield e
-    e.dispose()
+def engine(reporting_engine: Engine) -> Engine:
+    return reporting_engine
 
 
 def uow(engine: Engine) -> ReportingUnitOfWork:
