@@ -116,7 +116,7 @@ def synthetic_body(i: int, run: str = "b") -> dict[str, Any]:
     return body
 
 
-def _cpu_seconds(pid: int) -> float | None:
+def cpu_seconds(pid: int) -> float | None:
     """User + system CPU seconds of a process (Linux /proc), or None elsewhere."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -139,20 +139,20 @@ def _rss_mb(pid: int) -> tuple[float, float] | None:
     return kb["VmRSS"] / 1024, kb["VmHWM"] / 1024
 
 
-def _redis_cpu_seconds(client: Any) -> float:
+def redis_cpu_seconds(client: Any) -> float:
     """CPU seconds the Redis server has used (its own ``INFO cpu``: embedded or not)."""
     info = client.info("cpu")
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
-def _postgres_cpu_seconds() -> float:
+def postgres_cpu_seconds() -> float:
     """CPU seconds of this machine's PostgreSQL processes (0 without any, or without /proc):
     the databases' share when the services run on PostgreSQL."""
     total = 0.0
     for comm in Path("/proc").glob("[0-9]*/comm"):
         try:
             if comm.read_text().strip() == "postgres":
-                total += _cpu_seconds(int(comm.parent.name)) or 0.0
+                total += cpu_seconds(int(comm.parent.name)) or 0.0
         except OSError:
             continue
     return total
@@ -170,7 +170,7 @@ def _per_survey(title: str, micros: dict[str, float]) -> str:
 
 def _services_cpu(stack: Stack) -> dict[str, float]:
     return {
-        name: sum(_cpu_seconds(p.pid) or 0.0 for p in procs)
+        name: sum(cpu_seconds(p.pid) or 0.0 for p in procs)
         for name, procs in stack.processes.items()
     }
 
@@ -258,8 +258,8 @@ def run_bench(
             base_url=stack.url("reporting"), timeout=30, headers=headers
         ) as reporting:
             before = _services_cpu(stack)
-            redis_before, own_before = _redis_cpu_seconds(redis_client), _own_cpu_seconds()
-            postgres_before = _postgres_cpu_seconds()
+            redis_before, own_before = redis_cpu_seconds(redis_client), _own_cpu_seconds()
+            postgres_before = postgres_cpu_seconds()
             load_before = os.getloadavg()
             start = time.perf_counter()
             asyncio.run(_push(stack.url("intake"), n, run=f"r{int(time.time())}", token=token))
@@ -268,9 +268,9 @@ def run_bench(
                 time.sleep(0.25)
             done = time.perf_counter()
             cpu = _services_cpu(stack)
-            redis_cpu = _redis_cpu_seconds(redis_client) - redis_before
+            redis_cpu = redis_cpu_seconds(redis_client) - redis_before
             own_cpu = _own_cpu_seconds() - own_before
-            postgres_cpu = _postgres_cpu_seconds() - postgres_before
+            postgres_cpu = postgres_cpu_seconds() - postgres_before
             load_after = os.getloadavg()
             rss = {
                 name: [r for p in procs if (r := _rss_mb(p.pid)) is not None]

@@ -40,7 +40,12 @@ import yaml
 
 from shared.db import create_db_engine
 from shared.embedded_redis import free_port
-from tools.bench_pipeline import synthetic_body
+from tools.bench_pipeline import (
+    cpu_seconds,
+    postgres_cpu_seconds,
+    redis_cpu_seconds,
+    synthetic_body,
+)
 from tools.stack import SERVICES, Stack, free_service_ports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -424,31 +429,6 @@ class Drain:
         )
 
 
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _postgres_cpu_seconds() -> float:
-    """CPU seconds of this machine's PostgreSQL processes (0 where /proc is missing)."""
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/comm"):
-        with contextlib.suppress(OSError):
-            if stat.read_text().strip() == "postgres":
-                total += _cpu_seconds(int(stat.parent.name))
-    return total
-
-
-def _redis_cpu_seconds(url: str) -> float:
-    client: Any = redis.Redis.from_url(url)
-    info = client.info("cpu")
-    client.close()
-    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
-
-
 def measure_drain(replicas: int, n: int, folder: Path, *, alone: bool = True) -> Drain:
     """Queue ``n`` surveys with assessment stopped, then start ``replicas`` assessment
     replicas together and time until all are classified under the governing standard
@@ -471,10 +451,9 @@ def measure_drain(replicas: int, n: int, folder: Path, *, alone: bool = True) ->
             while int(queue.xlen("household.surveyed")) < n:  # the relay published them all
                 assert time.monotonic() < deadline, "intake did not publish the surveys"
                 time.sleep(0.2)
-            queue.close()
             before = loadavg()
-            pg_before = _postgres_cpu_seconds()
-            redis_before = _redis_cpu_seconds(stack.redis_url or "")
+            pg_before = postgres_cpu_seconds()
+            redis_before = redis_cpu_seconds(queue)
             started = time.monotonic()
             for _ in range(replicas):
                 stack.spawn("assessment", free_port(avoid=set(stack.ports.values())))
@@ -488,11 +467,12 @@ def measure_drain(replicas: int, n: int, folder: Path, *, alone: bool = True) ->
             working = ended - (first or started)
             wall = ended - started
             cores = {
-                "assessment": sum(_cpu_seconds(p.pid) for p in stack.processes["assessment"])
+                "assessment": sum(cpu_seconds(p.pid) or 0.0 for p in stack.processes["assessment"])
                 / wall,
-                "PostgreSQL": (_postgres_cpu_seconds() - pg_before) / wall,
-                "Redis": (_redis_cpu_seconds(stack.redis_url or "") - redis_before) / wall,
+                "PostgreSQL": (postgres_cpu_seconds() - pg_before) / wall,
+                "Redis": (redis_cpu_seconds(queue) - redis_before) / wall,
             }
+            queue.close()
             return Drain(replicas, n, wall, working, before, loadavg(), alone, cores)
         finally:
             stack.stop()
