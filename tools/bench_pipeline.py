@@ -20,6 +20,10 @@ import httpx
 import orjson
 import redis
 
+from shared.contracts.classifications import HOUSEHOLD_CLASSIFIED_STREAM
+from shared.contracts.envelope import WIRE_FIELD
+from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM
+from tools.bench_floor import messaging_floor
 from tools.stack import Stack, free_service_ports, work_folder
 
 VILLAGES = [
@@ -202,6 +206,9 @@ def raw_redis_rates(url: str, n: int, size: int) -> tuple[float, float]:
     return add_rate, read_rate
 
 
+_SIZED = (HOUSEHOLD_SURVEYED_STREAM, HOUSEHOLD_CLASSIFIED_STREAM)
+
+
 async def _push(
     base: str, n: int, run: str, token: str, concurrency: int = 4, chunk: int = 500
 ) -> None:
@@ -222,6 +229,13 @@ async def _push(
                     raise RuntimeError(msg)
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
+def entry_bytes(client: Any, stream: str, sample: int = 200) -> float | None:
+    """Average size of the newest entries' event bodies on ``stream`` (None when empty)."""
+    entries = client.xrevrange(stream, count=sample)
+    sizes = [len(fields[WIRE_FIELD.encode()]) for _id, fields in entries]
+    return sum(sizes) / len(sizes) if sizes else None
 
 
 def _applied(client: httpx.Client, stack: Stack) -> int:
@@ -264,7 +278,10 @@ def run_bench(
             start = time.perf_counter()
             asyncio.run(_push(stack.url("intake"), n, run=f"r{int(time.time())}", token=token))
             accepted = time.perf_counter()
+            sizes: dict[str, float | None] = dict.fromkeys(_SIZED)
             while _applied(reporting, stack) < n:
+                for stream in _SIZED:  # while they flow: retention may trim them afterwards
+                    sizes[stream] = sizes[stream] or entry_bytes(redis_client, stream)
                 time.sleep(0.25)
             done = time.perf_counter()
             cpu = _services_cpu(stack)
@@ -276,6 +293,12 @@ def run_bench(
                 name: [r for p in procs if (r := _rss_mb(p.pid)) is not None]
                 for name, procs in stack.processes.items()
             }
+            surveyed, classified = (sizes[s] for s in _SIZED)
+            floor = None
+            if surveyed and classified:
+                floor = messaging_floor(
+                    stack.redis_url, min(n, 100_000), round(surveyed), round(classified)
+                )
         redis_client.close()
         e2e = n / (done - start)
         intake_rate = n / (accepted - start)
@@ -313,6 +336,17 @@ def run_bench(
                 f"generator {own_us:,.0f} = {everything:,.0f} µs → on {cores} cores at most "
                 f"{cores * 1e6 / everything:,.0f} surveys/s"
             )
+        if floor is None:
+            print("messaging alone: not measured (no event was seen on the streams to size it)")
+        else:
+            print(
+                f"messaging alone (the same streams and groups, {surveyed:,.0f} B survey and "
+                f"{classified:,.0f} B classification entries, stages that only move them): "
+                f"{floor.surveys_per_s:,.0f} surveys/s, ratio to raw XADD "
+                f"{floor.surveys_per_s / add_rate:.3f}; CPU per survey: Redis "
+                f"{floor.redis_cpu_us:,.0f} + stages {floor.stages_cpu_us:,.0f} µs; the "
+                f"pipeline ran at {e2e / floor.surveys_per_s:.2f} of it"
+            )
         print(
             "RSS after the run, MB now (peak): "
             + ", ".join(
@@ -331,6 +365,7 @@ def run_bench(
         "raw_read_ack_per_s": read_rate,
         "intake_per_s": intake_rate,
         "end_to_end_per_s": e2e,
+        "messaging_floor_per_s": floor.surveys_per_s if floor else 0.0,
     }
 
 
