@@ -45,6 +45,7 @@ from typing import Any
 
 import redis
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
 from shared.consumer import DEAD_LETTER_MAXLEN
@@ -91,6 +92,7 @@ class OutboxRelay:
         self._settled_for: str | None = None  # the Redis run rows were last settled against
         self._next_settle = 0.0
         self.settle_passes = 0
+        self._mark_sql: str | None = None
 
     def notify(self) -> None:
         """Ask the relay to run now (called after a commit that staged events)."""
@@ -157,26 +159,60 @@ class OutboxRelay:
             entry_ids = pipe.execute()
             now = datetime.now(UTC)
             at = driver_time(conn, now)
-            executemany(  # straight on the driver: SQLAlchemy's per-row parameters cost more
-                conn,
-                f"outbox.published:{t.name}",
-                lambda: (
-                    sa.update(t)
-                    .where(t.c.id == sa.bindparam("b_id"))
-                    .values(
-                        published_at=sa.bindparam("b_at"),
-                        redis_run=sa.bindparam("b_run"),
-                        entry_id=sa.bindparam("b_entry"),
-                    )
-                ),
-                [(at, run, _text(entry), r[0]) for r, entry in zip(rows, entry_ids, strict=True)],
-                positional=("b_at", "b_run", "b_entry", "b_id"),
+            self._mark(
+                conn, at, run, [(r[0], _text(e)) for r, e in zip(rows, entry_ids, strict=True)]
             )
             self._delete_confirmed(conn, run, now)  # same transaction: no extra write lock
         if self._on_published:
             for stream, n in counts.items():
                 self._on_published(stream, n)
         return len(rows)
+
+    def _mark(self, conn: Connection, at: Any, run: str, marks: list[tuple[int, str]]) -> None:
+        """Mark rows (id, stream entry id) published to ``run`` at ``at``: on PostgreSQL one
+        statement over arrays (a fraction of the CPU of an execution per row), elsewhere
+        row by row straight on the driver (SQLAlchemy's per-row parameters cost more)."""
+        t = self._outbox
+        if conn.dialect.name == "postgresql":
+            if self._mark_sql is None:
+                given = (
+                    sa.func.unnest(
+                        sa.cast(sa.bindparam("ids"), postgresql.ARRAY(sa.BigInteger)),
+                        sa.cast(sa.bindparam("entries"), postgresql.ARRAY(sa.String)),
+                    )
+                    .table_valued("id", "entry")
+                    .render_derived()
+                )
+                stmt = (
+                    sa.update(t)
+                    .where(t.c.id == given.c.id)
+                    .values(
+                        published_at=sa.bindparam("at"),
+                        redis_run=sa.bindparam("run"),
+                        entry_id=given.c.entry,
+                    )
+                )
+                self._mark_sql = str(stmt.compile(dialect=conn.dialect))
+            ids, entries = zip(*marks, strict=True)
+            conn.exec_driver_sql(
+                self._mark_sql, {"ids": list(ids), "entries": list(entries), "at": at, "run": run}
+            )
+            return
+        executemany(
+            conn,
+            f"outbox.published:{t.name}",
+            lambda: (
+                sa.update(t)
+                .where(t.c.id == sa.bindparam("b_id"))
+                .values(
+                    published_at=sa.bindparam("b_at"),
+                    redis_run=sa.bindparam("b_run"),
+                    entry_id=sa.bindparam("b_entry"),
+                )
+            ),
+            [(at, run, entry, row_id) for row_id, entry in marks],
+            positional=("b_at", "b_run", "b_entry", "b_id"),
+        )
 
     def _confirmed(self, run: str, now: datetime) -> Any:
         """Rows the current Redis run took long enough ago to have persisted them."""

@@ -57,7 +57,7 @@ from services.reporting.domain.values import Counts, RoundKey
 from shared.area_changes import AreaChange, AreaChangeKind, AreaHistory
 from shared.contracts.codes import ReviewStage
 from shared.contracts.registry import LifeEventKind
-from shared.db import SqlUnitOfWork, executemany, upsert, upsert_latest
+from shared.db import SqlUnitOfWork, executemany, insert_rows, upsert, upsert_latest
 from shared.runtime import STREAM_OF
 
 CellKey = tuple[int, str, str, str, str, str, str]
@@ -328,8 +328,7 @@ class Cells:
         if not rows:
             return
 
-        def increment() -> Any:
-            ins = _insert(self.conn, cells)
+        def increment(ins: Any) -> Any:
             return ins.on_conflict_do_update(
                 index_elements=list(self.KEY),
                 set_={
@@ -338,7 +337,15 @@ class Cells:
                 },
             )
 
-        executemany(self.conn, "cells.add", increment, rows)
+        names = tuple(rows[0])  # one row per cell (the keys of ``deltas``), as the clause needs
+        insert_rows(
+            self.conn,
+            "cells.add",
+            cells,
+            names,
+            [tuple(r.values()) for r in rows],
+            on_conflict=increment,
+        )
         shrunk = [
             {f"k_{k}": r[k] for k in self.KEY}
             for r in rows
