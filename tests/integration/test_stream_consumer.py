@@ -100,10 +100,14 @@ async def test_replicas_in_one_group_share_the_stream_when_both_consume(redis_ur
         consumer_running(redis_url, "b", process_b, FAST),
     ):
         await publish(redis_url, [classified_event(i) for i in range(2000)])
-        await eventually(lambda: len(seen_a) + len(seen_b) >= 2000)
+        await eventually(lambda: len(set(seen_a) | set(seen_b)) >= 2000)
     assert seen_a, "replica a should have received part of the stream"
     assert seen_b, "replica b should have received part of the stream"
-    assert sorted(seen_a + seen_b) == sorted(f"HH-{i:07d}" for i in range(2000))
+    # every event reached a replica; a batch left unacknowledged past claim_idle_ms on a busy
+    # machine may be claimed by the other one as well (at least once: repeats are dropped by
+    # event id where they are applied, see shared.db.SqlUnitOfWork.unseen)
+    assert set(seen_a) | set(seen_b) == {f"HH-{i:07d}" for i in range(2000)}
+    assert len(seen_a) + len(seen_b) < 2 * 2000
     assert await pending_count(redis_url) == 0
 
 
