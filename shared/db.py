@@ -214,6 +214,8 @@ def _array_types(table: sa.Table, names: Sequence[str]) -> list[Any] | None:
     out: list[Any] = []
     for name in names:
         kind = table.c[name].type
+        while isinstance(kind, sa.TypeDecorator):  # e.g. SQLModel's AutoString: a String
+            kind = kind.impl_instance
         if isinstance(kind, sa.Enum | sa.Text | sa.LargeBinary | sa.JSON | sa.Numeric):
             return None  # native enums, large values: one by one
         if isinstance(kind, sa.String):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlmodel.sql.sqltypes import AutoString
 
 from shared.db import create_db_engine, driver_time, insert_rows
 
@@ -24,8 +25,9 @@ kinds = sa.Table(
     sa.Column("flag", sa.Boolean, nullable=True),
     sa.Column("on", sa.Date, nullable=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("label", AutoString(16), nullable=True),  # how SQLModel tables declare strings
 )
-NAMES = ("code", "n", "big", "flag", "on", "at")
+NAMES = ("code", "n", "big", "flag", "on", "at", "label")
 AT = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 
 
@@ -44,9 +46,9 @@ def _statements(engine: sa.Engine) -> list[bool]:
 def _rows(conn: sa.Connection) -> list[tuple[Any, ...]]:
     at = driver_time(conn, AT)
     return [
-        ("a", 1, 2**40, True, date(2026, 1, 2), at),
-        ("b", None, None, None, None, None),
-        ("c", -5, 0, False, date(2025, 12, 31), at),
+        ("a", 1, 2**40, True, date(2026, 1, 2), at, "Bản Mường"),
+        ("b", None, None, None, None, None, None),
+        ("c", -5, 0, False, date(2025, 12, 31), at, ""),
     ]
 
 
@@ -63,8 +65,10 @@ def test_rows_of_every_kind_are_stored_as_given(database_url: str) -> None:
     assert stored["a"].flag is True
     assert stored["a"].on == date(2026, 1, 2)
     assert stored["a"].at.replace(tzinfo=UTC) == AT
-    assert tuple(stored["b"])[1:] == (None,) * 5
+    assert stored["a"].label == "Bản Mường"
+    assert tuple(stored["b"])[1:] == (None,) * 6
     assert stored["c"].flag is False
+    assert stored["c"].label == ""
     # PostgreSQL: one statement for the three rows; SQLite: the driver's executemany
     assert statements == [not database_url.startswith("postgresql")]
     engine.dispose()
