@@ -124,4 +124,3 @@ def messaging_floor(url: str, n: int, survey_size: int, classified_size: int) ->
         redis_cpu_us=1e6 * redis_cpu / n,
         stages_cpu_us=1e6 * stages_cpu / n,
     )
-
