@@ -19,6 +19,8 @@ from typing import Any
 
 import redis
 
+from tools.bench_pipeline import redis_cpu_seconds
+
 SURVEYED, CLASSIFIED = "floor.surveyed", "floor.classified"
 BATCH = 500
 STANDARDS = 2  # classifications per survey: both standards of a transition year
@@ -71,11 +73,6 @@ def _sink(url: str, group: str, n: int, ready: Any, cpu: Any) -> None:
     client.close()
 
 
-def _redis_cpu(client: Any) -> float:
-    info = client.info("cpu")
-    return float(info["used_cpu_sys"]) + float(info["used_cpu_user"])
-
-
 def messaging_floor(url: str, n: int, survey_size: int, classified_size: int) -> Floor:
     """Push ``n`` surveys through the pipeline's streams with stages that do no work."""
     client = _client(url)
@@ -99,7 +96,7 @@ def messaging_floor(url: str, n: int, survey_size: int, classified_size: int) ->
                 msg = "a messaging-floor stage did not start"
                 raise RuntimeError(msg)
         body = b"s" * survey_size
-        redis_before, own_before = _redis_cpu(client), time.process_time()
+        redis_before, own_before = redis_cpu_seconds(client), time.process_time()
         start = time.perf_counter()
         for i in range(0, n, BATCH):
             pipe = client.pipeline(transaction=False)
@@ -113,7 +110,7 @@ def messaging_floor(url: str, n: int, survey_size: int, classified_size: int) ->
                 msg = f"a messaging-floor stage failed (exit code {stage.exitcode})"
                 raise RuntimeError(msg)
         elapsed = time.perf_counter() - start
-        redis_cpu = _redis_cpu(client) - redis_before
+        redis_cpu = redis_cpu_seconds(client) - redis_before
     finally:
         for stage in stages:
             if stage.is_alive():

@@ -23,7 +23,6 @@ import redis
 from shared.contracts.classifications import HOUSEHOLD_CLASSIFIED_STREAM
 from shared.contracts.envelope import WIRE_FIELD
 from shared.contracts.surveys import HOUSEHOLD_SURVEYED_STREAM
-from tools.bench_floor import messaging_floor
 from tools.stack import Stack, free_service_ports, work_folder
 
 VILLAGES = [
@@ -296,6 +295,8 @@ def run_bench(
             surveyed, classified = (sizes[s] for s in _SIZED)
             floor = None
             if surveyed and classified:
+                from tools.bench_floor import messaging_floor  # it reads Redis's CPU from here
+
                 floor = messaging_floor(
                     stack.redis_url, min(n, 100_000), round(surveyed), round(classified)
                 )
