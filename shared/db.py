@@ -275,8 +275,7 @@ def upsert(
     """Insert ``rows``; on a key conflict update ``update`` columns (or do nothing)."""
     if not rows:
         return
-    dialect = conn.dialect.name
-    ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    ins = _dialect_insert(conn.dialect.name, table)
     if update:
         stmt = ins.on_conflict_do_update(
             index_elements=list(keys), set_={c: ins.excluded[c] for c in update}
@@ -366,9 +365,7 @@ def _latest_statement_path(
     keys: Sequence[str],
     order_column: str,
 ) -> None:
-    ins: Any = (
-        postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
-    )
+    ins = _dialect_insert(conn.dialect.name, table)
     cols = [c for c in rows[0] if c not in keys]
     conn.execute(
         ins.on_conflict_do_update(
